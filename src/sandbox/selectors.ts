@@ -1,0 +1,130 @@
+/**
+ * Label and field selectors with Kubernetes' grammar: `a=b`, `a==b`, `a!=b`, `a in (x,y)`,
+ * `a notin (x)`, `a`, `!a`, comma-separated (all must hold). Field selectors support
+ * `metadata.name` and `metadata.namespace` with `=`, `==`, `!=`.
+ */
+import type { KubeObject } from './object';
+import { badRequest } from './status';
+
+type Requirement =
+  | { key: string; op: 'eq' | 'neq'; value: string }
+  | { key: string; op: 'in' | 'notin'; values: string[] }
+  | { key: string; op: 'exists' | 'notexists' };
+
+export type Matcher = (obj: KubeObject) => boolean;
+
+const matchAll: Matcher = () => true;
+
+/** Split on commas that are not inside parentheses. */
+function splitTerms(selector: string): string[] {
+  const terms: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of selector) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      terms.push(current);
+      current = '';
+    } else current += ch;
+  }
+  terms.push(current);
+  return terms.map((t) => t.trim()).filter((t) => t.length > 0);
+}
+
+const KEY = /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/;
+const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+function checkKey(key: string, selector: string): string {
+  if (!KEY.test(key))
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in selector "${selector}"`);
+  return key;
+}
+
+function checkValue(value: string, selector: string): string {
+  if (!VALUE.test(value) || value.length > 63) {
+    throw badRequest(`unable to parse requirement: invalid label value "${value}" in selector "${selector}"`);
+  }
+  return value;
+}
+
+export function parseLabelSelector(selector: string | undefined): Requirement[] {
+  if (!selector) return [];
+  return splitTerms(selector).map((term): Requirement => {
+    const setMatch = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
+    if (setMatch) {
+      const [, key, op, list] = setMatch as unknown as [string, string, 'in' | 'notin', string];
+      const values = list
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0)
+        .map((v) => checkValue(v, selector));
+      return { key: checkKey(key, selector), op, values };
+    }
+    const eqMatch = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
+    if (eqMatch) {
+      const [, key, op, value] = eqMatch as unknown as [string, string, string, string];
+      return {
+        key: checkKey(key, selector),
+        op: op === '!=' ? 'neq' : 'eq',
+        value: checkValue(value, selector),
+      };
+    }
+    if (term.startsWith('!')) return { key: checkKey(term.slice(1).trim(), selector), op: 'notexists' };
+    if (/^\S+$/.test(term)) return { key: checkKey(term, selector), op: 'exists' };
+    throw badRequest(`unable to parse requirement: "${term}" in selector "${selector}"`);
+  });
+}
+
+function matches(labels: Record<string, string> | undefined, r: Requirement): boolean {
+  const has = labels !== undefined && Object.hasOwn(labels, r.key);
+  const value = has ? labels[r.key] : undefined;
+  switch (r.op) {
+    case 'eq':
+      return has && value === r.value;
+    case 'neq':
+      return !has || value !== r.value;
+    case 'in':
+      return has && r.values.includes(value as string);
+    case 'notin':
+      return !has || !r.values.includes(value as string);
+    case 'exists':
+      return has;
+    case 'notexists':
+      return !has;
+  }
+}
+
+export function labelMatcher(selector: string | undefined): Matcher {
+  const requirements = parseLabelSelector(selector);
+  if (requirements.length === 0) return matchAll;
+  return (obj) => requirements.every((r) => matches(obj.metadata.labels, r));
+}
+
+const FIELDS: Record<string, (obj: KubeObject) => string> = {
+  'metadata.name': (obj) => obj.metadata.name ?? '',
+  'metadata.namespace': (obj) => obj.metadata.namespace ?? '',
+};
+
+export function fieldMatcher(selector: string | undefined): Matcher {
+  if (!selector) return matchAll;
+  const tests = splitTerms(selector).map((term) => {
+    const m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
+    if (!m) throw badRequest(`invalid field selector "${selector}": expected FIELD=VALUE or FIELD!=VALUE`);
+    const [, field, op, value] = m as unknown as [string, string, string, string];
+    const read = FIELDS[field];
+    if (!read) {
+      throw badRequest(`field label not supported: ${field} (supported: ${Object.keys(FIELDS).join(', ')})`);
+    }
+    return op === '!=' ? (obj: KubeObject) => read(obj) !== value : (obj: KubeObject) => read(obj) === value;
+  });
+  return (obj) => tests.every((t) => t(obj));
+}
+
+export function selectorMatcher(labelSelector?: string, fieldSelector?: string): Matcher {
+  const byLabel = labelMatcher(labelSelector);
+  const byField = fieldMatcher(fieldSelector);
+  if (byLabel === matchAll) return byField;
+  if (byField === matchAll) return byLabel;
+  return (obj) => byField(obj) && byLabel(obj);
+}
