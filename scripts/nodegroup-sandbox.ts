@@ -1,0 +1,83 @@
+/**
+ * `nodegroup-sandbox`: run the embedded sandbox until SIGINT/SIGTERM.
+ * Prints `sandbox ready at http://127.0.0.1:N` once both listeners serve.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { startSandbox } from '../src/sandbox/sandbox';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('nodegroup-sandbox')
+    .description('A local KubeSphere + nodegroup simulator that kubectl, client-node and curl talk to.')
+    .option('--port <n>', 'ks-apiserver port (http; 0 = any free port)', port, 0)
+    .option('--kube-port <n>', 'kube-apiserver port (https; 0 = any free port)', port, 0)
+    .option(
+      '--env-file <path>',
+      'write export lines for KUBESPHERE_* and KUBECONFIG here (kubeconfig beside it)',
+    )
+    .option('--state <path>', 'load state from this file at start, save it there on stop')
+    .option(
+      '--password <p>',
+      'admin password (default: KubeSphere default; prefer SANDBOX_PASSWORD in the environment)',
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    program.parse(argv);
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  const o = program.opts<{
+    port: number;
+    kubePort: number;
+    envFile?: string;
+    state?: string;
+    password?: string;
+  }>();
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox({
+      port: o.port,
+      kubePort: o.kubePort,
+      envFile: o.envFile,
+      statePath: o.state,
+      password: o.password ?? process.env.SANDBOX_PASSWORD,
+    });
+  } catch (err) {
+    process.stderr.write(`nodegroup-sandbox: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`sandbox ready at ${sandbox.url}\n`);
+  process.stdout.write(`kube-apiserver at ${sandbox.kubeUrl} (kubeconfig: ${sandbox.kubeconfigPath})\n`);
+  if (sandbox.envFile) process.stdout.write(`environment: source ${sandbox.envFile}\n`);
+  else
+    process.stdout.write(
+      `user ${sandbox.username}; pass --env-file to get the password and KUBECONFIG exports\n`,
+    );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  try {
+    await sandbox.stop();
+  } catch (err) {
+    process.stderr.write(`nodegroup-sandbox: stopping failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(o.state ? `sandbox stopped; state saved to ${o.state}\n` : 'sandbox stopped\n');
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}
