@@ -58,16 +58,40 @@ export async function passwordGrant(transport: Transport, credentials: Credentia
   const contentType = res.headers['content-type'] ?? '';
   if (res.status < 200 || res.status >= 300) {
     const parsed = parseServerError(contentType, res.text);
-    throw new HttpError(req.method, req.path, res.status, parsed.message, parsed.form, parsed.reason, res.text);
+    throw new HttpError(
+      req.method,
+      req.path,
+      res.status,
+      parsed.message,
+      parsed.form,
+      parsed.reason,
+      res.text,
+    );
   }
   let body: { access_token?: unknown; expires_in?: unknown };
   try {
     body = JSON.parse(res.text);
   } catch {
-    throw new HttpError(req.method, req.path, res.status, 'the token response is not JSON', 'text', undefined, '');
+    throw new HttpError(
+      req.method,
+      req.path,
+      res.status,
+      'the token response is not JSON',
+      'text',
+      undefined,
+      '',
+    );
   }
   if (typeof body.access_token !== 'string' || body.access_token === '') {
-    throw new HttpError(req.method, req.path, res.status, 'the token response has no access_token', 'json', undefined, '');
+    throw new HttpError(
+      req.method,
+      req.path,
+      res.status,
+      'the token response has no access_token',
+      'json',
+      undefined,
+      '',
+    );
   }
   const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : undefined;
   return { accessToken: body.access_token, ...(expiresIn ? { expiresIn } : {}) };

@@ -4,7 +4,7 @@
  * Retry-After, 502/503/504). POST and PATCH are never retried.
  */
 import { readFileSync } from 'node:fs';
-import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import type { Dispatcher, Agent as UndiciAgent } from 'undici';
 import { ConnectionError, TimeoutError, UsageError } from './errors';
 
 export interface HttpRequest {
@@ -57,7 +57,10 @@ export function parseHost(host: string): URL {
   try {
     url = new URL(host);
   } catch {
-    throw new UsageError(`host '${host}' is not a valid URL`, 'use e.g. http://ks-apiserver.kubesphere-system');
+    throw new UsageError(
+      `host '${host}' is not a valid URL`,
+      'use e.g. http://ks-apiserver.kubesphere-system',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`host '${host}' has scheme ${url.protocol} but only http: and https: are supported`);
@@ -130,7 +133,14 @@ export class Transport {
         if (!RETRY_CONNECT_CODES.has(code) || attempt >= retries) throw this.wrap(err, req);
         reason = code;
       }
-      this.options.onEvent?.({ kind: 'retry', method: req.method, path: req.path, attempt: attempt + 1, delayMs: wait, reason });
+      this.options.onEvent?.({
+        kind: 'retry',
+        method: req.method,
+        path: req.path,
+        attempt: attempt + 1,
+        delayMs: wait,
+        reason,
+      });
       await sleep(wait);
       delay *= 2;
     }
@@ -172,7 +182,10 @@ export class Transport {
       return { ca: readFileSync(this.options.caFile, 'utf8') };
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? String(err);
-      throw new UsageError(`cannot read the CA file ${this.options.caFile} (${why})`, 'set KUBESPHERE_CA_FILE to a readable PEM file, or pass --insecure');
+      throw new UsageError(
+        `cannot read the CA file ${this.options.caFile} (${why})`,
+        'set KUBESPHERE_CA_FILE to a readable PEM file, or pass --insecure',
+      );
     }
   }
 

@@ -61,7 +61,13 @@ export function apiResourceList(group: string, version: string) {
       ...(k.shortNames.length ? { shortNames: k.shortNames } : {}),
       ...(k.categories.length ? { categories: k.categories } : {}),
     },
-    { name: `${k.resource}/status`, singularName: '', namespaced: k.namespaced, kind: k.kind, verbs: STATUS_VERBS },
+    {
+      name: `${k.resource}/status`,
+      singularName: '',
+      namespaced: k.namespaced,
+      kind: k.kind,
+      verbs: STATUS_VERBS,
+    },
   ]);
   return {
     kind: 'APIResourceList',

@@ -53,9 +53,13 @@ export function applyPatchText<T extends object>(target: T, text: string, type: 
   const patch = parseBodyText(text, 'json');
   if (type === 'json') return applyJsonPatch(target, patch);
   if (!isObject(patch)) {
-    throw new StatusError('BadRequest', `a ${type} merge patch must be a JSON object, got ${describe(patch)}`);
+    throw new StatusError(
+      'BadRequest',
+      `a ${type} merge patch must be a JSON object, got ${describe(patch)}`,
+    );
   }
-  const result = type === 'merge' ? mergePatch(target as Json, patch) : strategicMerge(target as Json, patch, '');
+  const result =
+    type === 'merge' ? mergePatch(target as Json, patch) : strategicMerge(target as Json, patch, '');
   return result as T;
 }
 
@@ -74,7 +78,10 @@ const MALFORMED = new Set([
 
 export function applyJsonPatch<T>(target: T, patch: unknown): T {
   if (!Array.isArray(patch)) {
-    throw new StatusError('BadRequest', `a JSON Patch must be a JSON array of operations, got ${describe(patch)}`);
+    throw new StatusError(
+      'BadRequest',
+      `a JSON Patch must be a JSON array of operations, got ${describe(patch)}`,
+    );
   }
   try {
     // mutateDocument=false: applied to a clone, so a failing operation leaves `target` intact.
@@ -132,7 +139,10 @@ const IGNORED_PREFIXES = ['$setElementOrder/', '$retainKeys'];
 export function strategicMerge(target: Json, patch: JsonObject, field: string): Json {
   const directive = patch[DIRECTIVE];
   if (directive !== undefined && directive !== 'replace' && directive !== 'delete' && directive !== 'merge') {
-    throw new StatusError('BadRequest', `unknown $patch directive "${String(directive)}" in field "${field}"`);
+    throw new StatusError(
+      'BadRequest',
+      `unknown $patch directive "${String(directive)}" in field "${field}"`,
+    );
   }
   if (directive === 'replace') return withoutDirectives(patch);
   const out: JsonObject = isObject(target) ? { ...target } : {};

@@ -112,8 +112,9 @@ function podStatus(pod: KubeObject): string {
   for (const cs of list(field(pod, 'status', 'containerStatuses'))) {
     const waiting = str(field(cs, 'state', 'waiting', 'reason'));
     const terminated = field(cs, 'state', 'terminated');
-    if (waiting) reason = waiting;
-    else if (terminated) reason = String(field(terminated, 'reason') ?? `ExitCode:${num(field(terminated, 'exitCode'))}`);
+    if (waiting) reason = String(waiting);
+    else if (terminated)
+      reason = String(field(terminated, 'reason') ?? `ExitCode:${num(field(terminated, 'exitCode'))}`);
   }
   if (pod.metadata.deletionTimestamp) return reason === 'NodeLost' ? 'Unknown' : 'Terminating';
   return reason;
@@ -162,12 +163,23 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
     col('Status', 'The status of the node', nodeStatus),
     col('Roles', 'The roles of the node', nodeRoles),
     AGE,
-    col('Version', 'Kubelet Version reported by the node.', (o) => str(field(o, 'status', 'nodeInfo', 'kubeletVersion'))),
+    col('Version', 'Kubelet Version reported by the node.', (o) =>
+      str(field(o, 'status', 'nodeInfo', 'kubeletVersion')),
+    ),
     col('Internal-IP', 'List of internal IPs.', (o) => nodeAddress(o, 'InternalIP'), { priority: 1 }),
     col('External-IP', 'List of external IPs.', (o) => nodeAddress(o, 'ExternalIP'), { priority: 1 }),
-    col('OS-Image', 'OS Image reported by the node.', (o) => str(field(o, 'status', 'nodeInfo', 'osImage')), { priority: 1 }),
-    col('Kernel-Version', 'Kernel version.', (o) => str(field(o, 'status', 'nodeInfo', 'kernelVersion')), { priority: 1 }),
-    col('Container-Runtime', 'Container runtime version.', (o) => str(field(o, 'status', 'nodeInfo', 'containerRuntimeVersion')), { priority: 1 }),
+    col('OS-Image', 'OS Image reported by the node.', (o) => str(field(o, 'status', 'nodeInfo', 'osImage')), {
+      priority: 1,
+    }),
+    col('Kernel-Version', 'Kernel version.', (o) => str(field(o, 'status', 'nodeInfo', 'kernelVersion')), {
+      priority: 1,
+    }),
+    col(
+      'Container-Runtime',
+      'Container runtime version.',
+      (o) => str(field(o, 'status', 'nodeInfo', 'containerRuntimeVersion')),
+      { priority: 1 },
+    ),
   ],
   namespaces: [
     NAME,
@@ -176,8 +188,12 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
   ],
   configmaps: [
     NAME,
-    col('Data', 'Number of entries in data and binaryData.', (o) =>
-      Object.keys(field(o, 'data') ?? {}).length + Object.keys(field(o, 'binaryData') ?? {}).length, { type: 'integer' }),
+    col(
+      'Data',
+      'Number of entries in data and binaryData.',
+      (o) => Object.keys(field(o, 'data') ?? {}).length + Object.keys(field(o, 'binaryData') ?? {}).length,
+      { type: 'integer' },
+    ),
     AGE,
   ],
   pods: [
@@ -187,8 +203,15 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
     col('Restarts', 'The number of times the containers in this pod have been restarted.', podRestarts),
     AGE,
     col('IP', 'IP address allocated to the pod.', (o) => str(field(o, 'status', 'podIP')), { priority: 1 }),
-    col('Node', 'Name of the Node this pod is assigned to.', (o) => str(field(o, 'spec', 'nodeName')), { priority: 1 }),
-    col('Nominated Node', 'Name of the node where the pod may be scheduled.', (o) => str(field(o, 'status', 'nominatedNodeName')), { priority: 1 }),
+    col('Node', 'Name of the Node this pod is assigned to.', (o) => str(field(o, 'spec', 'nodeName')), {
+      priority: 1,
+    }),
+    col(
+      'Nominated Node',
+      'Name of the node where the pod may be scheduled.',
+      (o) => str(field(o, 'status', 'nominatedNodeName')),
+      { priority: 1 },
+    ),
     col('Readiness Gates', 'Pod readiness gates.', () => null, { priority: 1 }),
   ],
   events: [
@@ -196,20 +219,39 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
     col('Type', 'Type of this event (Normal, Warning).', (o) => str(o.type)),
     col('Reason', 'Why the action was taken.', (o) => str(o.reason)),
     col('Object', 'The object this event is about.', eventObject),
-    col('Message', 'A human-readable description of the status of this operation.', (o) => String(o.message ?? '').trim()),
+    col('Message', 'A human-readable description of the status of this operation.', (o) =>
+      String(o.message ?? '').trim(),
+    ),
   ],
   deployments: [
     NAME,
-    col('Ready', 'Number of the pod with ready state', (o) =>
-      `${num(field(o, 'status', 'readyReplicas'))}/${num(field(o, 'spec', 'replicas') ?? 1)}`),
-    col('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', (o) =>
-      num(field(o, 'status', 'updatedReplicas')), { type: 'integer' }),
-    col('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', (o) =>
-      num(field(o, 'status', 'availableReplicas')), { type: 'integer' }),
+    col(
+      'Ready',
+      'Number of the pod with ready state',
+      (o) => `${num(field(o, 'status', 'readyReplicas'))}/${num(field(o, 'spec', 'replicas') ?? 1)}`,
+    ),
+    col(
+      'Up-to-date',
+      'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+      (o) => num(field(o, 'status', 'updatedReplicas')),
+      { type: 'integer' },
+    ),
+    col(
+      'Available',
+      'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+      (o) => num(field(o, 'status', 'availableReplicas')),
+      { type: 'integer' },
+    ),
     AGE,
-    col('Containers', 'Names of each container in the template.', (o) => containersOf(o, 'name'), { priority: 1 }),
-    col('Images', 'Images referenced by each container in the template.', (o) => containersOf(o, 'image'), { priority: 1 }),
-    col('Selector', 'Label selector for pods.', (o) => selectorText(field(o, 'spec', 'selector')), { priority: 1 }),
+    col('Containers', 'Names of each container in the template.', (o) => containersOf(o, 'name'), {
+      priority: 1,
+    }),
+    col('Images', 'Images referenced by each container in the template.', (o) => containersOf(o, 'image'), {
+      priority: 1,
+    }),
+    col('Selector', 'Label selector for pods.', (o) => selectorText(field(o, 'spec', 'selector')), {
+      priority: 1,
+    }),
   ],
   nodegroups: [
     NAME,
@@ -221,12 +263,22 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
   workspaces: [
     NAME,
     AGE,
-    col('Nodegroup', 'Node group the workspace is bound to.', (o) => str(o.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION]), { priority: 1 }),
+    col(
+      'Nodegroup',
+      'Node group the workspace is bound to.',
+      (o) => str(o.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION]),
+      { priority: 1 },
+    ),
   ],
   workspacetemplates: [
     NAME,
     AGE,
-    col('Nodegroup', 'Node group the workspace is bound to.', (o) => str(o.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION]), { priority: 1 }),
+    col(
+      'Nodegroup',
+      'Node group the workspace is bound to.',
+      (o) => str(o.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION]),
+      { priority: 1 },
+    ),
   ],
   ippools: [NAME, AGE],
 };

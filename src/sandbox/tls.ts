@@ -26,7 +26,7 @@ const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const VALIDITY_MS = 365 * 24 * 3600 * 1000;
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export async function createCertificates(hosts: string[] = ['127.0.0.1', 'localhost']): Promise<Certificates> {
   if (hosts.length === 0) throw new Error('createCertificates needs at least one host name or IP address');
@@ -75,9 +75,9 @@ export async function createCertificates(hosts: string[] = ['127.0.0.1', 'localh
   return { caPem: ca.toString('pem'), certPem: server.toString('pem'), keyPem: toPem('PRIVATE KEY', pkcs8) };
 }
 
-async function generateKeys(): Promise<CryptoKeyPair> {
+async function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
   // Extractable: the server key is exported for node:tls; the CA key is dropped after signing.
-  return (await webcrypto.subtle.generateKey(EC_KEY, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return (await webcrypto.subtle.generateKey(EC_KEY, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
 }
 
 function toPem(label: string, der: Buffer): string {

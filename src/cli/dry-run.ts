@@ -1,0 +1,49 @@
+/**
+ * `--dry-run`: the exact HTTP request and an equivalent curl command, secrets replaced by
+ * shell variables ("$KUBESPHERE_TOKEN", "$KUBESPHERE_PASSWORD") so the command stays runnable.
+ */
+import type { HttpRequest } from '../kapi/transport';
+
+export const REDACTED = '<redacted>';
+
+/** Quote for a POSIX shell. */
+export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+export function renderDryRun(req: HttpRequest, url: string, notes: string[] = []): string {
+  const lines = ['# dry run: nothing was sent', ...notes.map((note) => `# ${note}`)];
+  lines.push(`${req.method} ${url}`);
+  for (const [name, value] of Object.entries(req.headers)) {
+    lines.push(`${name}: ${name === 'authorization' ? `Bearer ${REDACTED}` : value}`);
+  }
+  const form = req.headers['content-type'] === 'application/x-www-form-urlencoded';
+  if (req.body !== undefined) lines.push('', form ? redactForm(req.body) : req.body);
+  lines.push('', curlCommand(req, url));
+  return `${lines.join('\n')}\n`;
+}
+
+function redactForm(body: string): string {
+  const params = new URLSearchParams(body);
+  if (params.has('password')) params.set('password', REDACTED);
+  return params.toString().replace(encodeURIComponent(REDACTED), REDACTED);
+}
+
+export function curlCommand(req: HttpRequest, url: string): string {
+  const parts = ['curl', '-sS', '-X', req.method, shellQuote(url)];
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === 'authorization') parts.push('-H', '"Authorization: Bearer $KUBESPHERE_TOKEN"');
+    else parts.push('-H', shellQuote(`${name}: ${value}`));
+  }
+  if (req.body !== undefined) {
+    if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
+      for (const [key, value] of new URLSearchParams(req.body)) {
+        parts.push(
+          '--data-urlencode',
+          key === 'password' ? '"password=$KUBESPHERE_PASSWORD"' : shellQuote(`${key}=${value}`),
+        );
+      }
+    } else {
+      parts.push('--data-raw', shellQuote(req.body));
+    }
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,7 @@
+export * from './auth';
+export * from './client';
+export * from './errors';
+export * from './names';
+export * from './nodegroups';
+export * from './token-cache';
+export * from './transport';
