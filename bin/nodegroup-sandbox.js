@@ -1,5 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 'use strict';
+// `node --`: Node 20 reads a `--env-file` anywhere on its command line as its own option.
 // Thin shim: the TypeScript is compiled to dist/ by `npm install` (prepare) or `npm run build`.
 const path = require('node:path');
 const entry = path.join(__dirname, '..', 'dist', 'scripts', 'nodegroup-sandbox.js');

@@ -59,7 +59,11 @@ function startServer(auth: Authenticator, listener: Listener): Promise<{ server:
 
 describe('sandbox OAuth and bearer tokens over HTTP', () => {
   let clock = Date.parse('2025-06-01T00:00:00Z');
-  const auth = new Authenticator({ adminPassword: ADMIN_PASSWORD, readonlyPassword: VIEWER_PASSWORD, now: () => clock });
+  const auth = new Authenticator({
+    adminPassword: ADMIN_PASSWORD,
+    readonlyPassword: VIEWER_PASSWORD,
+    now: () => clock,
+  });
   let ks: { server: Server; url: string };
   let kube: { server: Server; url: string };
 
@@ -87,7 +91,10 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
     return (await res.json()) as { access_token: string; refresh_token: string };
   };
   const get = (token: string | undefined, path = NODEGROUPS, method = 'GET', base = ks.url) =>
-    fetch(`${base}${path}`, { method, headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } });
+    fetch(`${base}${path}`, {
+      method,
+      headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+    });
   const assertOAuthError = async (res: Response, status: number, error: string, description: RegExp) => {
     assert.equal(res.status, status);
     assert.equal(res.headers.get('cache-control'), 'no-store');
@@ -139,15 +146,29 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
   });
 
   test('bad username or password is 400 invalid_grant; missing ones are invalid_request', async () => {
-    await assertOAuthError(await login(DEFAULT_ADMIN_USER, 'wrong'), 400, 'invalid_grant', /^Invalid username or password\.$/);
-    await assertOAuthError(await login('nobody', ADMIN_PASSWORD), 400, 'invalid_grant', /Invalid username or password/);
+    await assertOAuthError(
+      await login(DEFAULT_ADMIN_USER, 'wrong'),
+      400,
+      'invalid_grant',
+      /^Invalid username or password\.$/,
+    );
+    await assertOAuthError(
+      await login('nobody', ADMIN_PASSWORD),
+      400,
+      'invalid_grant',
+      /Invalid username or password/,
+    );
     await assertOAuthError(
       await postToken({ ...client, grant_type: 'password', username: DEFAULT_ADMIN_USER }),
       400,
       'invalid_request',
       /username and password parameters are required/,
     );
-    assert.equal((await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD)).status, 200, 'one failure does not lock out');
+    assert.equal(
+      (await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD)).status,
+      200,
+      'one failure does not lock out',
+    );
   });
 
   test('unknown or missing grant_type is 400 unsupported_grant_type', async () => {
@@ -180,7 +201,8 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
 
   test('refresh grant returns a new working pair; bad, wrong-type or expired refresh tokens are invalid_grant', async () => {
     const first = await tokensOf(await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD));
-    const refresh = (refresh_token: string) => postToken({ ...client, grant_type: 'refresh_token', refresh_token });
+    const refresh = (refresh_token: string) =>
+      postToken({ ...client, grant_type: 'refresh_token', refresh_token });
     const res = await refresh(first.refresh_token);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const second = await tokensOf(res);
@@ -228,7 +250,12 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
     const basic = await fetch(`${ks.url}${NODEGROUPS}`, { headers: { Authorization: 'Basic YWRtaW46eA==' } });
     await assertStatus(basic, 401, 'Unauthorized', /only bearer tokens/);
     // kube-apiserver words every 401 the same way.
-    await assertStatus(await get('garbage', '/api/v1/nodes', 'GET', kube.url), 401, 'Unauthorized', 'Unauthorized');
+    await assertStatus(
+      await get('garbage', '/api/v1/nodes', 'GET', kube.url),
+      401,
+      'Unauthorized',
+      'Unauthorized',
+    );
     assert.equal((await get(access_token, '/api/v1/nodes', 'GET', kube.url)).status, 200);
   });
 
@@ -275,7 +302,8 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
       'forbidden: User "viewer" cannot put path "/sandbox/v1/faults"',
     );
     const admin = (await tokensOf(await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD))).access_token;
-    for (const method of ['POST', 'PUT', 'PATCH']) assert.equal((await get(admin, `${NODEGROUPS}/ng1`, method)).status, 200);
+    for (const method of ['POST', 'PUT', 'PATCH'])
+      assert.equal((await get(admin, `${NODEGROUPS}/ng1`, method)).status, 200);
   });
 
   test('expireAll expires every token issued so far; later logins and issued tokens work', async () => {
@@ -319,8 +347,15 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
       await assertOAuthError(limited, 429, 'invalid_grant', /^Rate limit exceeded: .* retry after \d+s\.$/);
       assert.equal(limited.headers.get('retry-after'), String(LOGIN_FAILURE_WINDOW_SECONDS));
       clock += 60_000;
-      assert.equal((await login(READONLY_USER, VIEWER_PASSWORD)).headers.get('retry-after'), String(LOGIN_FAILURE_WINDOW_SECONDS - 60));
-      assert.equal((await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD)).status, 200, 'other users are unaffected');
+      assert.equal(
+        (await login(READONLY_USER, VIEWER_PASSWORD)).headers.get('retry-after'),
+        String(LOGIN_FAILURE_WINDOW_SECONDS - 60),
+      );
+      assert.equal(
+        (await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD)).status,
+        200,
+        'other users are unaffected',
+      );
       clock += LOGIN_FAILURE_WINDOW_SECONDS * 1000;
       assert.equal((await login(READONLY_USER, VIEWER_PASSWORD)).status, 200);
     } finally {
@@ -329,7 +364,9 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
   });
 
   test('nothing is logged: no password or token reaches the console', async (t) => {
-    const calls = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => t.mock.method(console, m, () => {}));
+    const calls = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      t.mock.method(console, m, () => {}),
+    );
     const { access_token } = await tokensOf(await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD));
     await login(DEFAULT_ADMIN_USER, 'wrong-secret');
     await get(`${access_token}x`);
@@ -340,8 +377,10 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
   });
 
   test('a successful login clears the failure count', async () => {
+    assert.equal((await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD)).status, 200, 'start from a clean count');
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < LOGIN_FAILURE_LIMIT - 1; i++) assert.equal((await login(DEFAULT_ADMIN_USER, 'x')).status, 400);
+      for (let i = 0; i < LOGIN_FAILURE_LIMIT - 1; i++)
+        assert.equal((await login(DEFAULT_ADMIN_USER, 'x')).status, 400);
       assert.equal((await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD)).status, 200, `round ${round}`);
     }
   });
@@ -356,19 +395,30 @@ describe('Authenticator construction and credentials', () => {
     assert.equal(a.credentials.readonly.username, READONLY_USER);
     assert.ok(a.credentials.readonly.password.length >= 16);
     assert.notEqual(a.credentials.readonly.password, b.credentials.readonly.password);
-    assert.equal(new Authenticator({ adminPassword: 'pw', readonlyPassword: 'ro' }).credentials.readonly.password, 'ro');
+    assert.equal(
+      new Authenticator({ adminPassword: 'pw', readonlyPassword: 'ro' }).credentials.readonly.password,
+      'ro',
+    );
   });
 
   test('tokens of one sandbox are not accepted by another', () => {
     const a = new Authenticator({ adminPassword: 'pw' });
     const b = new Authenticator({ adminPassword: 'pw' });
-    const ctx = { req: { headers: { authorization: `Bearer ${a.issueToken(DEFAULT_ADMIN_USER)}` } }, method: 'GET', path: '/api', listener: 'ks-apiserver' };
+    const ctx = {
+      req: { headers: { authorization: `Bearer ${a.issueToken(DEFAULT_ADMIN_USER)}` } },
+      method: 'GET',
+      path: '/api',
+      listener: 'ks-apiserver',
+    };
     assert.equal(a.authenticate(ctx as unknown as RequestContext).name, DEFAULT_ADMIN_USER);
     assert.throws(() => b.authenticate(ctx as unknown as RequestContext), /token signature is invalid/);
   });
 
   test('rejects an empty admin or read-only password', () => {
     assert.throws(() => new Authenticator({ adminPassword: '' }), /admin password must not be empty/);
-    assert.throws(() => new Authenticator({ adminPassword: 'x', readonlyPassword: '' }), /read-only password/);
+    assert.throws(
+      () => new Authenticator({ adminPassword: 'x', readonlyPassword: '' }),
+      /read-only password/,
+    );
   });
 });

@@ -125,10 +125,12 @@ export class CliContext {
   private async nodeCounts(): Promise<NodeCounts> {
     const scope = this.options.cluster ? `/clusters/${this.options.cluster}` : '';
     try {
-      const list = await this.client().call<{ items?: { metadata?: { labels?: Record<string, string> } }[] }>({
-        method: 'GET',
-        path: withQuery(`${scope}/api/v1/nodes`, { labelSelector: NODE_GROUP_LABEL }),
-      });
+      const list = await this.client().call<{ items?: { metadata?: { labels?: Record<string, string> } }[] }>(
+        {
+          method: 'GET',
+          path: withQuery(`${scope}/api/v1/nodes`, { labelSelector: NODE_GROUP_LABEL }),
+        },
+      );
       const counts = new Map<string, number>();
       for (const node of list.items ?? []) {
         const group = node.metadata?.labels?.[NODE_GROUP_LABEL];
@@ -153,7 +155,7 @@ export class CliContext {
 export function parseTimeout(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--timeout '${value}' is not a positive number of seconds`, '--timeout 30');
+    throw new UsageError(`--timeout '${value}' is not a positive number of seconds`, 'e.g. --timeout 30');
   }
   return seconds;
 }

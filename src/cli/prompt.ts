@@ -11,7 +11,12 @@ export interface PromptOutput {
 }
 
 /** Read one line; with `hidden`, in raw mode so nothing typed is echoed. */
-export function prompt(question: string, input: PromptInput, output: PromptOutput, hidden: boolean): Promise<string> {
+export function prompt(
+  question: string,
+  input: PromptInput,
+  output: PromptOutput,
+  hidden: boolean,
+): Promise<string> {
   output.write(question);
   if (hidden) input.setRawMode?.(true);
   input.setEncoding('utf8');

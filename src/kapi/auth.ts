@@ -142,7 +142,9 @@ export class TokenProvider {
     const credentials = this.options.credentials!;
     const granted = await passwordGrant(transport, credentials);
     if (this.options.cacheFile) {
-      this.options.onSaved?.(writeTokenCache(this.options.cacheFile, granted.accessToken, granted.expiresIn));
+      // Saved before telling: `onSaved?.(write(...))` would skip the write when onSaved is unset.
+      const saved = writeTokenCache(this.options.cacheFile, granted.accessToken, granted.expiresIn);
+      this.options.onSaved?.(saved);
     }
     this.token = { value: granted.accessToken, source: 'login' };
     return granted.accessToken;

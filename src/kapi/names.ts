@@ -17,7 +17,10 @@ export function checkName(kind: NameKind, name: string): string {
     const rule = subdomain
       ? `a lowercase RFC 1123 subdomain of at most ${max} characters: lower case letters, digits, '-' and '.', starting and ending with a letter or digit`
       : `a lowercase RFC 1123 label of at most ${max} characters: lower case letters, digits and '-', starting and ending with a letter or digit`;
-    throw new UsageError(`invalid ${kind} name '${name}': must be ${rule}`, `e.g. 'edge-group-1'`);
+    throw new UsageError(
+      `invalid ${kind} name '${name}': must be ${rule}`,
+      `a valid name looks like 'edge-group-1'`,
+    );
   }
   return name;
 }

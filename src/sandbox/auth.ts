@@ -99,7 +99,10 @@ export class Authenticator {
     this.now = options.now ?? Date.now;
     this.users = new Map([
       [DEFAULT_ADMIN_USER, { password: options.adminPassword, readOnly: false }],
-      [READONLY_USER, { password: options.readonlyPassword ?? randomBytes(12).toString('base64url'), readOnly: true }],
+      [
+        READONLY_USER,
+        { password: options.readonlyPassword ?? randomBytes(12).toString('base64url'), readOnly: true },
+      ],
     ]);
   }
 
@@ -134,19 +137,17 @@ export class Authenticator {
         `forbidden: User "system:anonymous" cannot ${ctx.method.toLowerCase()} path "${ctx.path}"`,
       );
     }
-    const match = /^bearer\s+(\S+)$/i.exec(header);
-    const verified = match
-      ? this.verify(match[1]!)
-      : ({ ok: false, reason: 'only bearer tokens are accepted (Authorization: Bearer <token>)' } as const);
-    const why = verified.ok
-      ? verified.claims.token_type === 'access_token'
-        ? undefined
-        : 'a refresh token cannot be used as a bearer token'
-      : verified.reason;
+    const token = /^bearer\s+(\S+)$/i.exec(header)?.[1];
+    const verified = token
+      ? this.verify(token)
+      : { ok: false as const, reason: 'only bearer tokens are accepted (Authorization: Bearer <token>)' };
+    if (verified.ok && verified.claims.token_type === 'access_token') {
+      const name = verified.claims.username;
+      return { name, readOnly: this.users.get(name)!.readOnly };
+    }
+    const why = verified.ok ? 'a refresh token cannot be used as a bearer token' : verified.reason;
     // kube-apiserver says only "Unauthorized"; ks-apiserver passes the authenticator's reason on.
-    if (why !== undefined) throw new StatusError('Unauthorized', ctx.listener === 'kube-apiserver' ? 'Unauthorized' : why);
-    const username = (verified as { claims: TokenClaims }).claims.username;
-    return { name: username, readOnly: this.users.get(username)!.readOnly };
+    throw new StatusError('Unauthorized', ctx.listener === 'kube-apiserver' ? 'Unauthorized' : why);
   }
 
   /** Throws Kubernetes' 403 when a read-only user attempts anything but get/list/watch. */
@@ -173,14 +174,23 @@ export class Authenticator {
 
   private async grant(ctx: RequestContext): Promise<TokenPair> {
     if (ctx.method !== 'POST') {
-      throw new OAuthError(405, 'invalid_request', `The token endpoint accepts only POST, not ${ctx.method}.`, {
-        Allow: 'POST',
-      });
+      throw new OAuthError(
+        405,
+        'invalid_request',
+        `The token endpoint accepts only POST, not ${ctx.method}.`,
+        {
+          Allow: 'POST',
+        },
+      );
     }
     const type = contentTypeOf(ctx.req);
     if (type !== FORM_TYPE) {
       ctx.req.resume();
-      throw new OAuthError(400, 'invalid_request', `The request body must be ${FORM_TYPE}, not ${type || 'empty'}.`);
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        `The request body must be ${FORM_TYPE}, not ${type || 'empty'}.`,
+      );
     }
     const form = new URLSearchParams((await readBody(ctx.req, OAUTH_BODY_LIMIT)).toString('utf8'));
     const clientID = form.get('client_id');
@@ -207,7 +217,10 @@ export class Authenticator {
     const key = username.slice(0, 256);
     const recent = this.recentFailures(key);
     if (recent.length >= LOGIN_FAILURE_LIMIT) {
-      const retryAfter = Math.max(1, Math.ceil((recent[0]! + LOGIN_FAILURE_WINDOW_SECONDS * 1000 - this.now()) / 1000));
+      const retryAfter = Math.max(
+        1,
+        Math.ceil((recent[0]! + LOGIN_FAILURE_WINDOW_SECONDS * 1000 - this.now()) / 1000),
+      );
       throw new OAuthError(
         429,
         'invalid_grant',
@@ -225,7 +238,8 @@ export class Authenticator {
   }
 
   private refreshGrant(refreshToken: string | null): TokenPair {
-    if (!refreshToken) throw new OAuthError(400, 'invalid_request', 'The refresh_token parameter is required.');
+    if (!refreshToken)
+      throw new OAuthError(400, 'invalid_request', 'The refresh_token parameter is required.');
     const verified = this.verify(refreshToken);
     if (!verified.ok || verified.claims.token_type !== 'refresh_token') {
       throw new OAuthError(400, 'invalid_grant', 'The refresh token is invalid or expired.');
@@ -292,7 +306,12 @@ export class Authenticator {
   }
 }
 
-function sendOAuth(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+function sendOAuth(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: OutgoingHttpHeaders = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

@@ -4,6 +4,7 @@
  */
 import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../constants';
 import type { KubeObject } from './object';
+import { edit } from './reconcile-edit';
 import type { ObjectStore } from './store';
 
 export const CONTROLLER_DEPLOYMENT = NODEGROUP_DEPLOYMENTS[1];
@@ -20,11 +21,20 @@ function setCondition(conditions: Condition[], next: Condition): Condition[] {
 }
 
 function setPodReady(pod: KubeObject, ready: boolean): void {
-  const status = (pod.status ?? {}) as { conditions?: Condition[]; containerStatuses?: Record<string, unknown>[] };
-  const notReady = { reason: 'ContainersNotReady', message: `containers with unready status: [${CONTROLLER_DEPLOYMENT}]` };
+  const status = (pod.status ?? {}) as {
+    conditions?: Condition[];
+    containerStatuses?: Record<string, unknown>[];
+  };
+  const notReady = {
+    reason: 'ContainersNotReady',
+    message: `containers with unready status: [${CONTROLLER_DEPLOYMENT}]`,
+  };
   let conditions = status.conditions ?? [];
   for (const type of ['Ready', 'ContainersReady']) {
-    conditions = setCondition(conditions, ready ? { type, status: 'True' } : { type, status: 'False', ...notReady });
+    conditions = setCondition(
+      conditions,
+      ready ? { type, status: 'True' } : { type, status: 'False', ...notReady },
+    );
   }
   status.conditions = conditions;
   status.containerStatuses = (status.containerStatuses ?? []).map((c) => ({ ...c, ready }));
@@ -42,7 +52,12 @@ function setDeploymentReady(deployment: KubeObject, ready: boolean): void {
   status.conditions = setCondition(
     status.conditions ?? [],
     ready
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+      ? {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
       : {
           type: 'Available',
           status: 'False',
@@ -55,11 +70,16 @@ function setDeploymentReady(deployment: KubeObject, ready: boolean): void {
 
 /** Mark the controller's pods and Deployment Ready or not; objects absent from the store are skipped. */
 export function setControllerReady(store: ObjectStore, ready: boolean): void {
-  const pods = store.list('pods', { namespace: NODEGROUP_NAMESPACE, labelSelector: `app=${CONTROLLER_DEPLOYMENT}` });
+  const pods = store.list('pods', {
+    namespace: NODEGROUP_NAMESPACE,
+    labelSelector: `app=${CONTROLLER_DEPLOYMENT}`,
+  });
   for (const pod of pods.items) {
-    store.mutate('pods', NODEGROUP_NAMESPACE, pod.metadata.name!, (p) => setPodReady(p, ready));
+    edit(store, 'pods', NODEGROUP_NAMESPACE, pod.metadata.name!, (p) => setPodReady(p, ready));
   }
   if (store.has('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT)) {
-    store.mutate('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT, (d) => setDeploymentReady(d, ready));
+    edit(store, 'deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT, (d) =>
+      setDeploymentReady(d, ready),
+    );
   }
 }

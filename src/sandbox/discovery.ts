@@ -143,3 +143,46 @@ export function mediaParams(option: string): Record<string, string> & { type: st
   }
   return out;
 }
+
+/**
+ * A minimal OpenAPI v3: the root lists every group-version, and each group-version document
+ * has only the PATCH operations with their `fieldValidation` parameter. That is what kubectl
+ * create/apply look up to leave validation to the server; without /openapi/v3 they fail with
+ * "failed to download openapi". No schemas: `kubectl explain` is not served.
+ */
+export function openApiV3Root() {
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const [group, versions] of groups()) {
+    for (const version of versions) {
+      const path = group ? `apis/${group}/${version}` : `api/${version}`;
+      paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${OPENAPI_HASH}` };
+    }
+  }
+  return { paths };
+}
+
+const OPENAPI_HASH = 'sandbox-1';
+
+/** The document for `api/v1` or `apis/{group}/{version}` (segments after /openapi/v3), or undefined. */
+export function openApiV3GroupVersion(segments: string[]) {
+  const [prefix, a, b] = segments;
+  const [group, version] = prefix === 'api' && b === undefined ? ['', a] : prefix === 'apis' ? [a, b] : [];
+  if (version === undefined || group === undefined || !hasGroupVersion(group, version)) return undefined;
+  const paths: Record<string, unknown> = {};
+  for (const k of kindsOf(group, version)) {
+    const base = `/${k.group ? `apis/${k.group}` : 'api'}/${k.version}`;
+    const path = k.namespaced
+      ? `${base}/namespaces/{namespace}/${k.resource}/{name}`
+      : `${base}/${k.resource}/{name}`;
+    paths[path] = {
+      patch: {
+        operationId: `patch${k.kind}`,
+        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
+        responses: { '200': { description: 'OK' } },
+        'x-kubernetes-action': 'patch',
+        'x-kubernetes-group-version-kind': { group: k.group, version: k.version, kind: k.kind },
+      },
+    };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1' }, paths };
+}

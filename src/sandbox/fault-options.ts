@@ -14,7 +14,8 @@ export const FAULT_NAMES = [
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
-export const isFaultName = (name: string): name is FaultName => (FAULT_NAMES as readonly string[]).includes(name);
+export const isFaultName = (name: string): name is FaultName =>
+  (FAULT_NAMES as readonly string[]).includes(name);
 
 /** Which routes a kapi-errors or latency fault applies to. */
 export interface RouteMatch {
@@ -61,7 +62,9 @@ function routeMatch(name: FaultName, raw: Record<string, unknown>): RouteMatch {
     );
   }
   if (method !== undefined && (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method))) {
-    throw badRequest(`fault "${name}": option "method" must be an HTTP method such as "GET", got ${JSON.stringify(method)}`);
+    throw badRequest(
+      `fault "${name}": option "method" must be an HTTP method such as "GET", got ${JSON.stringify(method)}`,
+    );
   }
   return method === undefined ? { pattern } : { pattern, method: method.toUpperCase() };
 }
@@ -70,18 +73,24 @@ function routeMatch(name: FaultName, raw: Record<string, unknown>): RouteMatch {
 export function parseFaultOptions<N extends FaultName>(name: N, body: unknown): FaultOptions[N] {
   if (body === undefined || body === null) body = {};
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest(`fault "${name}": the body must be a JSON object of options, got ${Array.isArray(body) ? 'an array' : typeof body}`);
+    throw badRequest(
+      `fault "${name}": the body must be a JSON object of options, got ${Array.isArray(body) ? 'an array' : typeof body}`,
+    );
   }
   const raw = body as Record<string, unknown>;
   const unknown = Object.keys(raw).filter((key) => !ALLOWED[name].includes(key));
   if (unknown.length) {
-    const takes = ALLOWED[name].length ? `its options are ${ALLOWED[name].join(', ')}` : 'it takes no options';
+    const takes = ALLOWED[name].length
+      ? `its options are ${ALLOWED[name].join(', ')}`
+      : 'it takes no options';
     throw badRequest(`fault "${name}" has no option ${unknown.map((k) => `"${k}"`).join(', ')}: ${takes}`);
   }
   switch (name) {
     case 'stuck-finalizer': {
       if (typeof raw.nodegroup !== 'string' || raw.nodegroup === '') {
-        throw badRequest('fault "stuck-finalizer": option "nodegroup" is required: the name of the group whose finalizer sticks');
+        throw badRequest(
+          'fault "stuck-finalizer": option "nodegroup" is required: the name of the group whose finalizer sticks',
+        );
       }
       return { nodegroup: raw.nodegroup } as FaultOptions[N];
     }
@@ -92,7 +101,10 @@ export function parseFaultOptions<N extends FaultName>(name: N, body: unknown): 
       return out as FaultOptions[N];
     }
     case 'latency':
-      return { ...routeMatch(name, raw), ms: integerIn(name, 'ms', raw.ms, 0, MAX_LATENCY_MS) } as FaultOptions[N];
+      return {
+        ...routeMatch(name, raw),
+        ms: integerIn(name, 'ms', raw.ms, 0, MAX_LATENCY_MS),
+      } as FaultOptions[N];
     default:
       return {} as FaultOptions[N];
   }

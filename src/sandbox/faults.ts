@@ -9,10 +9,17 @@
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { setControllerReady } from './controller-pod';
-import { FAULT_NAMES, type FaultName, type FaultOptions, isFaultName, parseFaultOptions, routeMatches } from './fault-options';
+import {
+  FAULT_NAMES,
+  type FaultName,
+  type FaultOptions,
+  isFaultName,
+  parseFaultOptions,
+  routeMatches,
+} from './fault-options';
 import { type RequestContext, readObjectBody, sendJSON, sendText } from './http';
-import type { ObjectStore } from './store';
 import { StatusError } from './status';
+import type { ObjectStore } from './store';
 
 export interface ActiveFault<N extends FaultName = FaultName> {
   name: N;
@@ -88,7 +95,8 @@ export class Faults {
   }
 
   private changed(name: FaultName): void {
-    if (name === 'controller-paused' && this.deps.store) setControllerReady(this.deps.store, !this.controllerPaused);
+    if (name === 'controller-paused' && this.deps.store)
+      setControllerReady(this.deps.store, !this.controllerPaused);
     for (const listener of this.listeners) listener();
   }
 
@@ -163,7 +171,10 @@ const STATUS_REASONS: Record<number, string> = {
 /** The error a failing backend shows: text/plain on KAPI routes (as ks-apiserver), a Status elsewhere. */
 function answerInjectedError(ctx: RequestContext, status: number): void {
   const text = `${status} ${STATUS_CODES[status] ?? 'Error'}: the server is currently unable to handle the request`;
-  if (ctx.path.startsWith('/kapis/') || ctx.path.startsWith('/clusters/')) return sendText(ctx.res, status, text);
+  if (ctx.path.startsWith('/kapis/') || ctx.path.startsWith('/clusters/')) {
+    sendText(ctx.res, status, text);
+    return;
+  }
   sendJSON(ctx.res, status, {
     kind: 'Status',
     apiVersion: 'v1',

@@ -32,7 +32,10 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
-    throw new StatusError('RequestEntityTooLarge', `the request body is ${declared} bytes, over the limit of ${limit} bytes`);
+    throw new StatusError(
+      'RequestEntityTooLarge',
+      `the request body is ${declared} bytes, over the limit of ${limit} bytes`,
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -55,13 +58,20 @@ export const contentTypeOf = (req: IncomingMessage): string =>
  * Read an object body: JSON, or YAML when the content type says so. Malformed -> 400,
  * unsupported media type -> 415, not an object -> 400.
  */
-export async function readObjectBody(req: IncomingMessage, accepted = ['application/json', 'application/yaml']): Promise<unknown> {
+export async function readObjectBody(
+  req: IncomingMessage,
+  accepted = ['application/json', 'application/yaml'],
+): Promise<unknown> {
   const type = contentTypeOf(req);
   if (type && !accepted.includes(type)) {
-    throw new StatusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+    throw new StatusError(
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+    );
   }
   const text = (await readBody(req)).toString('utf8');
-  if (text.trim() === '') throw new StatusError('BadRequest', 'the request body is empty; send a JSON object');
+  if (text.trim() === '')
+    throw new StatusError('BadRequest', 'the request body is empty; send a JSON object');
   return parseBodyText(text, type === 'application/yaml' ? 'yaml' : 'json');
 }
 
@@ -81,7 +91,10 @@ export function sendJSON(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

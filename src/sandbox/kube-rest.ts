@@ -15,6 +15,8 @@ import {
   apiVersions,
   hasGroup,
   hasGroupVersion,
+  openApiV3GroupVersion,
+  openApiV3Root,
   preferredDiscovery,
 } from './discovery';
 import {
@@ -88,7 +90,12 @@ export function createKubeApi(store: ObjectStore): (ctx: RequestContext) => Prom
       if (rest.length === 0) return discovery(ctx, () => apiResourceList(group, version));
       return serveResource(store, ctx, resolveTarget(group, version, rest));
     }
-    throw resourceNotFound(); // /openapi/* and anything else: kubectl falls back without OpenAPI
+    if (segments[0] === 'openapi' && segments[1] === 'v3') {
+      const rest = segments.slice(2);
+      const doc = rest.length === 0 ? openApiV3Root() : openApiV3GroupVersion(rest);
+      if (doc) return discovery(ctx, () => doc);
+    }
+    throw resourceNotFound(); // /openapi/v2 and anything else
   };
 }
 

@@ -145,7 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     kubeUrl: listeners.kubeUrl,
     username: DEFAULT_ADMIN_USER,
     password,
-    readonly: auth.readonlyCredentials,
+    readonly: auth.credentials.readonly,
     caPem: certs.caPem,
     kubeconfigPath,
     envFile,

@@ -11,6 +11,7 @@ import { KUBERNETES_VERSION, KUBESPHERE_VERSION } from '../constants';
 import type { Authenticator } from './auth';
 import type { Faults } from './faults';
 import { type Listener, type RequestContext, sendJSON, sendStatus, sendText } from './http';
+import { accessTarget } from './request-info';
 import { StatusError } from './status';
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
@@ -22,8 +23,6 @@ export interface RouterDeps {
   kapi: Handler;
   control: Handler;
 }
-
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const kubernetesVersion = () => ({
   major: KUBERNETES_VERSION.major,
@@ -104,7 +103,7 @@ export function createRouter(deps: RouterDeps, listener: Listener) {
         return sendText(res, 404, '404: Page Not Found');
       }
       ctx.user = deps.auth.authenticate(ctx);
-      if (!READ_METHODS.has(ctx.method)) deps.auth.authorize(ctx.user, ctx.method, ctx.path);
+      deps.auth.authorizeRequest(ctx.user, ctx.method, accessTarget(ctx.path), ctx.query);
       if (await deps.faults.intercept(ctx)) return;
       if (area === 'kube') return await deps.kube(ctx);
       if (area === 'kapi') return await deps.kapi(ctx);

@@ -7,7 +7,7 @@ import { WORKSPACE_PARENT_ANNOTATION } from '../constants';
 import type { KubeObject } from './object';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
-type Cell = string | number | null; // null prints as <none>
+type Cell = string | number;
 
 export interface Column {
   name: string;
@@ -65,7 +65,8 @@ function field(obj: unknown, ...path: string[]): unknown {
   }
   return value;
 }
-const str = (v: unknown): Cell => (typeof v === 'string' && v !== '' ? v : null);
+/** kubectl's server-side printers write <none> for an empty field. */
+const str = (v: unknown): string => (typeof v === 'string' && v !== '' ? v : '<none>');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : []);
 
@@ -110,9 +111,9 @@ const nodeAddress = (node: KubeObject, type: string): Cell =>
 function podStatus(pod: KubeObject): string {
   let reason = String(field(pod, 'status', 'reason') ?? field(pod, 'status', 'phase') ?? 'Unknown');
   for (const cs of list(field(pod, 'status', 'containerStatuses'))) {
-    const waiting = str(field(cs, 'state', 'waiting', 'reason'));
+    const waiting = field(cs, 'state', 'waiting', 'reason');
     const terminated = field(cs, 'state', 'terminated');
-    if (waiting) reason = String(waiting);
+    if (typeof waiting === 'string' && waiting) reason = waiting;
     else if (terminated)
       reason = String(field(terminated, 'reason') ?? `ExitCode:${num(field(terminated, 'exitCode'))}`);
   }
@@ -183,7 +184,10 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
   ],
   namespaces: [
     NAME,
-    col('Status', 'The status of the namespace', (o) => str(field(o, 'status', 'phase')) ?? 'Active'),
+    col('Status', 'The status of the namespace', (o) => {
+      const phase = field(o, 'status', 'phase');
+      return typeof phase === 'string' && phase ? phase : 'Active';
+    }),
     AGE,
   ],
   configmaps: [
@@ -212,7 +216,7 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
       (o) => str(field(o, 'status', 'nominatedNodeName')),
       { priority: 1 },
     ),
-    col('Readiness Gates', 'Pod readiness gates.', () => null, { priority: 1 }),
+    col('Readiness Gates', 'Pod readiness gates.', () => '<none>', { priority: 1 }),
   ],
   events: [
     col('Last Seen', 'Time when last event occurred.', eventLastSeen),

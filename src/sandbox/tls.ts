@@ -28,7 +28,9 @@ const VALIDITY_MS = 365 * 24 * 3600 * 1000;
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-export async function createCertificates(hosts: string[] = ['127.0.0.1', 'localhost']): Promise<Certificates> {
+export async function createCertificates(
+  hosts: string[] = ['127.0.0.1', 'localhost'],
+): Promise<Certificates> {
   if (hosts.length === 0) throw new Error('createCertificates needs at least one host name or IP address');
   const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
   const notAfter = new Date(notBefore.getTime() + VALIDITY_MS);

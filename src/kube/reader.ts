@@ -1,0 +1,181 @@
+/**
+ * Reading and waiting on Kubernetes objects through @kubernetes/client-node, the way a
+ * verification step does: get, list, and wait for a condition driven by a watch with a deadline
+ * (never a fixed sleep). client-node is loaded on first use: it costs ~1 s of start-up.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { collectionPath, type ResourceRef } from './resources';
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    deletionTimestamp?: string | Date;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** A wait that ran out of time: says what was awaited and what was last seen. */
+export class WaitTimeoutError extends Error {
+  readonly code = 'WAIT_TIMEOUT';
+  constructor(
+    readonly description: string,
+    readonly timeoutMs: number,
+    readonly lastSeen: KubeObject | undefined,
+  ) {
+    super(`timed out after ${timeoutMs} ms waiting for ${description}`);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+type ClientNode = typeof import('@kubernetes/client-node');
+let clientNode: ClientNode | undefined;
+const load = (): ClientNode => {
+  clientNode ??= require('@kubernetes/client-node') as ClientNode;
+  return clientNode;
+};
+
+export class KubeReader {
+  private constructor(readonly config: KubeConfig) {}
+
+  /** From a kubeconfig file (default: KUBECONFIG or ~/.kube/config), optionally another context. */
+  static fromKubeconfig(path?: string, context?: string): KubeReader {
+    const kc = new (load().KubeConfig)();
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+    if (context) {
+      if (!kc.getContextObject(context)) {
+        const known = kc.getContexts().map((c) => c.name);
+        throw new Error(`kubeconfig has no context "${context}" (contexts: ${known.join(', ') || 'none'})`);
+      }
+      kc.setCurrentContext(context);
+    }
+    return new KubeReader(kc);
+  }
+
+  get server(): string {
+    return this.config.getCurrentCluster()?.server ?? '';
+  }
+
+  private async fetchJSON(
+    path: string,
+    query: Record<string, string | undefined> = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const cluster = this.config.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    const url = new URL(path, cluster.server);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    const init = await this.config.applyToFetchOptions({});
+    const fetch = require('node-fetch') as (
+      u: string,
+      i: unknown,
+    ) => Promise<{ status: number; json(): Promise<unknown> }>;
+    const res = await fetch(url.toString(), { ...init, method: 'GET' });
+    return { status: res.status, body: await res.json() };
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async get(r: ResourceRef, name: string, namespace?: string): Promise<KubeObject | undefined> {
+    const { status, body } = await this.fetchJSON(
+      `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`,
+    );
+    if (status === 404) return undefined;
+    if (status !== 200)
+      throw new Error(`GET ${r.plural}/${name}: ${status} ${(body as { message?: string }).message ?? ''}`);
+    return body as KubeObject;
+  }
+
+  async list(
+    r: ResourceRef,
+    options: ListOptions = {},
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const { status, body } = await this.fetchJSON(collectionPath(r, options.namespace), {
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+    });
+    if (status !== 200)
+      throw new Error(`LIST ${r.plural}: ${status} ${(body as { message?: string }).message ?? ''}`);
+    const list = body as { items: KubeObject[]; metadata: { resourceVersion: string } };
+    return { items: list.items, resourceVersion: list.metadata.resourceVersion };
+  }
+
+  /**
+   * Wait until `holds(object)` is true for the named object (undefined = absent), reading once
+   * and then following a watch from that read's version, so no change is missed between them.
+   */
+  async waitFor(
+    r: ResourceRef,
+    name: string,
+    holds: (obj: KubeObject | undefined) => boolean,
+    options: { namespace?: string; timeoutMs?: number; description?: string } = {},
+  ): Promise<KubeObject | undefined> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const description = options.description ?? `${r.kind} ${name}`;
+    const fieldSelector = `metadata.name=${name}`;
+    const first = await this.list(r, { namespace: options.namespace, fieldSelector });
+    let last = first.items[0];
+    if (holds(last)) return last;
+    const watch = new (load().Watch)(this.config);
+    return new Promise((resolve, reject) => {
+      let controller: AbortController | undefined;
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        controller?.abort();
+        fn();
+      };
+      const timer = setTimeout(
+        () => finish(() => reject(new WaitTimeoutError(description, timeoutMs, last))),
+        timeoutMs,
+      );
+      watch
+        .watch(
+          collectionPath(r, options.namespace),
+          { fieldSelector, resourceVersion: first.resourceVersion, allowWatchBookmarks: false },
+          (type: string, obj: KubeObject) => {
+            if (type === 'ERROR') return;
+            last = type === 'DELETED' ? undefined : obj;
+            if (holds(last)) finish(() => resolve(last));
+          },
+          (err: unknown) => {
+            // The server closed the watch before the condition held: read again and re-check.
+            if (settled) return;
+            if (err && (err as { name?: string }).name !== 'AbortError') return finish(() => reject(err));
+            this.get(r, name, options.namespace).then(
+              (obj) => {
+                last = obj;
+                if (holds(obj)) finish(() => resolve(obj));
+                else
+                  finish(() =>
+                    reject(new WaitTimeoutError(`${description} (watch closed early)`, timeoutMs, last)),
+                  );
+              },
+              (e) => finish(() => reject(e)),
+            );
+          },
+        )
+        .then(
+          (c) => {
+            controller = c;
+            if (settled) c.abort();
+          },
+          (err) => finish(() => reject(err)),
+        );
+    });
+  }
+}
