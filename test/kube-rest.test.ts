@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -224,6 +224,34 @@ describe('kubectl against the REST layer', () => {
     await kubectlOk('patch', 'cm', 'held', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}');
     const gone = await kubectl('get', 'cm', 'held');
     assert.match(gone.stderr, /configmaps "held" not found/);
+  });
+
+  it('create ns / create cm (protobuf bodies), create -f and apply -f (server-side validation)', async () => {
+    assert.match(await kubectlOk('create', 'namespace', 'demo'), /namespace\/demo created/);
+    await kubectlOk(
+      'create',
+      'configmap',
+      'literal',
+      '-n',
+      'demo',
+      '--from-literal=a=1',
+      '--from-literal=b=two',
+    );
+    assert.deepEqual(store.get('configmaps', 'demo', 'literal').data, { a: '1', b: 'two' });
+    assert.equal(store.get('configmaps', 'demo', 'literal').metadata.generateName, undefined);
+    const deploy = await kubectl('create', 'deployment', 'web', '--image=nginx', '-n', 'demo');
+    assert.match(deploy.stderr, /protobuf bodies are decoded only for ConfigMap and Namespace/);
+    const manifest = path.join(tmp, 'cm.yaml');
+    const write = (value: string) =>
+      writeFileSync(
+        manifest,
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: demo\ndata:\n  k: ${value}\n`,
+      );
+    write('one');
+    assert.match(await kubectlOk('create', '-f', manifest), /configmap\/applied created/);
+    write('two');
+    assert.match(await kubectlOk('apply', '-f', manifest), /configmap\/applied configured/);
+    assert.deepEqual(store.get('configmaps', 'demo', 'applied').data, { k: 'two' });
   });
 
   it('get --watch sees a change', async () => {

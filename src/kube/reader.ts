@@ -113,6 +113,67 @@ export class KubeReader {
   }
 
   /**
+   * Wait until `holds(items)` is true for a list (events of an object, nodes with a label),
+   * reading once and then following a watch on the collection from that read's version.
+   */
+  async waitForList(
+    r: ResourceRef,
+    holds: (items: KubeObject[]) => boolean,
+    options: ListOptions & { timeoutMs?: number; description?: string } = {},
+  ): Promise<KubeObject[]> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const description = options.description ?? `${r.plural} matching the condition`;
+    const first = await this.list(r, options);
+    const byKey = new Map(first.items.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
+    const current = () => [...byKey.values()];
+    if (holds(current())) return current();
+    const watch = new (load().Watch)(this.config);
+    return new Promise((resolve, reject) => {
+      let controller: AbortController | undefined;
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        controller?.abort();
+        fn();
+      };
+      const timeout = () => new WaitTimeoutError(description, timeoutMs, undefined);
+      const timer = setTimeout(() => finish(() => reject(timeout())), timeoutMs);
+      const query: Record<string, string | boolean> = { resourceVersion: first.resourceVersion };
+      if (options.labelSelector) query['labelSelector'] = options.labelSelector;
+      if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
+      watch
+        .watch(
+          collectionPath(r, options.namespace),
+          query,
+          (type: string, obj: KubeObject) => {
+            if (type === 'ERROR' || type === 'BOOKMARK') return;
+            const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+            if (type === 'DELETED') byKey.delete(key);
+            else byKey.set(key, obj);
+            if (holds(current())) finish(() => resolve(current()));
+          },
+          (err: unknown) => {
+            if (settled) return;
+            if (err && (err as { name?: string }).name !== 'AbortError') return finish(() => reject(err));
+            this.list(r, options).then(
+              (again) => finish(() => (holds(again.items) ? resolve(again.items) : reject(timeout()))),
+              (e) => finish(() => reject(e)),
+            );
+          },
+        )
+        .then(
+          (c) => {
+            controller = c;
+            if (settled) c.abort();
+          },
+          (err) => finish(() => reject(err)),
+        );
+    });
+  }
+
+  /**
    * Wait until `holds(object)` is true for the named object (undefined = absent), reading once
    * and then following a watch from that read's version, so no change is missed between them.
    */

@@ -31,6 +31,7 @@ import { apiVersionOf, findKind, type ResourceKind } from './kinds';
 import { serveWatch, wantsTable } from './kube-watch';
 import type { KubeObject } from './object';
 import { applyPatchText, patchTypeOf } from './patch';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf';
 import { StatusError } from './status';
 import type { ObjectStore } from './store';
 import { includeObjectOf, tableOf } from './tables';
@@ -222,14 +223,20 @@ function checkBody(body: unknown, target: Target): KubeObject {
   return obj;
 }
 
+/** JSON or YAML, or protobuf as kubectl's typed generators send it (Namespace, ConfigMap). */
+async function objectBody(ctx: RequestContext): Promise<unknown> {
+  if (contentTypeOf(ctx.req) === PROTOBUF_CONTENT_TYPE) return decodeProtobufObject(await readBody(ctx.req));
+  return readObjectBody(ctx.req);
+}
+
 async function create(store: ObjectStore, ctx: RequestContext, target: Target): Promise<void> {
   if (target.kind.namespaced && target.namespace === undefined) throw methodNotAllowed(ctx.method, ctx.path);
-  const obj = checkBody(await readObjectBody(ctx.req), target);
+  const obj = checkBody(await objectBody(ctx), target);
   sendObject(ctx, target, 201, store.create(target.kind.resource, obj));
 }
 
 async function update(store: ObjectStore, ctx: RequestContext, target: Target, name: string): Promise<void> {
-  const obj = checkBody(await readObjectBody(ctx.req), target);
+  const obj = checkBody(await objectBody(ctx), target);
   if (obj.metadata.name !== name) {
     throw new StatusError(
       'BadRequest',
