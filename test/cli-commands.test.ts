@@ -2,10 +2,18 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
 import { prompt } from '../src/cli/prompt';
-import { type CliRun, type Recorded, runCli, secretsIn, sendJson, startServer, tempHome } from './cli-helpers';
+import {
+  type CliRun,
+  type Recorded,
+  runCli,
+  secretsIn,
+  sendJson,
+  startServer,
+  tempHome,
+} from './cli-helpers';
 
 const PASSWORD = 'Sup3r-Secret!';
 const TOKEN = 'tok-abcdef-0123456789';
@@ -18,24 +26,42 @@ const GROUP = {
   status: { state: 'active' },
 };
 
-function fakeKapi(req: Recorded, res: import('node:http').ServerResponse): void {
+function fakeKapi(req: Recorded, res: import('node:http').ServerResponse) {
   if (req.url === '/oauth/token') {
     const form = new URLSearchParams(req.body);
-    if (form.get('password') !== PASSWORD) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'incorrect username or password' });
+    if (form.get('password') !== PASSWORD)
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'incorrect username or password',
+      });
     return sendJson(res, 200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 7200 });
   }
-  if (req.headers.authorization !== `Bearer ${TOKEN}`) return sendJson(res, 401, { kind: 'Status', message: 'Unauthorized', code: 401 });
+  if (req.headers.authorization !== `Bearer ${TOKEN}`)
+    return sendJson(res, 401, { kind: 'Status', message: 'Unauthorized', code: 401 });
   if (req.url.startsWith('/api/v1/nodes')) {
-    return sendJson(res, 200, { items: [1, 2].map((i) => ({ metadata: { name: `n${i}`, labels: { 'apps.edgewize.io/nodegroup': 'edge-a' } } })) });
+    return sendJson(res, 200, {
+      items: [1, 2].map((i) => ({
+        metadata: { name: `n${i}`, labels: { 'apps.edgewize.io/nodegroup': 'edge-a' } },
+      })),
+    });
   }
   if (req.url.includes('/nodegroups/missing')) {
     res.writeHead(404, { 'content-type': 'text/plain' });
-    return res.end('nodegroups.infra.kubesphere.io "missing" not found');
+    res.end('nodegroups.infra.kubesphere.io "missing" not found');
+    return;
   }
-  if (req.url.includes('/nodegroups/taken')) return sendJson(res, 409, { kind: 'Status', message: 'nodegroups.infra.kubesphere.io "taken" already exists', reason: 'AlreadyExists', code: 409 });
+  if (req.url.includes('/nodegroups/taken'))
+    return sendJson(res, 409, {
+      kind: 'Status',
+      message: 'nodegroups.infra.kubesphere.io "taken" already exists',
+      reason: 'AlreadyExists',
+      code: 409,
+    });
   if (/\/(nodes|namespaces|workspaces)\//.test(req.url)) return sendJson(res, 200, { message: 'success' });
-  if (req.method === 'GET' && req.url.startsWith(`${K}/nodegroups?`)) return sendJson(res, 200, { items: [GROUP], totalItems: 1 });
-  if (req.method === 'GET' && req.url === `${K}/nodegroups`) return sendJson(res, 200, { items: [GROUP], totalItems: 1 });
+  if (req.method === 'GET' && req.url.startsWith(`${K}/nodegroups?`))
+    return sendJson(res, 200, { items: [GROUP], totalItems: 1 });
+  if (req.method === 'GET' && req.url === `${K}/nodegroups`)
+    return sendJson(res, 200, { items: [GROUP], totalItems: 1 });
   sendJson(res, 200, GROUP);
 }
 
@@ -63,7 +89,8 @@ describe('nodegroup-api commands', () => {
   after(async () => {
     await server.close();
     home.cleanup();
-    for (const run of runs) assert.deepEqual(secretsIn(run, [PASSWORD, TOKEN]), [], 'no secret on stdout or stderr');
+    for (const run of runs)
+      assert.deepEqual(secretsIn(run, [PASSWORD, TOKEN]), [], 'no secret on stdout or stderr');
   });
 
   it('login caches the token (0600, helper JSON) without printing it; a wrong password exits 1', async () => {
@@ -77,11 +104,18 @@ describe('nodegroup-api commands', () => {
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).token, TOKEN);
     const bad = await cli('login', '--username', 'admin', '--password', 'wrong');
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /POST \/oauth\/token -> 400 invalid_grant: invalid_grant: incorrect username or password/);
+    assert.match(
+      bad.stderr,
+      /POST \/oauth\/token -> 400 invalid_grant: invalid_grant: incorrect username or password/,
+    );
   });
 
   it('login takes the credentials from the environment and asks for nothing', async () => {
-    const run = await runCli(['login'], { ...env, KUBESPHERE_USERNAME: 'admin', KUBESPHERE_PASSWORD: PASSWORD });
+    const run = await runCli(['login'], {
+      ...env,
+      KUBESPHERE_USERNAME: 'admin',
+      KUBESPHERE_PASSWORD: PASSWORD,
+    });
     runs.push(run);
     assert.equal(run.code, 0, run.stderr);
   });
@@ -90,7 +124,10 @@ describe('nodegroup-api commands', () => {
     let r = await sent('nodegroup', 'list');
     assert.equal(r.run.code, 0, r.run.stderr);
     assert.deepEqual(JSON.parse(r.run.stdout).items[0].metadata.name, 'edge-a');
-    assert.deepEqual(r.requests.map((q) => `${q.method} ${q.url}`), [`GET ${K}/nodegroups`]);
+    assert.deepEqual(
+      r.requests.map((q) => `${q.method} ${q.url}`),
+      [`GET ${K}/nodegroups`],
+    );
     assert.equal(r.requests[0]!.headers.authorization, `Bearer ${TOKEN}`, 'the cached token is used');
 
     r = await sent('nodegroup', 'get', 'edge-a');
@@ -118,7 +155,11 @@ describe('nodegroup-api commands', () => {
 
   it('bind and unbind node, namespace and workspace', async () => {
     for (const verb of ['bind', 'unbind']) {
-      for (const [kind, segment] of [['node', 'nodes'], ['namespace', 'namespaces'], ['workspace', 'workspaces']]) {
+      for (const [kind, segment] of [
+        ['node', 'nodes'],
+        ['namespace', 'namespaces'],
+        ['workspace', 'workspaces'],
+      ]) {
         const r = await sent(verb, kind!, '--nodegroup', 'edge-a', `--${kind}`, 'target-1');
         assert.equal(r.run.code, 0, r.run.stderr);
         assert.equal(r.requests[0]!.method, verb === 'bind' ? 'POST' : 'DELETE');
@@ -139,9 +180,15 @@ describe('nodegroup-api commands', () => {
 
   it('--cluster uses the multi-cluster paths', async () => {
     let r = await sent('--cluster', 'member-1', 'nodegroup', 'get', 'edge-a');
-    assert.equal(r.requests[0]!.url, '/kapis/clusters/member-1/infra.kubesphere.io/v1alpha1/nodegroups/edge-a');
+    assert.equal(
+      r.requests[0]!.url,
+      '/kapis/clusters/member-1/infra.kubesphere.io/v1alpha1/nodegroups/edge-a',
+    );
     r = await sent('bind', 'node', '--nodegroup', 'edge-a', '--node', 'n1', '--cluster', 'member-1');
-    assert.equal(r.requests[0]!.url, '/kapis/clusters/member-1/infra.kubesphere.io/v1alpha1/nodegroups/edge-a/nodes/n1');
+    assert.equal(
+      r.requests[0]!.url,
+      '/kapis/clusters/member-1/infra.kubesphere.io/v1alpha1/nodegroups/edge-a/nodes/n1',
+    );
     r = await sent('--cluster', 'member-1', 'request', 'GET', '/api/v1/nodes');
     assert.equal(r.requests[0]!.url, '/clusters/member-1/api/v1/nodes');
   });
@@ -160,10 +207,16 @@ describe('nodegroup-api commands', () => {
   it('server errors exit 1 with method, path, status and the message, whatever its form', async () => {
     const text = await cli('nodegroup', 'get', 'missing');
     assert.equal(text.code, 1);
-    assert.equal(text.stderr, `error: GET ${K}/nodegroups/missing -> 404: nodegroups.infra.kubesphere.io "missing" not found\n`);
+    assert.equal(
+      text.stderr,
+      `error: GET ${K}/nodegroups/missing -> 404: nodegroups.infra.kubesphere.io "missing" not found\n`,
+    );
     const status = await cli('nodegroup', 'get', 'taken');
     assert.equal(status.code, 1);
-    assert.match(status.stderr, /-> 409 AlreadyExists: nodegroups.infra.kubesphere.io "taken" already exists/);
+    assert.match(
+      status.stderr,
+      /-> 409 AlreadyExists: nodegroups.infra.kubesphere.io "taken" already exists/,
+    );
     const unauthorized = await runCli(['--token', 'nope', 'nodegroup', 'list'], env);
     runs.push(unauthorized);
     assert.equal(unauthorized.code, 1);
@@ -176,11 +229,18 @@ describe('nodegroup-api commands', () => {
     assert.equal(create.code, 0, create.stderr);
     assert.match(create.stdout, new RegExp(`^POST ${server.url}${K}/nodegroups$`, 'm'));
     assert.match(create.stdout, /^authorization: Bearer <redacted>$/m);
-    assert.match(create.stdout, /^curl -sS -X POST .* -H "Authorization: Bearer \$KUBESPHERE_TOKEN" .*--data-raw '.*it'\\''s.*'$/m);
+    assert.match(
+      create.stdout,
+      /^curl -sS -X POST .* -H "Authorization: Bearer \$KUBESPHERE_TOKEN" .*--data-raw '.*it'\\''s.*'$/m,
+    );
     const login = await cli('--dry-run', 'login', '--username', 'admin', '--password', PASSWORD);
     assert.match(login.stdout, /password=<redacted>/);
     assert.match(login.stdout, /--data-urlencode "password=\$KUBESPHERE_PASSWORD"/);
-    for (const args of [['nodegroup', 'delete', 'edge-a'], ['unbind', 'node', '--nodegroup', 'edge-a', '--node', 'n1'], ['clear-cache']]) {
+    for (const args of [
+      ['nodegroup', 'delete', 'edge-a'],
+      ['unbind', 'node', '--nodegroup', 'edge-a', '--node', 'n1'],
+      ['clear-cache'],
+    ]) {
       assert.equal((await cli('--dry-run', ...args)).code, 0);
     }
     assert.equal(server.requests.length, before, 'nothing was sent');
@@ -190,7 +250,10 @@ describe('nodegroup-api commands', () => {
   it('KUBESPHERE_TOKEN beats the cache, --token beats KUBESPHERE_TOKEN', async () => {
     const viaEnv = await runCli(['nodegroup', 'list'], { ...env, KUBESPHERE_TOKEN: 'env-token' });
     assert.equal(viaEnv.code, 1, 'the env token is sent (and refused), not the cached one');
-    const viaFlag = await runCli(['--token', TOKEN, 'nodegroup', 'list'], { ...env, KUBESPHERE_TOKEN: 'env-token' });
+    const viaFlag = await runCli(['--token', TOKEN, 'nodegroup', 'list'], {
+      ...env,
+      KUBESPHERE_TOKEN: 'env-token',
+    });
     assert.equal(viaFlag.code, 0, viaFlag.stderr);
     runs.push(viaEnv, viaFlag);
   });
@@ -202,7 +265,10 @@ describe('nodegroup-api commands', () => {
     assert.match((await cli('clear-cache')).stdout, /^no token cache at /);
     const none = await cli('nodegroup', 'list');
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /--token.*KUBESPHERE_TOKEN.*nodegroup-api login.*KUBESPHERE_USERNAME and KUBESPHERE_PASSWORD/);
+    assert.match(
+      none.stderr,
+      /--token.*KUBESPHERE_TOKEN.*nodegroup-api login.*KUBESPHERE_USERNAME and KUBESPHERE_PASSWORD/,
+    );
   });
 
   it('a host that refuses connections exits 3 naming the host and what to check', async () => {
@@ -219,7 +285,8 @@ describe('password prompt', () => {
   it('reads the password in raw mode without echoing it', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: true, modes: [] as boolean[] });
     const modes: boolean[] = [];
-    (input as unknown as { setRawMode: (m: boolean) => void }).setRawMode = (mode: boolean) => modes.push(mode);
+    (input as unknown as { setRawMode: (m: boolean) => void }).setRawMode = (mode: boolean) =>
+      modes.push(mode);
     let echoed = '';
     const answer = prompt('Password: ', input, { write: (t: string) => (echoed += t) }, true);
     input.write('pa');

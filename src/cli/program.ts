@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../kapi/errors';
 import { type BindingKind, type NodeGroupSpec, nodegroupRequests } from '../kapi/nodegroups';
 import { CliContext, type CliIO, type GlobalOptions, parseTimeout } from './context';
+import { addDiagnoseCommand } from './diagnose';
 import { clearCache, login } from './login';
 import { OUTPUT_FORMATS } from './output';
 import { rawRequest } from './raw-request';
@@ -136,6 +137,7 @@ export function buildProgram(io: CliIO, contexts: CliContext[]): Command {
         );
     }
   }
+  addDiagnoseCommand(program, io, contexts);
   showUsageAfterErrors(program);
   return program;
 }

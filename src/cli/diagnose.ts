@@ -1,0 +1,78 @@
+/**
+ * `nodegroup-api diagnose NODEGROUP [--node N] [--namespace NS] [--workspace WS]`: the guide's
+ * troubleshooting checklist as findings (table by default, -o json|yaml). Exit 0 when no check
+ * fails, 1 when one does. Reads through ks-apiserver with the same host and login as every other
+ * command, or through a kubeconfig (--kubeconfig, client-node loaded only then). The diagnosis
+ * library is loaded inside the action so other commands start as fast as before.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../kapi/errors';
+import { CliContext, type CliIO, type GlobalOptions } from './context';
+
+/** Thrown after the findings are printed when a check failed: main() answers exit code 1. */
+export class DiagnosisFailedError extends Error {
+  constructor(group: string, failing: number) {
+    super(`nodegroup ${group}: ${failing} failing check(s), see the findings above`);
+    this.name = 'DiagnosisFailedError';
+  }
+}
+
+interface DiagnoseFlags {
+  node?: string;
+  namespace?: string;
+  workspace?: string;
+  kubeconfig?: string;
+  context?: string;
+}
+
+export async function runDiagnose(ctx: CliContext, group: string, flags: DiagnoseFlags): Promise<void> {
+  if (ctx.options.dryRun) {
+    throw new UsageError(
+      'diagnose only reads: --dry-run does not apply',
+      `usage: nodegroup-api diagnose ${group}`,
+    );
+  }
+  if (flags.context !== undefined && flags.kubeconfig === undefined) {
+    throw new UsageError(
+      '--context needs --kubeconfig',
+      'e.g. --kubeconfig ~/.kube/config --context admin@host',
+    );
+  }
+  const lib = require('../diagnose') as typeof import('../diagnose');
+  const target = {
+    nodegroup: group,
+    ...(flags.node !== undefined ? { node: flags.node } : {}),
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+    ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
+  };
+  lib.checkTarget(target); // bad names are usage errors, before any login
+  let source: import('../diagnose').ClusterSource;
+  if (flags.kubeconfig !== undefined) {
+    const { KubeReader } = require('../kube/reader') as typeof import('../kube/reader');
+    source = lib.kubeReaderSource(KubeReader.fromKubeconfig(flags.kubeconfig, flags.context));
+  } else {
+    source = lib.kapiSource(ctx.client(), ctx.options.cluster ? { cluster: ctx.options.cluster } : {});
+  }
+  const diagnosis = await lib.diagnose(source, target);
+  const format = ctx.options.output ?? 'table';
+  ctx.io.stdout.write(lib.renderDiagnosis(diagnosis, format));
+  if (!diagnosis.healthy) throw new DiagnosisFailedError(group, diagnosis.counts.fail);
+}
+
+/** Add the command to the program (the program file calls this once). */
+export function addDiagnoseCommand(program: Command, io: CliIO, contexts: CliContext[]): void {
+  program
+    .command('diagnose <nodegroup>')
+    .description("run the guide's troubleshooting checklist on a nodegroup; exit 1 when a check fails")
+    .usage('<nodegroup> [--node <name>] [--namespace <name>] [--workspace <name>] [-o table|json|yaml]')
+    .option('--node <name>', 'a node expected in the group')
+    .option('--namespace <name>', 'a namespace expected in the group')
+    .option('--workspace <name>', 'a workspace expected in the group')
+    .option('--kubeconfig <path>', 'read Kubernetes objects through this kubeconfig instead of ks-apiserver')
+    .option('--context <name>', 'kubeconfig context (with --kubeconfig)')
+    .action(async (group: string, _flags: unknown, command: Command) => {
+      const ctx = new CliContext(io, command.optsWithGlobals<GlobalOptions>());
+      contexts.push(ctx);
+      await runDiagnose(ctx, group, command.opts<DiagnoseFlags>());
+    });
+}
