@@ -1,0 +1,102 @@
+/**
+ * `npm run revert [-- --run-id ID] [--reports DIR]`: replay the ledger of a run (the latest one by
+ * default) in reverse and undo what it changed. Idempotent: undone entries are marked in the
+ * ledger, and every undo checks the current state first. Credentials come from the environment
+ * (KUBESPHERE_USERNAME/PASSWORD or KUBESPHERE_TOKEN or the token cache), never from the ledger.
+ */
+import { ConnectionError } from '../src/kapi/errors';
+import {
+  appendUndone,
+  describeChange,
+  latestRunId,
+  liveAccess,
+  openKapi,
+  openKube,
+  parseRunConfig,
+  REPORTS_DIR_ENV,
+  readRunLedgers,
+  Undoer,
+  undoEntries,
+  Verifier,
+} from '../src/runbook';
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i >= 0) {
+    const value = argv[i + 1];
+    if (!value || value.startsWith('--')) throw new Error(`${name} needs a value`);
+    return value;
+  }
+  return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+export async function revert(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  out: { write(text: string): unknown } = process.stdout,
+): Promise<number> {
+  const unknown = argv.filter(
+    (a, i) =>
+      a.startsWith('--') &&
+      !['--run-id', '--reports'].includes(a.split('=')[0]!) &&
+      argv[i - 1] !== '--run-id',
+  );
+  if (unknown.length)
+    throw new Error(`unknown option ${unknown[0]}; usage: npm run revert -- [--run-id ID] [--reports DIR]`);
+  const reports = option(argv, '--reports') ?? env[REPORTS_DIR_ENV] ?? 'reports';
+  const runId = option(argv, '--run-id') ?? latestRunId(reports);
+  if (!runId) throw new Error(`no run to revert: ${reports}/ledger is empty or missing`);
+  let failed = 0;
+  for (const ledger of readRunLedgers(reports, runId)) {
+    const { header, pending } = ledger;
+    out.write(
+      `run ${runId} worker ${header.worker} on ${header.target.host}: ${pending.length} change(s) to undo\n`,
+    );
+    if (pending.length === 0) continue;
+    const config = parseRunConfig(
+      {
+        target: 'live',
+        host: header.target.host,
+        ...(header.target.context ? { context: header.target.context } : {}),
+      },
+      { ...env, KUBECONFIG: header.target.kubeconfig ?? env['KUBECONFIG'] },
+    );
+    const access = liveAccess(config, env);
+    const kapi = openKapi(access);
+    try {
+      const verifier = new Verifier(openKube(access), () => {}, config.waitTimeoutMs);
+      const failures = await undoEntries(
+        new Undoer({ kapi, verifier }, ledger.entries),
+        pending,
+        (entry, done) => {
+          appendUndone(ledger.file, entry.seq);
+          out.write(`  undone ${describeChange(entry.change)}: ${done}\n`);
+        },
+      );
+      for (const f of failures) out.write(`  FAILED ${describeChange(f.entry.change)}: ${f.error}\n`);
+      failed += failures.length;
+    } catch (err) {
+      if (err instanceof ConnectionError && header.target.kind === 'sandbox')
+        out.write(
+          `  the run's embedded sandbox ended with it (${err.causeCode}): nothing left to undo there\n`,
+        );
+      else throw err;
+    } finally {
+      await kapi.close();
+    }
+  }
+  out.write(failed ? `${failed} change(s) could not be undone; see above\n` : `run ${runId} reverted\n`);
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+  revert(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`revert: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

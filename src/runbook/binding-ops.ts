@@ -1,0 +1,63 @@
+/**
+ * Bind and unbind nodes, namespaces and workspaces through the KAPI (the guide's API-first rule),
+ * in the safe flow: the target's group before, the change, the target's group after.
+ */
+import { HttpError } from '../kapi/errors';
+import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
+import type { KubeObject } from '../kube/reader';
+import { bindingMark, bindingResource, groupOf } from './bindings';
+import { checkDestructive } from './guardrails';
+import { commands } from './next-command';
+import { NodegroupOperator } from './nodegroup-ops';
+
+export class Operator extends NodegroupOperator {
+  async bind(kind: BindingKind, group: string, target: string): Promise<KubeObject | undefined> {
+    const before = await this.inspectTarget(kind, target);
+    const previous = groupOf(kind, before);
+    await this.change(
+      { op: 'bind', kind, group, target, ...(previous ? { before: previous } : {}) },
+      nodegroupRequests.bind(kind, group, target),
+      commands.binding('bind', kind, group, target),
+    );
+    return this.verifyGroup(kind, target, group);
+  }
+
+  async unbind(kind: BindingKind, group: string, target: string): Promise<KubeObject | undefined> {
+    checkDestructive(this.guardTarget, `unbind ${kind} ${target} from nodegroup ${group}`);
+    const before = await this.inspectTarget(kind, target);
+    const previous = groupOf(kind, before);
+    await this.change(
+      { op: 'unbind', kind, group, target, ...(previous ? { before: previous } : {}) },
+      nodegroupRequests.unbind(kind, group, target),
+      commands.binding('unbind', kind, group, target),
+    );
+    // Unbinding a target of another group leaves it there (the server unbinds only its own).
+    return this.verifyGroup(kind, target, previous === group ? undefined : previous);
+  }
+
+  /** Wait until the target shows `group` (undefined: no group). */
+  async verifyGroup(
+    kind: BindingKind,
+    target: string,
+    group: string | undefined,
+  ): Promise<KubeObject | undefined> {
+    const description = group
+      ? `${kind} ${target} with ${bindingMark(kind)}=${group}`
+      : `${kind} ${target} without ${bindingMark(kind)}`;
+    const after = await this.ctx.verifier.until(
+      { resource: bindingResource[kind], name: target, description },
+      (o) =>
+        group === undefined ? o !== undefined && groupOf(kind, o) === undefined : groupOf(kind, o) === group,
+    );
+    this.snapshot('after', kind, target, after);
+    return after;
+  }
+
+  private async inspectTarget(kind: BindingKind, target: string): Promise<KubeObject | undefined> {
+    const obj = await this.ctx.verifier.get(bindingResource[kind], target);
+    this.snapshot('before', kind, target, obj);
+    return obj;
+  }
+}
+
+export const isRefusal = (err: unknown): err is HttpError => err instanceof HttpError && err.status >= 400;

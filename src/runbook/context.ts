@@ -1,0 +1,152 @@
+/**
+ * The run context of one process (one cucumber worker): the target, the KAPI client, the
+ * client-node reader, kubectl, the ledger and the evidence recorder. Built once per process;
+ * scenarios share it and keep their own state (names, last answer) in the World.
+ */
+import { homedir } from 'node:os';
+import { KapiClient } from '../kapi/client';
+import { nodegroupRequests } from '../kapi/nodegroups';
+import { tokenCachePath } from '../kapi/token-cache';
+import { KubeReader } from '../kube/reader';
+import { RESOURCES } from '../kube/resources';
+import type { RunConfig } from './config';
+import { BlockedError, ConfigError } from './errors';
+import { type Operation, Recorder } from './evidence';
+import { recordExchanges } from './http-evidence';
+import { Kubectl } from './kubectl';
+import { Ledger, type LedgerTarget } from './ledger';
+import { commands, explainBlocked } from './next-command';
+import { Verifier } from './verify';
+
+export interface TargetAccess extends LedgerTarget {
+  /** Sandbox: its admin. Live: KUBESPHERE_USERNAME/PASSWORD, else KUBESPHERE_TOKEN or the token cache. */
+  credentials?: { username: string; password: string };
+  token?: string;
+  /** The token cache of `nodegroup-api login` (live only). */
+  tokenCacheFile?: string;
+}
+
+export interface RunContext {
+  readonly config: RunConfig;
+  readonly runId: string;
+  readonly worker: string;
+  readonly target: TargetAccess;
+  readonly kapi: KapiClient;
+  readonly verifier: Verifier;
+  readonly kubectl: Kubectl;
+  readonly ledger: Ledger;
+  readonly recorder: Recorder;
+  record(op: Operation): void;
+  close(): Promise<void>;
+}
+
+/** Live access from the environment (credentials never leave the process). */
+export function liveAccess(
+  config: RunConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): TargetAccess {
+  const username = env['KUBESPHERE_USERNAME'];
+  const password = env['KUBESPHERE_PASSWORD'];
+  const token = env['KUBESPHERE_TOKEN'];
+  return {
+    kind: 'live',
+    host: config.host!,
+    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+    ...(config.context ? { context: config.context } : {}),
+    ...(username && password ? { credentials: { username, password } } : {}),
+    ...(token ? { token } : {}),
+    tokenCacheFile: tokenCachePath(env['HOME'] || homedir()),
+  };
+}
+
+export function openKapi(target: TargetAccess, record?: (op: Operation) => void): KapiClient {
+  const client = new KapiClient({
+    host: target.host,
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    ...(target.token ? { envToken: target.token } : {}),
+    ...(target.tokenCacheFile ? { cacheFile: target.tokenCacheFile } : {}),
+  });
+  if (record) recordExchanges(client, record);
+  return client;
+}
+
+export function openKube(target: LedgerTarget): KubeReader {
+  try {
+    return KubeReader.fromKubeconfig(target.kubeconfig, target.context);
+  } catch (err) {
+    throw new ConfigError(
+      `cannot use the kubeconfig ${target.kubeconfig ?? '(KUBECONFIG / ~/.kube/config)'}: ${(err as Error).message}; ` +
+        'set KUBECONFIG (and --world-parameters \'{"context":"..."}\' for another context)',
+    );
+  }
+}
+
+export function openRunContext(options: {
+  config: RunConfig;
+  runId: string;
+  worker: string;
+  target: TargetAccess;
+}): RunContext {
+  const { config, runId, worker, target } = options;
+  const kube = openKube(target);
+  const recorder = new Recorder({
+    runId,
+    worker,
+    target: { kind: target.kind, host: target.host, kubeServer: kube.server },
+    startedAt: new Date().toISOString(),
+    scenarios: [],
+  });
+  const record = (op: Operation) => recorder.add(op);
+  const kapi = openKapi(target, record);
+  const kubectl = new Kubectl(target.kubeconfig, target.context, record);
+  const ledger = Ledger.open(config.reportsDir, {
+    runId,
+    worker,
+    pid: process.pid,
+    startedAt: recorder.run.startedAt,
+    target: {
+      kind: target.kind,
+      host: target.host,
+      ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
+      ...(target.context ? { context: target.context } : {}),
+    },
+  });
+  return {
+    config,
+    runId,
+    worker,
+    target,
+    kapi,
+    verifier: new Verifier(kube, record, config.waitTimeoutMs),
+    kubectl,
+    ledger,
+    recorder,
+    record,
+    async close() {
+      kubectl.close();
+      await kapi.close();
+    },
+  };
+}
+
+/** Before any scenario: can the target be reached with these credentials? Nothing is changed. */
+export async function preflight(ctx: RunContext): Promise<void> {
+  const req = nodegroupRequests.list({ limit: 1 });
+  try {
+    await ctx.kapi.call(req);
+  } catch (err) {
+    const explained = explainBlocked(err, ctx.target.host, commands.list(), req);
+    if (explained instanceof BlockedError) throw explained;
+    throw err;
+  }
+  try {
+    await ctx.verifier.kube.list(RESOURCES.namespace, { labelSelector: 'runbook-preflight=none' });
+  } catch (err) {
+    throw new BlockedError(
+      `cannot read the Kubernetes API at ${ctx.verifier.kube.server || '(no server)'} (${(err as Error).message}); ` +
+        'check KUBECONFIG and its context',
+      `kubectl get namespaces${ctx.target.context ? ` --context ${ctx.target.context}` : ''}`,
+      'GET /api/v1/namespaces',
+    );
+  }
+}

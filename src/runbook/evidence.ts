@@ -1,0 +1,127 @@
+/**
+ * The evidence of a run in a report-neutral model (run -> scenario -> step -> operation): HTTP
+ * exchanges with the Authorization header redacted, before/after objects, kubectl output, waits
+ * and ledger entries. Reporters (Allure, the summary) read this model; it knows none of them.
+ */
+
+export interface HttpOperation {
+  kind: 'http';
+  request: { method: string; url: string; headers: Record<string, string>; body?: unknown };
+  response?: { status: number; body: unknown };
+  error?: string;
+  durationMs: number;
+}
+
+export interface SnapshotOperation {
+  kind: 'snapshot';
+  label: 'before' | 'after';
+  resource: string;
+  name: string;
+  /** undefined: the object does not exist. */
+  object: unknown;
+}
+
+export interface KubectlOperation {
+  kind: 'kubectl';
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface WaitOperation {
+  kind: 'wait';
+  description: string;
+  ok: boolean;
+  durationMs: number;
+  lastSeen?: unknown;
+}
+
+export interface LedgerOperation {
+  kind: 'ledger';
+  action: 'recorded' | 'undone';
+  entry: unknown;
+  error?: string;
+}
+
+export interface NoteOperation {
+  kind: 'note';
+  text: string;
+}
+
+export type Operation =
+  | HttpOperation
+  | SnapshotOperation
+  | KubectlOperation
+  | WaitOperation
+  | LedgerOperation
+  | NoteOperation;
+
+export interface StepRecord {
+  text: string;
+  operations: Operation[];
+}
+
+export interface ScenarioRecord {
+  name: string;
+  uri: string;
+  tags: string[];
+  steps: StepRecord[];
+  /** What the After hook did to undo the scenario's changes. */
+  cleanup: Operation[];
+}
+
+export interface RunRecord {
+  runId: string;
+  target: { kind: string; host: string; kubeServer: string };
+  worker: string;
+  startedAt: string;
+  scenarios: ScenarioRecord[];
+}
+
+const REDACTED = '<redacted>';
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie']);
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  return out;
+}
+
+/** Collects operations into the current step (or the scenario's cleanup). */
+export class Recorder {
+  private scenario: ScenarioRecord | undefined;
+  private step: StepRecord | undefined;
+  private inCleanup = false;
+
+  constructor(readonly run: RunRecord) {}
+
+  startScenario(name: string, uri: string, tags: string[]): ScenarioRecord {
+    this.scenario = { name, uri, tags, steps: [], cleanup: [] };
+    this.run.scenarios.push(this.scenario);
+    this.step = undefined;
+    this.inCleanup = false;
+    return this.scenario;
+  }
+
+  startStep(text: string): void {
+    this.step = { text, operations: [] };
+    this.scenario?.steps.push(this.step);
+  }
+
+  startCleanup(): void {
+    this.inCleanup = true;
+  }
+
+  add(operation: Operation): void {
+    if (this.inCleanup) this.scenario?.cleanup.push(operation);
+    else this.step?.operations.push(operation);
+  }
+
+  /** The operations of the current step (for attaching to a report). */
+  get currentStep(): StepRecord | undefined {
+    return this.step;
+  }
+}

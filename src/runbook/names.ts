@@ -1,0 +1,45 @@
+/**
+ * Per-run unique names for what a scenario creates: the runbook says `nodegroup "canary"`, the
+ * target sees `canary-<run>-<n>`, so reruns, parallel workers and a live cluster never collide.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Short, DNS-1123-safe run id: time-ordered, then random. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(2, 14);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+const MAX_NAME = 63;
+
+export class NameBook {
+  private readonly claimed = new Map<string, string>();
+  private static counter = 0;
+
+  constructor(private readonly runTag: string) {}
+
+  /** A fresh unique name for `base`, remembered so later steps saying `base` mean it. */
+  claim(base: string): string {
+    NameBook.counter++;
+    const suffix = `-${this.runTag}-${NameBook.counter.toString(36)}`;
+    const unique = `${base.slice(0, MAX_NAME - suffix.length).replace(/-+$/, '')}${suffix}`;
+    this.claimed.set(base, unique);
+    return unique;
+  }
+
+  /** The unique name claimed for `name` in this scenario, or `name` itself (an existing object). */
+  resolve(name: string): string {
+    return this.claimed.get(name) ?? name;
+  }
+
+  /** The runbook name for a real name, to keep messages in the runbook's words. */
+  entries(): [string, string][] {
+    return [...this.claimed.entries()];
+  }
+}
+
+/** The tag put into unique names: the random part of the run id plus the worker. */
+export function runTag(runId: string, workerId: string | undefined): string {
+  const random = runId.split('-').pop() ?? runId;
+  return workerId ? `${random}w${workerId}` : random;
+}

@@ -1,0 +1,72 @@
+/**
+ * The exact `nodegroup-api` command (and API path) for an operation, printed when a step is
+ * blocked so the operator can run it by hand, as the guide's response rules ask.
+ */
+import type { KapiRequest } from '../kapi/client';
+import { withQuery } from '../kapi/client';
+import { ConnectionError, CredentialsError, HttpError, TimeoutError } from '../kapi/errors';
+import type { BindingKind, NodeGroupSpec } from '../kapi/nodegroups';
+import { BlockedError } from './errors';
+
+export const shellQuote = (value: string): string =>
+  /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+
+const specFlags = (spec: NodeGroupSpec) =>
+  (['alias', 'description', 'manager'] as const)
+    .filter((k) => spec[k] !== undefined)
+    .map((k) => `--${k} ${shellQuote(spec[k]!)}`);
+
+export const commands = {
+  list: () => 'nodegroup-api nodegroup list',
+  get: (name: string) => `nodegroup-api nodegroup get ${shellQuote(name)}`,
+  create: (name: string, spec: NodeGroupSpec) =>
+    ['nodegroup-api nodegroup create --name', shellQuote(name), ...specFlags(spec)].join(' '),
+  patch: (name: string, spec: NodeGroupSpec) =>
+    ['nodegroup-api nodegroup patch', shellQuote(name), ...specFlags(spec)].join(' '),
+  delete: (name: string) => `nodegroup-api nodegroup delete ${shellQuote(name)}`,
+  binding: (verb: 'bind' | 'unbind', kind: BindingKind, group: string, target: string) =>
+    `nodegroup-api ${verb} ${kind} --nodegroup ${shellQuote(group)} --${kind} ${shellQuote(target)}`,
+  request: (req: KapiRequest) =>
+    ['nodegroup-api request', req.method, shellQuote(withQuery(req.path, req.query))]
+      .concat(req.body === undefined ? [] : [shellQuote(JSON.stringify(req.body))])
+      .join(' '),
+};
+
+const apiPath = (req: KapiRequest) => `${req.method} ${withQuery(req.path, req.query)}`;
+
+/**
+ * Turn "cannot run here" failures into a BlockedError naming what is missing and the command to
+ * run next; any other error (a real answer of the server) is returned unchanged.
+ */
+export function explainBlocked(err: unknown, host: string, command: string, req: KapiRequest): unknown {
+  const withHost = `KUBESPHERE_HOST=${shellQuote(host)} ${command}`;
+  if (err instanceof CredentialsError)
+    return new BlockedError(
+      `no credentials for ${host}: set KUBESPHERE_USERNAME and KUBESPHERE_PASSWORD (or KUBESPHERE_TOKEN), or run \`nodegroup-api login\``,
+      withHost,
+      apiPath(req),
+      err,
+    );
+  if (err instanceof ConnectionError)
+    return new BlockedError(
+      `cannot reach ${host} (${err.causeCode}): check KUBESPHERE_HOST and that ks-apiserver is reachable from here`,
+      withHost,
+      apiPath(req),
+      err,
+    );
+  if (err instanceof TimeoutError)
+    return new BlockedError(
+      `no answer from ${host} within ${err.timeoutMs / 1000} s`,
+      withHost,
+      apiPath(req),
+      err,
+    );
+  if (err instanceof HttpError && err.status === 401)
+    return new BlockedError(
+      `${host} rejected the token (401): run \`nodegroup-api clear-cache\` and \`nodegroup-api login\``,
+      withHost,
+      apiPath(req),
+      err,
+    );
+  return err;
+}

@@ -1,0 +1,114 @@
+/** NodeGroup writes in the safe flow: create, patch (fields or raw JSON Patch), delete. */
+import { NODEGROUP_FINALIZER, NODEGROUP_STATE } from '../constants';
+import { type NodeGroup, type NodeGroupSpec, nodegroupRequests } from '../kapi/nodegroups';
+import type { KubeObject } from '../kube/reader';
+import { VerifyError } from './errors';
+import { checkDestructive } from './guardrails';
+import { commands } from './next-command';
+import { groupState, OperatorBase } from './operator';
+import { sameJson } from './same';
+
+const spec = (obj: KubeObject | undefined) => (obj?.['spec'] as Record<string, unknown> | undefined) ?? {};
+const state = (obj: KubeObject | undefined) => (obj?.['status'] as { state?: string } | undefined)?.state;
+
+export class NodegroupOperator extends OperatorBase {
+  async getNodeGroup(name: string): Promise<NodeGroup | undefined> {
+    const found = await this.findNodeGroup(name, commands.get(name));
+    this.snapshot('after', 'nodegroup', name, found);
+    return found;
+  }
+
+  async createNodeGroup(name: string, fields: NodeGroupSpec): Promise<KubeObject> {
+    const existing = await this.findNodeGroup(name, commands.get(name));
+    this.snapshot('before', 'nodegroup', name, existing);
+    if (existing)
+      throw new VerifyError(`nodegroup ${name} already exists; choose another name or patch it instead`);
+    await this.change(
+      { op: 'create-nodegroup', name },
+      nodegroupRequests.create(name, fields),
+      commands.create(name, fields),
+    );
+    const after = await this.ctx.verifier.until(
+      {
+        resource: 'nodegroup',
+        name,
+        description: `nodegroup ${name} ${NODEGROUP_STATE.active} with its finalizer`,
+      },
+      (g) =>
+        state(g) === NODEGROUP_STATE.active && (g?.metadata.finalizers ?? []).includes(NODEGROUP_FINALIZER),
+    );
+    this.snapshot('after', 'nodegroup', name, after);
+    return after!;
+  }
+
+  /** Merge patch of the given fields only; verified field by field. */
+  async patchNodeGroup(name: string, fields: NodeGroupSpec): Promise<KubeObject> {
+    const before = await this.requireGroup(name);
+    await this.change(
+      { op: 'patch-nodegroup', name, before: groupState(before) },
+      nodegroupRequests.patchSpec(name, fields),
+      commands.patch(name, fields),
+    );
+    const wanted = Object.entries(fields).filter(([, v]) => v !== undefined);
+    const after = await this.ctx.verifier.until(
+      { resource: 'nodegroup', name, description: `nodegroup ${name} with ${JSON.stringify(fields)}` },
+      (g) => wanted.every(([k, v]) => spec(g)[k] === v),
+    );
+    this.snapshot('after', 'nodegroup', name, after);
+    return after!;
+  }
+
+  /** Raw RFC 6902 JSON Patch, as the guide's `request PATCH`; verified against the patch applied locally. */
+  async jsonPatchNodeGroup(name: string, operations: unknown[]): Promise<KubeObject> {
+    const before = await this.requireGroup(name);
+    const req = nodegroupRequests.jsonPatch(name, operations);
+    await this.change(
+      { op: 'patch-nodegroup', name, before: groupState(before) },
+      req,
+      commands.request(req),
+    );
+    const { applyPatch, deepClone } = require('fast-json-patch') as typeof import('fast-json-patch');
+    const expected = applyPatch(deepClone(before), operations as never, false, false)
+      .newDocument as NodeGroup;
+    const after = await this.ctx.verifier.until(
+      { resource: 'nodegroup', name, description: `nodegroup ${name} with the JSON Patch applied` },
+      (g) =>
+        sameJson(spec(g), expected.spec ?? {}) &&
+        sameJson(g?.metadata.labels ?? {}, expected.metadata.labels ?? {}) &&
+        sameJson(g?.metadata.annotations ?? {}, expected.metadata.annotations ?? {}),
+    );
+    this.snapshot('after', 'nodegroup', name, after);
+    return after!;
+  }
+
+  /** DELETE; verified as gone or terminating (the finalizer waits while nodes are bound). */
+  async deleteNodeGroup(name: string): Promise<KubeObject | undefined> {
+    checkDestructive(this.guardTarget, `delete nodegroup ${name}`);
+    const before = await this.requireGroup(name);
+    await this.change(
+      { op: 'delete-nodegroup', name, before: groupState(before) },
+      nodegroupRequests.delete(name),
+      commands.delete(name),
+    );
+    const after = await this.ctx.verifier.until(
+      { resource: 'nodegroup', name, description: `nodegroup ${name} gone or terminating` },
+      (g) => !g || g.metadata.deletionTimestamp !== undefined,
+    );
+    this.snapshot('after', 'nodegroup', name, after);
+    return after;
+  }
+
+  get guardTarget() {
+    const { kind, host } = this.ctx.target;
+    return { kind, host, allowDestructive: this.ctx.config.allowDestructive };
+  }
+
+  /** Inspect step of the safe flow: the group must exist; its state is the before snapshot. */
+  protected async requireGroup(name: string): Promise<NodeGroup> {
+    const before = await this.findNodeGroup(name, commands.get(name));
+    this.snapshot('before', 'nodegroup', name, before);
+    if (!before)
+      throw new VerifyError(`nodegroup ${name} does not exist; check the name with \`${commands.list()}\``);
+    return before;
+  }
+}

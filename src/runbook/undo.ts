@@ -1,0 +1,210 @@
+/**
+ * Undo of ledger entries, newest first: delete what was created, restore fields, labels and
+ * annotations that existed before, put bindings back. Each undo first reads the current state
+ * and does nothing when it already matches, so replaying a ledger is idempotent. Used by the
+ * After hooks and by `npm run revert`.
+ */
+import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_STATE } from '../constants';
+import type { KapiClient, KapiRequest } from '../kapi/client';
+import { HttpError } from '../kapi/errors';
+import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nodegroups';
+import { bindingMark, bindingResource, groupOf } from './bindings';
+import type { Change, GroupState, LedgerEntry } from './ledger';
+import { sameJson } from './same';
+import type { Verifier } from './verify';
+
+export interface UndoTools {
+  kapi: KapiClient;
+  verifier: Verifier;
+}
+
+export interface UndoOutcome {
+  entry: LedgerEntry;
+  done: string;
+}
+
+async function callAllowing404(kapi: KapiClient, req: KapiRequest): Promise<void> {
+  try {
+    await kapi.call(req);
+  } catch (err) {
+    if (!(err instanceof HttpError && err.status === 404)) throw err;
+  }
+}
+
+async function findGroup(kapi: KapiClient, name: string): Promise<NodeGroup | undefined> {
+  try {
+    return await kapi.call<NodeGroup>(nodegroupRequests.get(name));
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+/** A merge patch that sets every key of `wanted` and removes keys only `current` has. */
+function restoring(
+  current: Record<string, unknown>,
+  wanted: Record<string, unknown>,
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(current), ...Object.keys(wanted)]))
+    if (!sameJson(current[key], wanted[key])) patch[key] = key in wanted ? wanted[key] : null;
+  return patch;
+}
+
+const matchesState = (g: { spec?: unknown; metadata: NodeGroup['metadata'] } | undefined, s: GroupState) =>
+  g !== undefined &&
+  sameJson(g.spec ?? {}, s.spec) &&
+  sameJson(g.metadata.labels ?? {}, s.labels) &&
+  sameJson(g.metadata.annotations ?? {}, s.annotations);
+
+export class Undoer {
+  constructor(
+    private readonly tools: UndoTools,
+    /** Every entry of the ledger: tells which groups the run itself created. */
+    private readonly all: LedgerEntry[],
+  ) {}
+
+  private createdByRun(name: string): boolean {
+    return this.all.some((e) => e.change.op === 'create-nodegroup' && e.change.name === name);
+  }
+
+  async undo(change: Change): Promise<string> {
+    switch (change.op) {
+      case 'create-nodegroup':
+        return this.removeGroup(change.name);
+      case 'patch-nodegroup':
+        return this.restoreGroup(change.name, change.before);
+      case 'delete-nodegroup':
+        return this.recreateGroup(change.name, change.before);
+      case 'bind':
+        return this.undoBind(change.kind, change.group, change.target, change.before);
+      case 'unbind':
+        return this.undoUnbind(change.kind, change.group, change.target, change.before);
+    }
+  }
+
+  private async removeGroup(name: string): Promise<string> {
+    const { kapi, verifier } = this.tools;
+    const group = await findGroup(kapi, name);
+    if (!group) return `nodegroup ${name} already gone`;
+    // The run's own group: nodes it still holds would keep the finalizer (the delete "hang").
+    const held = await verifier.list('node', { labelSelector: `${NODE_GROUP_LABEL}=${name}` });
+    for (const node of held)
+      await callAllowing404(kapi, nodegroupRequests.unbind('node', name, node.metadata.name!));
+    if (!group.metadata.deletionTimestamp) await callAllowing404(kapi, nodegroupRequests.delete(name));
+    await verifier.until({ resource: 'nodegroup', name, description: `nodegroup ${name} gone` }, (g) => !g);
+    return `deleted nodegroup ${name}${held.length ? ` (after unbinding ${held.length} node(s))` : ''}`;
+  }
+
+  private async restoreGroup(name: string, before: GroupState): Promise<string> {
+    const { kapi, verifier } = this.tools;
+    const group = await findGroup(kapi, name);
+    if (!group) {
+      if (this.createdByRun(name)) return `nodegroup ${name} gone (created by this run)`;
+      throw new Error(`cannot restore nodegroup ${name}: it no longer exists`);
+    }
+    if (matchesState(group, before)) return `nodegroup ${name} already as before`;
+    const body = {
+      spec: restoring((group.spec ?? {}) as Record<string, unknown>, before.spec),
+      metadata: {
+        labels: restoring(group.metadata.labels ?? {}, before.labels),
+        annotations: restoring(group.metadata.annotations ?? {}, before.annotations),
+      },
+    };
+    await kapi.call({ ...nodegroupRequests.patchSpec(name, {}), body });
+    await verifier.until(
+      { resource: 'nodegroup', name, description: `nodegroup ${name} as before the run` },
+      (g) => matchesState(g as never, before),
+    );
+    return `restored spec, labels and annotations of nodegroup ${name}`;
+  }
+
+  private async recreateGroup(name: string, before: GroupState): Promise<string> {
+    const { kapi, verifier } = this.tools;
+    if (this.createdByRun(name)) return `nodegroup ${name} was created by this run: nothing to recreate`;
+    const gone = await verifier.until(
+      { resource: 'nodegroup', name, description: `nodegroup ${name} deleted before recreating it` },
+      (g) => !g?.metadata.deletionTimestamp,
+    );
+    if (gone) return `nodegroup ${name} exists`;
+    await kapi.call({
+      method: 'POST',
+      path: nodegroupRequests.create(name).path,
+      body: {
+        apiVersion: NODEGROUP_API_VERSION,
+        kind: 'NodeGroup',
+        metadata: { name, labels: before.labels, annotations: before.annotations },
+        spec: before.spec,
+      },
+    });
+    await verifier.until({ resource: 'nodegroup', name, description: `nodegroup ${name} recreated` }, (g) => {
+      const status = g?.['status'] as { state?: string } | undefined;
+      return status?.state === NODEGROUP_STATE.active;
+    });
+    return `recreated nodegroup ${name} (its former bindings are not restored)`;
+  }
+
+  private async undoBind(kind: BindingKind, group: string, target: string, before?: string): Promise<string> {
+    const { kapi, verifier } = this.tools;
+    if (before === group) return `${kind} ${target} was already in ${group}`;
+    const current = groupOf(kind, await verifier.get(bindingResource[kind], target));
+    if (current !== group) return `${kind} ${target} is not in ${group}`;
+    if (before) await kapi.call(nodegroupRequests.bind(kind, before, target));
+    else await callAllowing404(kapi, nodegroupRequests.unbind(kind, group, target));
+    await verifier.until(
+      {
+        resource: bindingResource[kind],
+        name: target,
+        description: `${kind} ${target} ${before ? `back in ${before}` : `without ${bindingMark(kind)}`}`,
+      },
+      (o) => groupOf(kind, o) === before,
+    );
+    return before ? `moved ${kind} ${target} back to ${before}` : `unbound ${kind} ${target} from ${group}`;
+  }
+
+  private async undoUnbind(
+    kind: BindingKind,
+    group: string,
+    target: string,
+    before?: string,
+  ): Promise<string> {
+    const { kapi, verifier } = this.tools;
+    if (before !== group) return `${kind} ${target} was not in ${group}`;
+    const current = groupOf(kind, await verifier.get(bindingResource[kind], target));
+    if (current === group) return `${kind} ${target} is in ${group}`;
+    const owner = await findGroup(kapi, group);
+    if (!owner || owner.metadata.deletionTimestamp) {
+      if (this.createdByRun(group)) return `nodegroup ${group} gone (created by this run)`;
+      throw new Error(`cannot rebind ${kind} ${target}: nodegroup ${group} no longer exists`);
+    }
+    await kapi.call(nodegroupRequests.bind(kind, group, target));
+    await verifier.until(
+      { resource: bindingResource[kind], name: target, description: `${kind} ${target} back in ${group}` },
+      (o) => groupOf(kind, o) === group,
+    );
+    return `bound ${kind} ${target} to ${group} again`;
+  }
+}
+
+/**
+ * Undo `pending` (newest first), calling `undone(seq)` after each success. Keeps going after a
+ * failure so one stuck entry does not leave the rest; returns what failed.
+ */
+export async function undoEntries(
+  undoer: Undoer,
+  pending: LedgerEntry[],
+  undone: (entry: LedgerEntry, done: string) => void,
+): Promise<{ entry: LedgerEntry; error: string }[]> {
+  const failures: { entry: LedgerEntry; error: string }[] = [];
+  for (const entry of pending) {
+    try {
+      undone(entry, await undoer.undo(entry.change));
+    } catch (err) {
+      failures.push({ entry, error: (err as Error).message });
+    }
+  }
+  return failures;
+}
+
+export const describeChange = (c: Change): string =>
+  c.op === 'bind' || c.op === 'unbind' ? `${c.op} ${c.kind} ${c.target} / ${c.group}` : `${c.op} ${c.name}`;

@@ -1,0 +1,107 @@
+/**
+ * Verification through client-node: read objects and wait for conditions on them, driven by a
+ * watch with a deadline (never a fixed sleep). Every wait is recorded as evidence, and a wait that
+ * runs out says what was expected, what was last seen and which kubectl command shows it.
+ */
+import { type KubeObject, type KubeReader, WaitTimeoutError } from '../kube/reader';
+import { RESOURCES, type ResourceName } from '../kube/resources';
+import { VerifyError } from './errors';
+import type { Operation } from './evidence';
+
+export interface WaitSpec {
+  resource: ResourceName;
+  name: string;
+  namespace?: string;
+  /** What holds, in an operator's words ("node worker-3 has label ..."). */
+  description: string;
+}
+
+const kubectlGet = (resource: ResourceName, name: string, namespace?: string) =>
+  `kubectl get ${RESOURCES[resource].plural} ${name}${namespace ? ` -n ${namespace}` : ''} -o yaml`;
+
+export class Verifier {
+  constructor(
+    readonly kube: KubeReader,
+    private readonly record: (op: Operation) => void,
+    readonly timeoutMs: number,
+  ) {}
+
+  get(resource: ResourceName, name: string, namespace?: string): Promise<KubeObject | undefined> {
+    return this.kube.get(RESOURCES[resource], name, namespace);
+  }
+
+  async list(resource: ResourceName, options: { namespace?: string; labelSelector?: string } = {}) {
+    return (await this.kube.list(RESOURCES[resource], options)).items;
+  }
+
+  /** Wait until `holds` is true of the object (undefined = absent); returns what was seen. */
+  async until(
+    spec: WaitSpec,
+    holds: (obj: KubeObject | undefined) => boolean,
+  ): Promise<KubeObject | undefined> {
+    const started = performance.now();
+    try {
+      const seen = await this.kube.waitFor(RESOURCES[spec.resource], spec.name, holds, {
+        timeoutMs: this.timeoutMs,
+        description: spec.description,
+        ...(spec.namespace ? { namespace: spec.namespace } : {}),
+      });
+      this.record({
+        kind: 'wait',
+        description: spec.description,
+        ok: true,
+        durationMs: performance.now() - started,
+      });
+      return seen;
+    } catch (err) {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+      this.record({
+        kind: 'wait',
+        description: spec.description,
+        ok: false,
+        durationMs: performance.now() - started,
+        lastSeen: err.lastSeen,
+      });
+      throw new VerifyError(
+        `expected ${spec.description}, but it did not hold within ${this.timeoutMs} ms; ` +
+          `last seen: ${describeLastSeen(err.lastSeen)}. Inspect with: ${kubectlGet(spec.resource, spec.name, spec.namespace)}`,
+      );
+    }
+  }
+
+  /** Wait until the Events about an object include one with this reason. */
+  async event(
+    involved: { kind: string; name: string },
+    reason: string,
+    namespace: string,
+  ): Promise<KubeObject> {
+    const description = `an event ${reason} on ${involved.kind} ${involved.name}`;
+    const matches = (e: KubeObject) => {
+      const about = e['involvedObject'] as { kind?: string; name?: string } | undefined;
+      return about?.kind === involved.kind && about.name === involved.name && e['reason'] === reason;
+    };
+    const started = performance.now();
+    try {
+      const items = await this.kube.waitForList(RESOURCES.event, (list) => list.some(matches), {
+        namespace,
+        timeoutMs: this.timeoutMs,
+        description,
+      });
+      this.record({ kind: 'wait', description, ok: true, durationMs: performance.now() - started });
+      return items.find(matches)!;
+    } catch (err) {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+      this.record({ kind: 'wait', description, ok: false, durationMs: performance.now() - started });
+      throw new VerifyError(
+        `expected ${description} within ${this.timeoutMs} ms; inspect with: kubectl get events -n ${namespace} ` +
+          `--field-selector involvedObject.name=${involved.name}`,
+      );
+    }
+  }
+}
+
+function describeLastSeen(obj: KubeObject | undefined): string {
+  if (!obj) return 'the object does not exist';
+  const { labels, annotations, finalizers, deletionTimestamp } = obj.metadata;
+  return JSON.stringify({ labels, annotations, finalizers, deletionTimestamp, status: obj['status'] });
+}

@@ -1,0 +1,52 @@
+/** Steps that run the guide's kubectl checks for real; their output is kept as evidence. */
+import { strict as assert } from 'node:assert';
+import { Then, When } from '@cucumber/cucumber';
+import { NODE_GROUP_LABEL } from '../src/constants';
+import type { BindingKind } from '../src/kapi/nodegroups';
+import type { RunbookWorld } from '../support/world';
+
+const PLURAL: Record<BindingKind, string> = {
+  node: 'nodes',
+  namespace: 'namespaces',
+  workspace: 'workspaces',
+};
+
+function output(world: RunbookWorld) {
+  assert.ok(world.kubectlResult, 'no kubectl command ran before this check');
+  return world.kubectlResult;
+}
+
+When('I run kubectl {string}', async function (this: RunbookWorld, command: string) {
+  const args = this.expand(command).split(/\s+/).filter(Boolean);
+  if (args[0] === 'kubectl') args.shift();
+  this.kubectlResult = await this.ctx.kubectl.run(args);
+});
+
+Then('kubectl succeeds', function (this: RunbookWorld) {
+  const result = output(this);
+  assert.equal(result.exitCode, 0, `kubectl exited with ${result.exitCode}: ${result.stderr.trim()}`);
+});
+
+Then('the kubectl output includes {string}', function (this: RunbookWorld, text: string) {
+  const wanted = this.name(text);
+  const { stdout } = output(this);
+  assert.ok(stdout.includes(wanted), `kubectl output does not include "${wanted}":\n${stdout}`);
+});
+
+Then(
+  /^kubectl (lists|does not list) (node|namespace) "([^"]+)" in nodegroup "([^"]+)"$/,
+  async function (this: RunbookWorld, lists: string, kind: BindingKind, target: string, group: string) {
+    const [t, g] = [this.name(target), this.name(group)];
+    const result = await this.ctx.kubectl.run(['get', PLURAL[kind], '-l', `${NODE_GROUP_LABEL}=${g}`]);
+    assert.equal(result.exitCode, 0, `kubectl failed: ${result.stderr.trim()}`);
+    const names = result.stdout
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s+/)[0]);
+    assert.equal(
+      names.includes(t),
+      lists === 'lists',
+      `kubectl get ${PLURAL[kind]} -l ${NODE_GROUP_LABEL}=${g} shows: ${names.join(', ') || 'nothing'}`,
+    );
+  },
+);

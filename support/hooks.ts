@@ -1,0 +1,111 @@
+/**
+ * Lifecycle of a run: BeforeAll builds the target (an embedded sandbox per process on the default
+ * profile, the live environment otherwise) and checks it is reachable before any scenario runs;
+ * After undoes the scenario's ledger entries in reverse even when it failed (a cleanup failure
+ * fails the scenario); AfterAll proves the sandbox is back to its pre-run state and writes the
+ * evidence of the run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { After, AfterAll, Before, BeforeAll, BeforeStep, setDefaultTimeout } from '@cucumber/cucumber';
+import {
+  CleanupError,
+  describeChange,
+  diffState,
+  liveAccess,
+  newRunId,
+  openRunContext,
+  parseRunConfig,
+  preflight,
+  RUN_ID_ENV,
+  snapshotState,
+  type TargetAccess,
+  Undoer,
+  undoEntries,
+} from '../src/runbook';
+import { startSandbox } from '../src/sandbox/sandbox';
+import { processState, setProcessState } from './run-state';
+import type { RunbookWorld } from './world';
+
+setDefaultTimeout(60_000);
+
+BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
+  const config = parseRunConfig(this.parameters ?? {}, process.env);
+  const runId = process.env[RUN_ID_ENV] ?? newRunId();
+  const worker = process.env['CUCUMBER_WORKER_ID'] ?? '0';
+  if (config.target === 'sandbox') {
+    const sandbox = await startSandbox();
+    const target: TargetAccess = {
+      kind: 'sandbox',
+      host: sandbox.url,
+      kubeconfig: sandbox.kubeconfigPath,
+      credentials: { username: sandbox.username, password: sandbox.password },
+    };
+    const ctx = openRunContext({ config, runId, worker, target });
+    setProcessState({ ctx, sandbox, baseline: await snapshotState(ctx.verifier.kube) });
+    return;
+  }
+  const ctx = openRunContext({ config, runId, worker, target: liveAccess(config, process.env) });
+  setProcessState({ ctx });
+  await preflight(ctx);
+});
+
+Before(function (this: RunbookWorld, { pickle, gherkinDocument, testCaseStartedId }) {
+  this.startScenario(testCaseStartedId);
+  this.ctx.recorder.startScenario(
+    pickle.name,
+    gherkinDocument.uri ?? pickle.uri,
+    pickle.tags.map((t) => t.name),
+  );
+});
+
+BeforeStep(function (this: RunbookWorld, { pickleStep }) {
+  this.ctx.recorder.startStep(pickleStep.text);
+});
+
+After(async function (this: RunbookWorld, { testCaseStartedId }) {
+  const { ledger, recorder, kapi, verifier } = this.ctx;
+  recorder.startCleanup();
+  const pending = ledger.pending(testCaseStartedId);
+  if (pending.length === 0) return;
+  const all = ledger.entries();
+  const failures = await undoEntries(new Undoer({ kapi, verifier }, all), pending, (entry, done) => {
+    ledger.markUndone(entry.seq);
+    this.ctx.record({ kind: 'ledger', action: 'undone', entry, error: undefined });
+    this.ctx.record({ kind: 'note', text: done });
+  });
+  if (failures.length) {
+    for (const f of failures)
+      this.ctx.record({ kind: 'ledger', action: 'undone', entry: f.entry, error: f.error });
+    throw new CleanupError(
+      `cleanup failed, the target may still carry changes of this scenario:\n` +
+        failures.map((f) => `  ${describeChange(f.entry.change)}: ${f.error}`).join('\n') +
+        `\nundo them with: npm run revert -- --run-id ${this.ctx.runId}`,
+      failures.map((f) => ({ entry: describeChange(f.entry.change), error: f.error })),
+    );
+  }
+});
+
+AfterAll(async () => {
+  let state: ReturnType<typeof processState>;
+  try {
+    state = processState();
+  } catch {
+    return; // BeforeAll failed before building anything; its own error is the one to show.
+  }
+  const { ctx, sandbox, baseline } = state;
+  try {
+    const dir = join(ctx.config.reportsDir, 'runs', ctx.runId);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `evidence-worker-${ctx.worker}.json`), JSON.stringify(ctx.recorder.run, null, 1));
+    if (sandbox && baseline) {
+      const diff = diffState(baseline, await snapshotState(ctx.verifier.kube));
+      if (diff.length)
+        throw new CleanupError(`cleanup left the sandbox changed:\n  ${diff.join('\n  ')}`, []);
+    }
+  } finally {
+    await ctx.close();
+    await sandbox?.stop();
+    setProcessState(undefined);
+  }
+});

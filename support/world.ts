@@ -1,0 +1,66 @@
+/**
+ * The World: the run's clients (through the process's run context) and this scenario's state:
+ * the per-run names of what it created, the operator in the safe flow, the last refusal and the
+ * last kubectl output. Steps read words into calls on it; the logic lives in src/runbook.
+ */
+import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import { HttpError } from '../src/kapi/errors';
+import {
+  expandVariables,
+  type KubectlResult,
+  NameBook,
+  Operator,
+  type RunContext,
+  runTag,
+} from '../src/runbook';
+import { processState } from './run-state';
+
+export class RunbookWorld extends World {
+  names!: NameBook;
+  op!: Operator;
+  /** The refusal of the last "I try to ..." step; null when it succeeded. */
+  refusal: HttpError | null | undefined;
+  kubectlResult: KubectlResult | undefined;
+
+  constructor(options: IWorldOptions) {
+    super(options);
+  }
+
+  get ctx(): RunContext {
+    return processState().ctx;
+  }
+
+  /** Called by the Before hook once the scenario is known. */
+  startScenario(scenarioKey: string): void {
+    this.names = new NameBook(runTag(this.ctx.runId, process.env['CUCUMBER_WORKER_ID']));
+    this.op = new Operator(this.ctx, scenarioKey);
+  }
+
+  /** `${VAR}` from run parameters, then the environment. */
+  expand(text: string): string {
+    return expandVariables(text, this.ctx.config.vars, process.env);
+  }
+
+  /** The real name for a name in the runbook: the scenario's unique name, or the name itself. */
+  name(text: string): string {
+    return this.names.resolve(this.expand(text));
+  }
+
+  /** A fresh per-run unique name for something the scenario creates. */
+  newName(text: string): string {
+    return this.names.claim(this.expand(text));
+  }
+
+  /** Run an action whose refusal by the server is the expected outcome; other failures propagate. */
+  async attempt(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+      this.refusal = null;
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      this.refusal = err;
+    }
+  }
+}
+
+setWorldConstructor(RunbookWorld);

@@ -1,0 +1,155 @@
+/**
+ * The runbook library against a real embedded sandbox: watch-driven waits (success and deadline),
+ * the safe flow with its ledger and undo, and the guardrail refusing destructive steps on a target
+ * that is not the embedded sandbox (nothing sent, nothing in the ledger).
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { NODE_GROUP_LABEL } from '../src/constants';
+import { nodegroupRequests } from '../src/kapi/nodegroups';
+import {
+  ALLOW_DESTRUCTIVE_ENV,
+  diffState,
+  GuardrailError,
+  Operator,
+  openRunContext,
+  parseRunConfig,
+  type RunContext,
+  snapshotState,
+  type TargetAccess,
+  Undoer,
+  undoEntries,
+  VerifyError,
+} from '../src/runbook';
+import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+
+let sandbox: Sandbox;
+const reports = mkdtempSync(join(tmpdir(), 'runbook-target-'));
+const contexts: RunContext[] = [];
+
+function context(kind: 'sandbox' | 'live', params: Record<string, unknown> = {}): RunContext {
+  const config = parseRunConfig(
+    {
+      target: kind,
+      reportsDir: reports,
+      waitTimeoutMs: 2000,
+      ...(kind === 'live' ? { host: sandbox.url } : {}),
+      ...params,
+    },
+    {},
+  );
+  const target: TargetAccess = {
+    kind,
+    host: sandbox.url,
+    kubeconfig: sandbox.kubeconfigPath,
+    credentials: { username: sandbox.username, password: sandbox.password },
+  };
+  const ctx = openRunContext({ config, runId: `260101000000-test${contexts.length}`, worker: '0', target });
+  contexts.push(ctx);
+  return ctx;
+}
+
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  for (const ctx of contexts) await ctx.close();
+  await sandbox.stop();
+  rmSync(reports, { recursive: true, force: true });
+});
+
+describe('waits', () => {
+  test('a wait resolves when the watched condition becomes true after a change', async () => {
+    const ctx = context('sandbox');
+    const waiting = ctx.verifier.until(
+      { resource: 'node', name: 'worker-2', description: 'worker-2 in edge-a' },
+      (n) => n?.metadata.labels?.[NODE_GROUP_LABEL] === 'edge-a',
+    );
+    await ctx.kapi.call(nodegroupRequests.bind('node', 'edge-a', 'worker-2'));
+    const seen = await waiting;
+    assert.equal(seen?.metadata.labels?.[NODE_GROUP_LABEL], 'edge-a');
+    await ctx.kapi.call(nodegroupRequests.unbind('node', 'edge-a', 'worker-2'));
+    await ctx.verifier.until(
+      { resource: 'node', name: 'worker-2', description: 'unbound' },
+      (n) => !n?.metadata.labels?.[NODE_GROUP_LABEL],
+    );
+  });
+
+  test('a wait past its deadline says what was expected, what was seen and how to look', async () => {
+    const ctx = context('sandbox', { waitTimeoutMs: 300 });
+    await assert.rejects(
+      ctx.verifier.until(
+        { resource: 'node', name: 'worker-1', description: 'worker-1 in nowhere' },
+        () => false,
+      ),
+      (err: unknown) =>
+        err instanceof VerifyError &&
+        /worker-1 in nowhere/.test(err.message) &&
+        /within 300 ms/.test(err.message) &&
+        /kubectl get nodes worker-1 -o yaml/.test(err.message),
+    );
+    const last = ctx.recorder.run.scenarios.length; // waits outside a step are not recorded anywhere
+    assert.equal(last, 0);
+  });
+});
+
+describe('safe flow and undo', () => {
+  test('create, bind and patch are ledgered, verified, and undone back to the snapshot', async () => {
+    const ctx = context('sandbox');
+    const baseline = await snapshotState(ctx.verifier.kube);
+    ctx.recorder.startScenario('undo', 'test', []);
+    ctx.recorder.startStep('changes');
+    const op = new Operator(ctx, 'scenario-1');
+    await op.createNodeGroup('undo-me', { alias: 'A' });
+    await op.bind('node', 'undo-me', 'worker-3');
+    await op.bind('namespace', 'undo-me', 'monitoring');
+    await op.patchNodeGroup('edge-a', { description: 'changed' });
+    const kinds = ctx.recorder.currentStep!.operations.map((o) => o.kind);
+    for (const kind of ['http', 'snapshot', 'ledger', 'wait']) assert.ok(kinds.includes(kind as never), kind);
+    const http = ctx.recorder.currentStep!.operations.find(
+      (o) => o.kind === 'http' && o.request.headers['authorization'],
+    );
+    assert.equal(http?.kind === 'http' && http.request.headers['authorization'], '<redacted>');
+    assert.notDeepEqual(diffState(baseline, await snapshotState(ctx.verifier.kube)), []);
+
+    const pending = ctx.ledger.pending('scenario-1');
+    assert.deepEqual(
+      pending.map((e) => e.change.op),
+      ['patch-nodegroup', 'bind', 'bind', 'create-nodegroup'],
+    );
+    const undoer = new Undoer({ kapi: ctx.kapi, verifier: ctx.verifier }, ctx.ledger.entries());
+    const failures = await undoEntries(undoer, pending, (e) => ctx.ledger.markUndone(e.seq));
+    assert.deepEqual(failures, []);
+    assert.deepEqual(diffState(baseline, await snapshotState(ctx.verifier.kube)), []);
+    // Idempotent: replaying the same entries again changes nothing and fails nothing.
+    assert.deepEqual(await undoEntries(undoer, pending, () => {}), []);
+    assert.deepEqual(diffState(baseline, await snapshotState(ctx.verifier.kube)), []);
+  });
+});
+
+describe('guardrails on a target that is not the embedded sandbox', () => {
+  test('delete and unbind refuse, naming the opt-in; nothing is sent or ledgered', async () => {
+    const ctx = context('live');
+    const op = new Operator(ctx, 'guarded');
+    const baseline = await snapshotState(ctx.verifier.kube);
+    await assert.rejects(op.deleteNodeGroup('edge-a'), (err: unknown) => {
+      assert.ok(err instanceof GuardrailError);
+      assert.match(err.message, new RegExp(`refusing to delete nodegroup edge-a on ${sandbox.url}`));
+      assert.match(err.message, new RegExp(ALLOW_DESTRUCTIVE_ENV));
+      return true;
+    });
+    await assert.rejects(op.unbind('node', 'edge-a', 'worker-1'), GuardrailError);
+    assert.deepEqual(ctx.ledger.entries(), []);
+    assert.deepEqual(diffState(baseline, await snapshotState(ctx.verifier.kube)), []);
+  });
+
+  test('with allowDestructive the same unbind runs', async () => {
+    const ctx = context('live', { allowDestructive: true });
+    const op = new Operator(ctx, 'allowed');
+    await op.unbind('node', 'edge-a', 'worker-1');
+    assert.equal(ctx.ledger.entries().length, 1);
+  });
+});
