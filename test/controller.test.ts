@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import {
+  DESIRED_NODEGROUP_ANNOTATION,
+  ippoolKeyOf,
+  ippoolNameOf,
   NAMESPACE_LABEL_PREFIX,
   NODE_GROUP_LABEL,
   NODE_SELECTOR_ANNOTATION,
@@ -16,7 +19,6 @@ import {
   WORKSPACE_LABEL,
   WORKSPACE_PARENT_ANNOTATION,
 } from '../src/constants';
-import { DESIRED_NODEGROUP_ANNOTATION, ippoolKeyOf, ippoolNameOf } from '../src/sandbox/nodegroup-model';
 import { startSandbox } from '../src/sandbox/sandbox';
 import {
   annotationsOf,

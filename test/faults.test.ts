@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { NODE_GROUP_LABEL, NODEGROUP_FINALIZER, NODEGROUP_NAMESPACE } from '../src/constants';
-import { DESIRED_NODEGROUP_ANNOTATION, ippoolKeyOf } from '../src/sandbox/nodegroup-model';
+import {
+  DESIRED_NODEGROUP_ANNOTATION,
+  ippoolKeyOf,
+  NODE_GROUP_LABEL,
+  NODEGROUP_FINALIZER,
+  NODEGROUP_NAMESPACE,
+} from '../src/constants';
 import type { KubeObject } from '../src/sandbox/object';
 import {
   annotationsOf,

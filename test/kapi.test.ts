@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_FINALIZER } from '../src/constants';
-import { DESIRED_NODEGROUP_ANNOTATION } from '../src/sandbox/nodegroup-model';
+import {
+  DESIRED_NODEGROUP_ANNOTATION,
+  NODE_GROUP_LABEL,
+  NODEGROUP_API_VERSION,
+  NODEGROUP_FINALIZER,
+} from '../src/constants';
 import type { KubeObject } from '../src/sandbox/object';
 import { type Harness, KAPI, labelsOf, startHarness, waitFor } from './nodegroup-harness';
 

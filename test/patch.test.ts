@@ -75,7 +75,11 @@ describe('JSON Patch', () => {
 
   it('answers 400 for a body that is not an array, malformed JSON or an unknown op', () => {
     assert.equal(statusOf(() => applyPatchText(pod(), '{"op":"add"}', 'json')).code, 400);
-    assert.match(statusOf(() => applyPatchText(pod(), '{"op":"add"}', 'json')).message, /JSON array/);
+    assert.equal(
+      statusOf(() => applyPatchText(pod(), '{"op":"add"}', 'json')).message,
+      'a JSON Patch must be a JSON array of operations, got an object',
+    );
+    assert.match(statusOf(() => applyPatchText(pod(), '"x"', 'json')).message, /got a string$/);
     assert.equal(statusOf(() => applyPatchText(pod(), '[{"op":', 'json')).code, 400);
     assert.equal(statusOf(() => applyPatchText(pod(), '[{"op":"frob","path":"/a"}]', 'json')).code, 400);
     assert.equal(statusOf(() => applyPatchText(pod(), '  ', 'json')).code, 400);

@@ -4,7 +4,6 @@
  */
 import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../constants';
 import type { KubeObject } from './object';
-import { edit } from './reconcile-edit';
 import type { ObjectStore } from './store';
 
 export const CONTROLLER_DEPLOYMENT = NODEGROUP_DEPLOYMENTS[1];
@@ -75,10 +74,10 @@ export function setControllerReady(store: ObjectStore, ready: boolean): void {
     labelSelector: `app=${CONTROLLER_DEPLOYMENT}`,
   });
   for (const pod of pods.items) {
-    edit(store, 'pods', NODEGROUP_NAMESPACE, pod.metadata.name!, (p) => setPodReady(p, ready));
+    store.mutate('pods', NODEGROUP_NAMESPACE, pod.metadata.name!, (p) => setPodReady(p, ready));
   }
   if (store.has('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT)) {
-    edit(store, 'deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT, (d) =>
+    store.mutate('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT, (d) =>
       setDeploymentReady(d, ready),
     );
   }

@@ -5,9 +5,15 @@
  * Keys are deduplicated; while the controller-paused fault is on they wait in the queue.
  * The nodegroup config is read live: a change of the ConfigMap re-reconciles every group.
  */
-import { NODE_GROUP_LABEL, NODEGROUP_CONFIGMAP, NODEGROUP_NAMESPACE, WORKSPACE_LABEL } from '../constants';
+import {
+  ippoolKeyOf,
+  NODE_GROUP_LABEL,
+  NODEGROUP_CONFIGMAP,
+  NODEGROUP_NAMESPACE,
+  REASONS,
+  WORKSPACE_LABEL,
+} from '../constants';
 import type { Faults } from './faults';
-import { ippoolKeyOf, REASONS } from './nodegroup-model';
 import {
   type ReconcileContext,
   reconcileNamespace,

@@ -2,6 +2,7 @@
  * The faults the sandbox can inject and the options each takes, validated with messages that say
  * exactly what is wrong (400 on the control API).
  */
+import { describeValue } from './http';
 import { badRequest } from './status';
 
 export const FAULT_NAMES = [
@@ -74,7 +75,7 @@ export function parseFaultOptions<N extends FaultName>(name: N, body: unknown): 
   if (body === undefined || body === null) body = {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(
-      `fault "${name}": the body must be a JSON object of options, got ${Array.isArray(body) ? 'an array' : typeof body}`,
+      `fault "${name}": the body must be a JSON object of options, got ${describeValue(body)}`,
     );
   }
   const raw = body as Record<string, unknown>;

@@ -75,6 +75,14 @@ export async function readObjectBody(
   return parseBodyText(text, type === 'application/yaml' ? 'yaml' : 'json');
 }
 
+/** "an array", "null", "a string", "an object", ... for messages that say what was sent instead. */
+export function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 export function parseBodyText(text: string, format: 'json' | 'yaml'): unknown {
   try {
     return format === 'yaml' ? parseYaml(text) : JSON.parse(text);

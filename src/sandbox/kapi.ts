@@ -8,6 +8,7 @@
  * the group it should belong to ('' for none); the NodegroupController applies it.
  */
 import {
+  DESIRED_NODEGROUP_ANNOTATION,
   HOST_CLUSTER,
   KAPI_PREFIX,
   NODE_GROUP_LABEL,
@@ -17,6 +18,7 @@ import {
 } from '../constants';
 import {
   contentTypeOf,
+  describeValue,
   type RequestContext,
   readBody,
   readObjectBody,
@@ -26,10 +28,8 @@ import {
 } from './http';
 import { pageOf } from './kapi-list';
 import { kindByResource } from './kinds';
-import { DESIRED_NODEGROUP_ANNOTATION } from './nodegroup-model';
 import type { KubeObject } from './object';
 import { applyPatchText, type PatchType, patchTypeOf } from './patch';
-import { edit } from './reconcile-edit';
 import { badRequest, conflict, invalid } from './status';
 import type { ObjectStore } from './store';
 
@@ -102,9 +102,7 @@ export function createKapi(deps: { store: ObjectStore }): (ctx: RequestContext) 
 async function nodegroupBody(ctx: RequestContext): Promise<KubeObject> {
   const body = await readObjectBody(ctx.req);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest(
-      `the request body must be a NodeGroup object, got ${Array.isArray(body) ? 'an array' : typeof body}`,
-    );
+    throw badRequest(`the request body must be a NodeGroup object, got ${describeValue(body)}`);
   }
   const obj = body as KubeObject;
   if (obj.kind !== undefined && obj.kind !== NODEGROUPS.kind) {
@@ -236,7 +234,7 @@ function bind(store: ObjectStore, group: string, target: Target, name: string, o
   }
   const effective = effectiveGroup(target, obj);
   if (on ? effective === group : effective !== group) return obj;
-  return edit(store, TARGETS[target], undefined, name, (o) => {
+  return store.mutate(TARGETS[target], undefined, name, (o) => {
     o.metadata.annotations = { ...o.metadata.annotations, [DESIRED_NODEGROUP_ANNOTATION]: on ? group : '' };
   });
 }

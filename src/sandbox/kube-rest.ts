@@ -21,6 +21,7 @@ import {
 } from './discovery';
 import {
   contentTypeOf,
+  describeValue,
   parseBodyText,
   type RequestContext,
   readBody,
@@ -191,7 +192,7 @@ function checkBody(body: unknown, target: Target): KubeObject {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new StatusError(
       'BadRequest',
-      `the request body must be a ${kind.kind} object, got ${Array.isArray(body) ? 'an array' : typeof body}`,
+      `the request body must be a ${kind.kind} object, got ${describeValue(body)}`,
     );
   }
   const obj = body as KubeObject;

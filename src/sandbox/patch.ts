@@ -6,7 +6,7 @@
  * fields), not from an OpenAPI schema; `$setElementOrder` and `$retainKeys` are ignored.
  */
 import { applyPatch, JsonPatchError, type Operation } from 'fast-json-patch';
-import { parseBodyText } from './http';
+import { describeValue, parseBodyText } from './http';
 import type { ResourceKind } from './kinds';
 import { StatusError } from './status';
 
@@ -55,15 +55,13 @@ export function applyPatchText<T extends object>(target: T, text: string, type: 
   if (!isObject(patch)) {
     throw new StatusError(
       'BadRequest',
-      `a ${type} merge patch must be a JSON object, got ${describe(patch)}`,
+      `a ${type} merge patch must be a JSON object, got ${describeValue(patch)}`,
     );
   }
   const result =
     type === 'merge' ? mergePatch(target as Json, patch) : strategicMerge(target as Json, patch, '');
   return result as T;
 }
-
-const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`);
 
 /** fast-json-patch errors that say the patch itself is malformed (400), not that it does not apply (422). */
 const MALFORMED = new Set([
@@ -80,7 +78,7 @@ export function applyJsonPatch<T>(target: T, patch: unknown): T {
   if (!Array.isArray(patch)) {
     throw new StatusError(
       'BadRequest',
-      `a JSON Patch must be a JSON array of operations, got ${describe(patch)}`,
+      `a JSON Patch must be a JSON array of operations, got ${describeValue(patch)}`,
     );
   }
   try {

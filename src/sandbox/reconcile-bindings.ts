@@ -4,18 +4,21 @@
  * workspace later. Called by the controller's work queue only, never by an HTTP handler.
  */
 import {
+  boundMessage,
+  DESIRED_NODEGROUP_ANNOTATION,
   IPPOOL_PREFIX,
+  ippoolKeyOf,
+  ippoolNameOf,
   NAMESPACE_LABEL_PREFIX,
   NODE_GROUP_LABEL,
   NODE_SELECTOR_ANNOTATION,
+  REASONS,
   WORKSPACE_LABEL,
   WORKSPACE_PARENT_ANNOTATION,
 } from '../constants';
 import type { Faults } from './faults';
-import { DESIRED_NODEGROUP_ANNOTATION, ippoolKeyOf, ippoolNameOf, REASONS } from './nodegroup-model';
 import type { KubeObject } from './object';
 import type { NodegroupConfig } from './reconcile-config';
-import { edit } from './reconcile-edit';
 import type { EventRecorder } from './reconcile-events';
 import type { ObjectStore } from './store';
 
@@ -45,7 +48,7 @@ export function reconcileNode(rc: ReconcileContext, name: string): void {
   if (desired === undefined) return;
   const current = node.metadata.labels?.[NODE_GROUP_LABEL];
   const group = desired === '' ? undefined : groupAccepts(store, desired);
-  const written = edit(store, 'nodes', undefined, name, (n) => {
+  const written = store.mutate('nodes', undefined, name, (n) => {
     delete n.metadata.annotations![DESIRED_NODEGROUP_ANNOTATION];
     n.metadata.labels ??= {};
     if (group) n.metadata.labels[NODE_GROUP_LABEL] = desired;
@@ -62,13 +65,7 @@ export function reconcileNode(rc: ReconcileContext, name: string): void {
     rc.enqueue(`nodegroup/${current}`); // a group being deleted may now finish
   }
   if (group && current !== desired) {
-    events.record(
-      'nodes',
-      written,
-      'Normal',
-      REASONS.nodeBound,
-      `Node ${name} bound to nodegroup ${desired}`,
-    );
+    events.record('nodes', written, 'Normal', REASONS.nodeBound, boundMessage('Node', name, desired));
     events.record('nodegroups', group, 'Normal', REASONS.nodeBound, `Node ${name} bound`);
   }
 }
@@ -114,13 +111,13 @@ export function applyNamespaceBinding(rc: ReconcileContext, name: string, group:
   const groupKey = `${NAMESPACE_LABEL_PREFIX}${name}`;
   try {
     if (group) {
-      edit(store, 'nodegroups', undefined, group, (g) => {
+      store.mutate('nodegroups', undefined, group, (g) => {
         if (g.metadata.labels?.[groupKey] === name) return false;
         g.metadata.labels = { ...g.metadata.labels, [groupKey]: name };
       });
     }
   } catch (err) {
-    const failed = edit(store, 'namespaces', undefined, name, (n) => {
+    const failed = store.mutate('namespaces', undefined, name, (n) => {
       if (n.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION] === undefined) return false;
       delete n.metadata.annotations[DESIRED_NODEGROUP_ANNOTATION];
     });
@@ -128,7 +125,7 @@ export function applyNamespaceBinding(rc: ReconcileContext, name: string, group:
     events.record('namespaces', failed, 'Warning', REASONS.namespaceBindFailed, why);
     return;
   }
-  const written = edit(store, 'namespaces', undefined, name, (n) => {
+  const written = store.mutate('namespaces', undefined, name, (n) => {
     delete n.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION];
     n.metadata.labels ??= {};
     if (group) n.metadata.labels[NODE_GROUP_LABEL] = group;
@@ -136,7 +133,7 @@ export function applyNamespaceBinding(rc: ReconcileContext, name: string, group:
     syncNamespaceAnnotations(rc, n, group);
   });
   if (current && current !== group && store.has('nodegroups', undefined, current)) {
-    edit(store, 'nodegroups', undefined, current, (g) => {
+    store.mutate('nodegroups', undefined, current, (g) => {
       if (g.metadata.labels?.[groupKey] === undefined) return false;
       delete g.metadata.labels[groupKey];
     });
@@ -155,7 +152,7 @@ export function applyNamespaceBinding(rc: ReconcileContext, name: string, group:
       written,
       'Normal',
       REASONS.namespaceBound,
-      `Namespace ${name} bound to nodegroup ${group}`,
+      boundMessage('Namespace', name, group),
     );
     recordOnGroup(rc, group, 'Normal', REASONS.namespaceBound, `Namespace ${name} bound`);
   }
@@ -171,7 +168,7 @@ export function reconcileNamespace(rc: ReconcileContext, name: string, workspace
       applyNamespaceBinding(rc, name, desired || undefined);
       return;
     }
-    const written = edit(store, 'namespaces', undefined, name, (n) => {
+    const written = store.mutate('namespaces', undefined, name, (n) => {
       delete n.metadata.annotations![DESIRED_NODEGROUP_ANNOTATION];
     });
     events.record(
@@ -203,8 +200,8 @@ export function setWorkspaceParent(store: ObjectStore, name: string, group: stri
     else delete w.metadata.annotations[WORKSPACE_PARENT_ANNOTATION];
   };
   if (store.has('workspacetemplates', undefined, name))
-    edit(store, 'workspacetemplates', undefined, name, change);
-  return edit(store, 'workspaces', undefined, name, change);
+    store.mutate('workspacetemplates', undefined, name, change);
+  return store.mutate('workspaces', undefined, name, change);
 }
 
 export function reconcileWorkspace(rc: ReconcileContext, name: string): void {
@@ -250,7 +247,7 @@ export function reconcileWorkspace(rc: ReconcileContext, name: string): void {
       written,
       'Normal',
       REASONS.workspaceBound,
-      `Workspace ${name} bound to nodegroup ${group}`,
+      boundMessage('Workspace', name, group),
     );
     recordOnGroup(rc, group, 'Normal', REASONS.workspaceBound, `Workspace ${name} bound`);
   }

@@ -3,11 +3,11 @@
  * `kubectl describe` tell the story. Repeats of the same event bump `count` and `lastTimestamp`
  * as the real event recorder does. Recording is best effort: it never fails a reconcile.
  */
+
 import { randomBytes } from 'node:crypto';
+import { CLUSTER_EVENTS_NAMESPACE, CONTROLLER_COMPONENT } from '../constants';
 import { kindByResource } from './kinds';
-import { CLUSTER_EVENTS_NAMESPACE, CONTROLLER_COMPONENT } from './nodegroup-model';
 import type { KubeObject } from './object';
-import { edit } from './reconcile-edit';
 import type { ObjectStore } from './store';
 
 export type EventType = 'Normal' | 'Warning';
@@ -28,7 +28,7 @@ export class EventRecorder {
     try {
       const seen = this.written.get(key);
       if (seen && this.store.has('events', seen.namespace, seen.name)) {
-        edit(this.store, 'events', seen.namespace, seen.name, (event) => {
+        this.store.mutate('events', seen.namespace, seen.name, (event) => {
           event.count = ((event.count as number | undefined) ?? 1) + 1;
           event.lastTimestamp = now();
         });

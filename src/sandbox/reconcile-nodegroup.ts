@@ -4,14 +4,18 @@
  * finalizer, which stays while a node still carries the group's label).
  */
 import {
+  IPPOOL_SYNCED_CONDITION,
+  ippoolCidrOf,
+  ippoolKeyOf,
+  ippoolNameOf,
   NAMESPACE_LABEL_PREFIX,
   NODE_GROUP_LABEL,
   NODEGROUP_FINALIZER,
   NODEGROUP_STATE,
+  REASONS,
   WORKSPACE_LABEL,
   WORKSPACE_PARENT_ANNOTATION,
 } from '../constants';
-import { IPPOOL_SYNCED_CONDITION, ippoolCidrOf, ippoolKeyOf, ippoolNameOf, REASONS } from './nodegroup-model';
 import type { KubeObject } from './object';
 import {
   applyNamespaceBinding,
@@ -19,7 +23,6 @@ import {
   setWorkspaceParent,
   syncNamespaceAnnotations,
 } from './reconcile-bindings';
-import { edit } from './reconcile-edit';
 
 interface Condition {
   type: string;
@@ -37,7 +40,7 @@ function setSyncedCondition(
   group: string,
   next: Omit<Condition, 'type'> | undefined,
 ): void {
-  edit(rc.store, 'nodegroups', undefined, group, (ng) => {
+  rc.store.mutate('nodegroups', undefined, group, (ng) => {
     ng.status ??= {};
     const status = ng.status as { conditions?: Condition[] };
     const others = (status.conditions ?? []).filter((c) => c.type !== IPPOOL_SYNCED_CONDITION);
@@ -97,7 +100,7 @@ function syncIPPool(rc: ReconcileContext, ng: KubeObject): void {
     labels(pool);
     store.create('ippools', pool);
     rc.events.record('nodegroups', ng, 'Normal', REASONS.ippoolSynced, `IPPool ${name} created`);
-  } else edit(store, 'ippools', undefined, name, labels);
+  } else store.mutate('ippools', undefined, name, labels);
   setSyncedCondition(rc, group, {
     status: 'True',
     reason: REASONS.ippoolSynced,
@@ -110,9 +113,11 @@ function syncNamespaces(rc: ReconcileContext, ng: KubeObject): void {
   const group = ng.metadata.name!;
   const bound = rc.store.list('namespaces', { labelSelector: `${NODE_GROUP_LABEL}=${group}` }).items;
   for (const ns of bound)
-    edit(rc.store, 'namespaces', undefined, ns.metadata.name!, (n) => syncNamespaceAnnotations(rc, n, group));
+    rc.store.mutate('namespaces', undefined, ns.metadata.name!, (n) =>
+      syncNamespaceAnnotations(rc, n, group),
+    );
   const names = new Set(bound.map((ns) => ns.metadata.name!));
-  edit(rc.store, 'nodegroups', undefined, group, (g) => {
+  rc.store.mutate('nodegroups', undefined, group, (g) => {
     g.metadata.labels ??= {};
     const labels = g.metadata.labels;
     let changed = false;
@@ -136,7 +141,7 @@ function finalize(rc: ReconcileContext, ng: KubeObject): void {
   const { store, events } = rc;
   const group = ng.metadata.name!;
   if ((ng.status as { state?: string } | undefined)?.state !== NODEGROUP_STATE.terminating) {
-    ng = edit(store, 'nodegroups', undefined, group, (g) => {
+    ng = store.mutate('nodegroups', undefined, group, (g) => {
       g.status = { ...(g.status as object), state: NODEGROUP_STATE.terminating };
     });
     events.record('nodegroups', ng, 'Normal', REASONS.terminating, `NodeGroup ${group} is being deleted`);
@@ -167,7 +172,7 @@ function finalize(rc: ReconcileContext, ng: KubeObject): void {
   }
   if (rc.faults?.finalizerStuck(group)) return; // the fault: as if the controller never got here
   if (!ng.metadata.finalizers?.includes(NODEGROUP_FINALIZER)) return;
-  edit(store, 'nodegroups', undefined, group, (g) => {
+  store.mutate('nodegroups', undefined, group, (g) => {
     g.metadata.finalizers = g.metadata.finalizers!.filter((f) => f !== NODEGROUP_FINALIZER);
   });
   events.record(
@@ -198,7 +203,7 @@ export function reconcileNodegroup(rc: ReconcileContext, group: string): void {
     return;
   }
   const wasActive = (ng.status as { state?: string } | undefined)?.state === NODEGROUP_STATE.active;
-  ng = edit(store, 'nodegroups', undefined, group, (g) => {
+  ng = store.mutate('nodegroups', undefined, group, (g) => {
     const hasFinalizer = g.metadata.finalizers?.includes(NODEGROUP_FINALIZER);
     if (hasFinalizer && wasActive) return false;
     if (!hasFinalizer) g.metadata.finalizers = [...(g.metadata.finalizers ?? []), NODEGROUP_FINALIZER];

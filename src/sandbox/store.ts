@@ -219,15 +219,19 @@ export class ObjectStore {
     return this.write(kind, obj, 'MODIFIED');
   }
 
-  /** Read-modify-write with the latest version; `mutate` may return false to skip the write. */
+  /**
+   * Read-modify-write with the latest version: `change` edits the copy in place and may return
+   * false to skip the write (anything else writes; an unchanged object writes nothing anyway).
+   */
   mutate(
     resource: string,
     namespace: string | undefined,
     name: string,
-    mutate: (obj: KubeObject) => boolean | undefined,
+    // biome-ignore lint/suspicious/noConfusingVoidType: most edits return nothing; only false skips the write
+    change: (obj: KubeObject) => boolean | void,
   ): KubeObject {
     const obj = this.get(resource, namespace, name);
-    if (mutate(obj) === false) return obj;
+    if (change(obj) === false) return obj;
     return this.update(resource, obj);
   }
 
