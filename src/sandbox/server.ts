@@ -7,12 +7,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { KUBERNETES_VERSION, KUBESPHERE_VERSION } from '../constants';
+import { HOST_CLUSTER, KUBERNETES_VERSION, KUBESPHERE_VERSION } from '../constants';
 import type { Authenticator } from './auth';
 import type { Faults } from './faults';
 import { type Listener, type RequestContext, sendJSON, sendStatus, sendText } from './http';
 import { accessTarget } from './request-info';
-import { StatusError } from './status';
+import { badRequest, StatusError } from './status';
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
 
@@ -51,6 +51,20 @@ function areaOf(path: string, listener: Listener): Area {
   return 'unknown';
 }
 
+/**
+ * KubeSphere 4's cluster dispatcher: `/clusters/{cluster}/{path}` on ks-apiserver serves `{path}`
+ * of that cluster. Kube paths (`/api`, `/apis`, `/version`) are resolved here and served by the
+ * kube REST layer; `/clusters/{c}/kapis/...` stays with the KAPI handler, which checks the cluster
+ * itself (it also serves KubeSphere 3's `/kapis/clusters/{c}/...`).
+ */
+const CLUSTER_KUBE_PATH = /^\/clusters\/([^/]+)(\/(?:api|apis|version)(?:\/.*)?)$/;
+
+function clusterKubePath(path: string, listener: Listener): { cluster: string; path: string } | undefined {
+  if (listener !== 'ks-apiserver') return undefined;
+  const match = CLUSTER_KUBE_PATH.exec(path);
+  return match ? { cluster: match[1]!, path: match[2]! } : undefined;
+}
+
 function answerPublic(ctx: RequestContext): void {
   if (ctx.path === '/version') sendJSON(ctx.res, 200, kubernetesVersion());
   else if (ctx.path === '/kapis/version') {
@@ -85,16 +99,21 @@ export function createRouter(deps: RouterDeps, listener: Listener) {
     } catch {
       path = url.pathname;
     }
+    const dispatched = clusterKubePath(path, listener);
     const ctx: RequestContext = {
       req,
       res,
       method: req.method ?? 'GET',
-      path,
+      path: dispatched?.path ?? path,
       query: url.searchParams,
       listener,
     };
-    const area = areaOf(path, listener);
+    const area = areaOf(ctx.path, listener);
     try {
+      // KubeSphere authenticates before it dispatches, so an unknown cluster needs a valid token too.
+      if (dispatched) ctx.user = deps.auth.authenticate(ctx);
+      if (dispatched && dispatched.cluster !== HOST_CLUSTER)
+        throw badRequest(`cluster ${dispatched.cluster} not exists`);
       if (area === 'public') return answerPublic(ctx);
       if (area === 'oauth') return await deps.auth.handleOAuth(ctx);
       if (area === 'unknown') {

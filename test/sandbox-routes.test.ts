@@ -1,0 +1,186 @@
+/**
+ * The ks-apiserver listener's routing through a started sandbox: KubeSphere 4's cluster
+ * dispatcher (`/clusters/{cluster}/api|apis|kapis/...`) and KubeSphere 3's
+ * `/kapis/clusters/{cluster}/...` serve the host cluster; an unknown cluster is a 400 Status.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { after, before, describe, test } from 'node:test';
+import { NODE_GROUP_LABEL, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET } from '../src/constants';
+import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+
+let sandbox: Sandbox;
+const tokens: Record<'admin' | 'viewer', string> = { admin: '', viewer: '' };
+
+async function login(username: string, password: string): Promise<string> {
+  const res = await fetch(`${sandbox.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      username,
+      password,
+      client_id: OAUTH_CLIENT_ID,
+      client_secret: OAUTH_CLIENT_SECRET,
+    }),
+  });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+interface Answer {
+  status: number;
+  type: string;
+  body: Record<string, unknown>;
+}
+
+async function call(
+  method: string,
+  path: string,
+  options: { user?: 'admin' | 'viewer' | 'none'; body?: unknown; type?: string; base?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  const user = options.user ?? 'admin';
+  if (user !== 'none') headers.authorization = `Bearer ${tokens[user]}`;
+  if (options.body !== undefined) headers['content-type'] = options.type ?? 'application/json';
+  const res = await fetch(`${options.base ?? sandbox.url}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body };
+}
+
+/** GET over the kube-apiserver listener with the sandbox's CA. */
+function httpsGet(url: string, token: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+before(async () => {
+  sandbox = await startSandbox();
+  tokens.admin = await login(sandbox.username, sandbox.password);
+  tokens.viewer = await login(sandbox.readonly.username, sandbox.readonly.password);
+});
+after(async () => {
+  await sandbox.stop();
+});
+
+describe('/clusters/{cluster}/... (KubeSphere 4 cluster dispatcher)', () => {
+  test('kube API of the host cluster: lists, gets, version and discovery', async () => {
+    const nodes = await call('GET', '/clusters/host/api/v1/nodes');
+    assert.equal(nodes.status, 200);
+    assert.equal(nodes.body.kind, 'NodeList');
+    const names = (nodes.body.items as { metadata: { name: string } }[]).map((n) => n.metadata.name);
+    assert.deepEqual(
+      names.sort(),
+      sandbox.store
+        .list('nodes')
+        .items.map((n) => n.metadata.name)
+        .sort(),
+    );
+
+    const cm = await call(
+      'GET',
+      '/clusters/host/api/v1/namespaces/kubesphere-system/configmaps/nodegroup-config',
+    );
+    assert.equal(cm.status, 200);
+    assert.equal((cm.body.metadata as { name: string }).name, 'nodegroup-config');
+
+    const groups = await call('GET', '/clusters/host/apis/infra.kubesphere.io/v1alpha1/nodegroups');
+    assert.equal(groups.body.kind, 'NodeGroupList');
+
+    const version = await call('GET', '/clusters/host/version');
+    assert.match(String(version.body.gitVersion), /^v1\.32\./);
+
+    const discovery = await call('GET', '/clusters/host/api');
+    assert.equal(discovery.body.kind, 'APIVersions');
+  });
+
+  test('writes through the dispatcher reach the one store', async () => {
+    const node = sandbox.store.list('nodes').items[0]!.metadata.name!;
+    const patched = await call('PATCH', `/clusters/host/api/v1/nodes/${node}`, {
+      body: { metadata: { labels: { 'routes-test': 'yes' } } },
+      type: 'application/merge-patch+json',
+    });
+    assert.equal(patched.status, 200);
+    assert.equal(sandbox.store.get('nodes', undefined, node).metadata.labels?.['routes-test'], 'yes');
+    await call('PATCH', `/clusters/host/api/v1/nodes/${node}`, {
+      body: { metadata: { labels: { 'routes-test': null } } },
+      type: 'application/merge-patch+json',
+    });
+    assert.equal(sandbox.store.get('nodes', undefined, node).metadata.labels?.['routes-test'], undefined);
+  });
+
+  test('the KAPI of the host cluster, in both multi-cluster forms', async () => {
+    const group = sandbox.store.list('nodegroups').items[0]!.metadata.name!;
+    for (const path of [
+      `/clusters/host/kapis/infra.kubesphere.io/v1alpha1/nodegroups/${group}`,
+      `/kapis/clusters/host/infra.kubesphere.io/v1alpha1/nodegroups/${group}`,
+    ]) {
+      const res = await call('GET', path);
+      assert.equal(res.status, 200, path);
+      assert.equal((res.body.metadata as { name: string }).name, group);
+    }
+  });
+
+  test('an unknown cluster is a 400 Status naming it, on kube and KAPI paths alike', async () => {
+    for (const path of [
+      '/clusters/mars/api/v1/nodes',
+      '/clusters/mars/apis/infra.kubesphere.io/v1alpha1/nodegroups',
+      '/clusters/mars/version',
+      '/clusters/mars/kapis/infra.kubesphere.io/v1alpha1/nodegroups',
+      '/kapis/clusters/mars/infra.kubesphere.io/v1alpha1/nodegroups',
+    ]) {
+      const res = await call('GET', path);
+      assert.equal(res.status, 400, path);
+      assert.equal(res.body.kind, 'Status', path);
+      assert.equal(res.body.message, 'cluster mars not exists', path);
+    }
+  });
+
+  test('the dispatcher authenticates and authorizes as the plain paths do', async () => {
+    const anonymous = await call('GET', '/clusters/host/api/v1/nodes', { user: 'none' });
+    assert.equal(anonymous.status, 403);
+    assert.equal(anonymous.body.reason, 'Forbidden');
+    assert.equal((await call('GET', '/clusters/mars/api/v1/nodes', { user: 'none' })).status, 403);
+
+    const node = sandbox.store.list('nodes').items[0]!.metadata.name!;
+    const before = sandbox.store.get('nodes', undefined, node).metadata.resourceVersion;
+    const denied = await call('PATCH', `/clusters/host/api/v1/nodes/${node}`, {
+      user: 'viewer',
+      body: { metadata: { labels: { [NODE_GROUP_LABEL]: 'x' } } },
+      type: 'application/merge-patch+json',
+    });
+    assert.equal(denied.status, 403);
+    assert.equal(denied.body.reason, 'Forbidden');
+    assert.equal(sandbox.store.get('nodes', undefined, node).metadata.resourceVersion, before);
+    assert.equal((await call('GET', '/clusters/host/api/v1/nodes', { user: 'viewer' })).status, 200);
+  });
+
+  test('unknown paths under a cluster are 404: Page Not Found; kube-apiserver has no /clusters', async () => {
+    const res = await call('GET', '/clusters/host/nothing-here');
+    assert.equal(res.status, 404);
+    assert.equal(res.body.text, '404: Page Not Found');
+    const kube = await httpsGet(`${sandbox.kubeUrl}/clusters/host/api/v1/nodes`, tokens.admin, sandbox.caPem);
+    assert.equal(kube.status, 404);
+    assert.equal(JSON.parse(kube.body).reason, 'NotFound');
+  });
+});
