@@ -59,7 +59,10 @@ export function liveAccess(
   };
 }
 
-export function openKapi(target: TargetAccess, record?: (op: Operation) => void): KapiClient {
+export function openKapi(
+  target: TargetAccess,
+  record?: (op: Operation, secrets?: readonly string[]) => void,
+): KapiClient {
   const client = new KapiClient({
     host: target.host,
     ...(target.credentials ? { credentials: target.credentials } : {}),
@@ -96,7 +99,8 @@ export function openRunContext(options: {
     startedAt: new Date().toISOString(),
     scenarios: [],
   });
-  const record = (op: Operation) => recorder.add(op);
+  // Secrets an operation carried (login password, issued tokens) are scrubbed from all evidence.
+  const record = (op: Operation, secrets?: readonly string[]) => recorder.add(op, secrets);
   const kapi = openKapi(target, record);
   const kubectl = new Kubectl(target.kubeconfig, target.context, record);
   const ledger = Ledger.open(config.reportsDir, {

@@ -2,7 +2,9 @@
  * The evidence of a run in a report-neutral model (run -> scenario -> step -> operation): HTTP
  * exchanges with the Authorization header redacted, before/after objects, kubectl output, waits
  * and ledger entries. Reporters (Allure, the summary) read this model; it knows none of them.
+ * Every operation passes the run's Redactor on the way in, so no secret is ever stored.
  */
+import { REDACTED, Redactor } from './redact';
 
 export interface HttpOperation {
   kind: 'http';
@@ -33,6 +35,10 @@ export interface KubectlOperation {
 export interface WaitOperation {
   kind: 'wait';
   description: string;
+  /** The object waited on (resource name of src/kube/resources), when the wait is about one. */
+  resource?: string;
+  name?: string;
+  namespace?: string;
   ok: boolean;
   durationMs: number;
   lastSeen?: unknown;
@@ -80,7 +86,6 @@ export interface RunRecord {
   scenarios: ScenarioRecord[];
 }
 
-const REDACTED = '<redacted>';
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie']);
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
@@ -95,6 +100,8 @@ export class Recorder {
   private scenario: ScenarioRecord | undefined;
   private step: StepRecord | undefined;
   private inCleanup = false;
+  /** Secrets seen by the run (login password, issued tokens) are added here by the recorders. */
+  readonly redactor = new Redactor();
 
   constructor(readonly run: RunRecord) {}
 
@@ -115,9 +122,17 @@ export class Recorder {
     this.inCleanup = true;
   }
 
-  add(operation: Operation): void {
+  /** Record an operation; `secrets` are literal values it carried that must never be stored. */
+  add(recorded: Operation, secrets: readonly string[] = []): void {
+    for (const secret of secrets) this.redactor.addSecret(secret);
+    const operation = this.redactor.value(recorded);
     if (this.inCleanup) this.scenario?.cleanup.push(operation);
     else this.step?.operations.push(operation);
+  }
+
+  /** The scenario being recorded (for diagnosing a failure from everything it touched). */
+  get currentScenario(): ScenarioRecord | undefined {
+    return this.scenario;
   }
 
   /** The operations of the current step (for attaching to a report). */

@@ -1,14 +1,23 @@
 /**
- * Records every HTTP exchange of a KAPI client as evidence, secrets removed: the Authorization
- * header, the password and tokens of the OAuth form, and the tokens of the OAuth answer.
- * (It wraps the client's own Transport instance; a hook on Transport would be cleaner.)
+ * Records every HTTP exchange of a KAPI client as evidence, secrets removed at the source: the
+ * Authorization header (already by the transport), the password and tokens of the OAuth form, the tokens of the OAuth answer,
+ * secret-named fields of any JSON body and secrets in text bodies. The literal secrets seen on the
+ * way (the password, the bearer token, issued tokens) go to the recorder too, which then scrubs
+ * them from every later operation (kubectl output, objects) as well.
+ * Fed by the Transport's exchange hook (`observe`), which redacts the Authorization header itself.
  */
 import type { KapiClient } from '../kapi/client';
 import type { HttpRequest } from '../kapi/transport';
 import { type HttpOperation, redactHeaders } from './evidence';
+import { REDACTED, Redactor } from './redact';
 
-const SECRET_FORM_FIELDS = ['password', 'refresh_token', 'client_secret'];
-const SECRET_BODY_FIELDS = ['access_token', 'refresh_token'];
+const SECRET_FORM_FIELDS = ['password', 'refresh_token', 'client_secret', 'access_token', 'token'];
+const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'];
+
+/** Receives the redacted exchange and the literal secrets it carried. */
+export type ExchangeRecorder = (op: HttpOperation, secrets: string[]) => void;
+
+const patterns = new Redactor();
 
 function parseBody(text: string | undefined): unknown {
   if (text === undefined || text === '') return undefined;
@@ -19,53 +28,67 @@ function parseBody(text: string | undefined): unknown {
   }
 }
 
-function requestBody(req: HttpRequest): unknown {
+function requestBody(req: HttpRequest, secrets: string[]): unknown {
   if (req.headers['content-type']?.includes('x-www-form-urlencoded') && req.body) {
     const form = new URLSearchParams(req.body);
-    for (const field of SECRET_FORM_FIELDS) if (form.has(field)) form.set(field, '<redacted>');
+    for (const field of SECRET_FORM_FIELDS) {
+      const value = form.get(field);
+      if (value === null) continue;
+      secrets.push(value);
+      form.set(field, REDACTED);
+    }
     return form.toString();
   }
-  return parseBody(req.body);
+  return patterns.value(parseBody(req.body));
 }
 
-function responseBody(text: string): unknown {
+function responseBody(text: string, secrets: string[]): unknown {
   const body = parseBody(text);
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const copy = { ...(body as Record<string, unknown>) };
-    for (const field of SECRET_BODY_FIELDS) if (field in copy) copy[field] = '<redacted>';
-    return copy;
-  }
-  return body;
+  if (body && typeof body === 'object' && !Array.isArray(body))
+    for (const field of TOKEN_FIELDS) {
+      const value = (body as Record<string, unknown>)[field];
+      if (typeof value === 'string') secrets.push(value);
+    }
+  return patterns.value(body);
 }
 
-export function recordExchanges(client: KapiClient, record: (op: HttpOperation) => void): void {
-  const transport = client.transport;
-  const send = transport.send.bind(transport);
-  transport.send = async (req: HttpRequest) => {
-    const started = performance.now();
-    const request = {
-      method: req.method,
-      url: transport.url(req.path),
-      headers: redactHeaders(req.headers),
-      body: requestBody(req),
-    };
-    try {
-      const res = await send(req);
-      record({
-        kind: 'http',
-        request,
-        response: { status: res.status, body: responseBody(res.text) },
-        durationMs: performance.now() - started,
-      });
-      return res;
-    } catch (err) {
-      record({
-        kind: 'http',
-        request,
-        error: (err as Error).message,
-        durationMs: performance.now() - started,
-      });
-      throw err;
+/** The URL with credential-like query parameters (e.g. `access_token`) redacted. */
+function redactUrl(url: string, secrets: string[]): string {
+  const parsed = new URL(url);
+  let changed = false;
+  for (const [key, value] of parsed.searchParams)
+    if (/token|password|secret/i.test(key)) {
+      secrets.push(value);
+      parsed.searchParams.set(key, REDACTED);
+      changed = true;
     }
-  };
+  return changed ? parsed.toString() : url;
+}
+
+/** Record every exchange of the client's Transport (its hook already redacts the Authorization header). */
+export function recordExchanges(client: KapiClient, record: ExchangeRecorder): void {
+  client.transport.observe((exchange) => {
+    const secrets: string[] = [];
+    const request = {
+      method: exchange.request.method,
+      url: redactUrl(exchange.url, secrets),
+      headers: redactHeaders(exchange.request.headers),
+      body: requestBody(exchange.request, secrets),
+    };
+    const durationMs = exchange.durationMs;
+    record(
+      exchange.response
+        ? {
+            kind: 'http',
+            request,
+            response: {
+              status: exchange.response.status,
+              body: responseBody(exchange.response.text, secrets),
+            },
+            durationMs,
+          }
+        : { kind: 'http', request, error: exchange.error?.message ?? 'unknown error', durationMs },
+      secrets,
+    );
+  });
 }
