@@ -1,16 +1,47 @@
 /**
  * The main job (`npm start`): every runbook against the embedded sandbox (the default profile of
- * cucumber.js), then a summary. Extra arguments go to cucumber-js (`npm start -- --parallel 2`).
- * Exit code 0 only when every runbook passed and cleanup restored the sandbox.
+ * cucumber.js), with cucumber's HTML and JUnit XML for CI systems, then the Allure report, ending
+ * with where the report is. Extra arguments go to cucumber-js (`npm start -- --parallel 2`).
+ * Exit code 0 only when every runbook passed, cleanup restored the sandbox and the report was made.
  */
+import { join } from 'node:path';
+import { defaultReportPaths, generateReport } from '../src/report/generate';
+import { ReportError } from '../src/report/generate-errors';
+import { describeReport } from './report';
 import { runRunbooks } from './run-runbooks';
 
-runRunbooks(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`main job: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-  },
-);
+type Output = { write(text: string): unknown };
+
+/** cucumber's own outputs, for CI systems that read JUnit XML or keep cucumber's HTML page. */
+export function cucumberOutputs(env: NodeJS.ProcessEnv = process.env): { html: string; junit: string } {
+  const reports = env.RUNBOOK_REPORTS_DIR || 'reports';
+  return { html: join(reports, 'cucumber-report.html'), junit: join(reports, 'cucumber-junit.xml') };
+}
+
+export async function mainJob(argv: string[], out: Output = process.stdout): Promise<number> {
+  const outputs = cucumberOutputs();
+  const formats = ['--format', `html:${outputs.html}`, '--format', `junit:${outputs.junit}`];
+  const code = await runRunbooks([...formats, ...argv], out);
+  // 2: the run parameters were refused and nothing ran, so there is no new run to report on.
+  if (code === 2) return code;
+  try {
+    const report = await generateReport(defaultReportPaths());
+    out.write(`\ncucumber: ${outputs.html}, ${outputs.junit}\n${describeReport(report)}`);
+    return code;
+  } catch (err) {
+    out.write(`\nreport: ${err instanceof ReportError ? err.message : (err as Error).stack}\n`);
+    return code || 1;
+  }
+}
+
+if (require.main === module) {
+  mainJob(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`main job: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

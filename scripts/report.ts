@@ -1,0 +1,58 @@
+/**
+ * `npm run report [-- --results DIR --report DIR --single-file FILE --name TITLE]`: generate the
+ * Allure HTML report of the last run (defaults under RUNBOOK_REPORTS_DIR, else reports/) and print
+ * where it is. Exit 0 when generated; 1 when it could not be (the message says why; nothing
+ * replaced); 2 on a usage error.
+ */
+import { parseArgs } from 'node:util';
+import { defaultReportPaths, type GeneratedReport, generateReport } from '../src/report/generate';
+import { ReportError } from '../src/report/generate-errors';
+
+type Output = { write(text: string): unknown };
+
+export function describeReport(report: GeneratedReport): string {
+  return (
+    `report: ${report.reportDir}/index.html (${report.results} results, generated in ${(report.ms / 1000).toFixed(1)} s)\n` +
+    `single file: ${report.singleFile}\n`
+  );
+}
+
+export async function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr) {
+  const defaults = defaultReportPaths();
+  let values: { results?: string; report?: string; 'single-file'?: string; name?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        results: { type: 'string' },
+        report: { type: 'string' },
+        'single-file': { type: 'string' },
+        name: { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    err.write(
+      `report: ${(e as Error).message}\nusage: npm run report -- [--results DIR] [--report DIR] [--single-file FILE] [--name TITLE]\n`,
+    );
+    return 2;
+  }
+  try {
+    const report = await generateReport({
+      resultsDir: values.results ?? defaults.resultsDir,
+      reportDir: values.report ?? defaults.reportDir,
+      singleFile: values['single-file'] ?? defaults.singleFile,
+      ...(values.name ? { name: values.name } : {}),
+    });
+    out.write(describeReport(report));
+    return 0;
+  } catch (e) {
+    err.write(`report: ${e instanceof ReportError ? e.message : (e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * The generated Allure report, opened for real: a run of the inspect runbooks against the sandbox
+ * writes Allure results, the report is generated from them, served on a local port and opened in
+ * headless Chromium (Debian's chromium; .ci/run installs it). The page must show every scenario
+ * name and make no request to any host but the one serving it; the single file must do the same
+ * from file:// with no request at all beyond itself.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { type GeneratedReport, generateReport } from '../src/report/generate';
+import { findExternalReferences } from '../src/report/html-self-contained';
+
+const root = join(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The flags that keep Chromium itself from calling Google's hosts on a closed network.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const FEATURE = 'features/nodegroup/inspect.feature';
+
+const scratch = mkdtempSync(join(tmpdir(), 'report-html-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The scenario titles as the runbook states them: what the report must show. */
+function scenarioNames(featureFile: string): string[] {
+  const text = readFileSync(join(root, featureFile), 'utf8');
+  return [...text.matchAll(/^\s*Scenario(?: Outline)?:\s*(.+?)\s*$/gm)].map((m) => m[1]!);
+}
+
+/** A real run: cucumber-js with the allure formatter, against an embedded sandbox. */
+function runWithAllure(resultsDir: string): void {
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'),
+      '-p',
+      'default',
+      FEATURE,
+      '--format',
+      'allure-cucumberjs/reporter',
+      '--format-options',
+      JSON.stringify({ resultsDir }),
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: scratch, RUNBOOK_REPORTS_DIR: join(scratch, 'reports') },
+    },
+  );
+  assert.equal(run.status, 0, `the runbooks failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain',
+};
+
+/** Serve a folder on 127.0.0.1 with an ephemeral port, as a reviewer's static server would. */
+async function serve(dir: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    const file =
+      path.startsWith(dir + sep) && existsSync(path) && statSync(path).isDirectory()
+        ? join(path, 'index.html')
+        : path;
+    if (!(file === dir || file.startsWith(dir + sep)) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function openChromium(): Promise<BrowserContext> {
+  assert.ok(
+    existsSync(CHROMIUM),
+    `Chromium is not installed at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; ` +
+      '.ci/run does this) or set CHROMIUM_PATH. The report test cannot run without a browser.',
+  );
+  return chromium.launchPersistentContext(mkdtempSync(join(scratch, 'chromium-profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+describe('the generated report in headless Chromium', () => {
+  const scenarios = scenarioNames(FEATURE);
+  let report: GeneratedReport;
+  let browser: BrowserContext | undefined;
+  const requests: string[] = [];
+
+  before(async () => {
+    const resultsDir = join(scratch, 'allure-results');
+    runWithAllure(resultsDir);
+    report = await generateReport({
+      resultsDir,
+      reportDir: join(scratch, 'allure-report'),
+      singleFile: join(scratch, 'runbooks-report.html'),
+    });
+    browser = await openChromium();
+    browser.on('request', (request) => {
+      requests.push(request.url());
+    });
+  });
+  after(() => browser?.close());
+
+  test('the run wrote one Allure result per scenario of the runbook', () => {
+    assert.ok(scenarios.length >= 3, `scenarios of ${FEATURE}: ${scenarios.join(', ')}`);
+    assert.equal(report.results, scenarios.length);
+  });
+
+  test('served over http: shows every scenario name, opens one, and asks only the serving host', async () => {
+    const { server, origin } = await serve(report.reportDir);
+    requests.length = 0;
+    try {
+      const page = await browser!.newPage();
+      await page.goto(`${origin}/index.html#suites`);
+      for (const name of scenarios) await page.getByText(name, { exact: true }).first().waitFor();
+      // Opening a scenario loads its own data file and shows its steps.
+      await page.getByText(scenarios[0]!, { exact: true }).first().click();
+      await page
+        .getByText(/I list the nodegroups/)
+        .first()
+        .waitFor();
+      await page.close();
+    } finally {
+      server.close();
+    }
+    assert.ok(requests.length >= 3, `requests seen: ${requests.join('\n')}`);
+    const host = new URL(origin).host;
+    const foreign = requests.filter((url) => /^(https?|wss?):/.test(url) && new URL(url).host !== host);
+    const otherSchemes = requests.filter((url) => !/^(https?|wss?|data|blob):/.test(url));
+    assert.deepEqual([...foreign, ...otherSchemes], [], 'requests to anything but the serving host');
+  });
+
+  test('the single file from file://: shows every scenario name and requests nothing but itself', async () => {
+    requests.length = 0;
+    const url = pathToFileURL(report.singleFile).href;
+    const page = await browser!.newPage();
+    await page.goto(`${url}#suites`);
+    for (const name of scenarios) await page.getByText(name, { exact: true }).first().waitFor();
+    await page.close();
+    const foreign = requests.filter((r) => r.split('#')[0] !== url && !/^(data|blob):/.test(r));
+    assert.deepEqual(foreign, [], 'requests beyond the file itself');
+  });
+
+  test('neither page keeps the analytics snippet or any reference to another host', () => {
+    for (const file of [join(report.reportDir, 'index.html'), report.singleFile]) {
+      const html = readFileSync(file, 'utf8');
+      assert.doesNotMatch(html, /googletagmanager|google-analytics|gtag\(/, file);
+      assert.deepEqual(findExternalReferences(html), [], file);
+    }
+  });
+});
