@@ -7,6 +7,7 @@
 import { ConnectionError } from '../src/kapi/errors';
 import {
   appendUndone,
+  DEFAULT_REPORTS_DIR,
   describeChange,
   latestRunId,
   liveAccess,
@@ -43,7 +44,7 @@ export async function revert(
   );
   if (unknown.length)
     throw new Error(`unknown option ${unknown[0]}; usage: npm run revert -- [--run-id ID] [--reports DIR]`);
-  const reports = option(argv, '--reports') ?? env[REPORTS_DIR_ENV] ?? 'reports';
+  const reports = option(argv, '--reports') ?? env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR;
   const runId = option(argv, '--run-id') ?? latestRunId(reports);
   if (!runId) throw new Error(`no run to revert: ${reports}/ledger is empty or missing`);
   let failed = 0;

@@ -4,7 +4,14 @@
  * (counts, each problem in one place, the ledger and evidence paths). Exit code 1 on any failure.
  */
 import { join } from 'node:path';
-import { parseRunConfig, REPORTS_DIR_ENV, RUN_ID_ENV } from '../src/runbook/config';
+import {
+  DEFAULT_REPORTS_DIR,
+  LEDGER_SUBDIR,
+  parseRunConfig,
+  REPORTS_DIR_ENV,
+  RUN_ID_ENV,
+  RUNS_SUBDIR,
+} from '../src/runbook/config';
 import { newRunId } from '../src/runbook/names';
 import { renderSummary, SummaryCollector } from './runbook-summary';
 
@@ -78,13 +85,13 @@ export async function runRunbooks(
     );
     return 1;
   }
-  const reports = process.env[REPORTS_DIR_ENV] ?? 'reports';
+  const reports = process.env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR;
   const extra = loaded.useConfiguration.dryRun
     ? ['dry run: nothing was sent']
     : [
         `run id ${runId}`,
-        `ledger ${join(reports, 'ledger', runId)}`,
-        `evidence ${join(reports, 'runs', runId)}`,
+        `ledger ${join(reports, LEDGER_SUBDIR, runId)}`,
+        `evidence ${join(reports, RUNS_SUBDIR, runId)}`,
       ];
   out.write(renderSummary({ ...collector.summary, success }, extra));
   return success ? 0 : 1;

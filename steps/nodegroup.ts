@@ -2,10 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { NodeGroupSpec } from '../src/kapi/nodegroups';
+import { CLUSTER_EVENTS_NAMESPACE } from '../src/runbook/config';
 import type { RunbookWorld } from '../support/world';
-
-// Kubernetes records Events about cluster-scoped objects in the default namespace.
-const CLUSTER_EVENTS_NAMESPACE = 'default';
 
 When('I list the nodegroups', async function (this: RunbookWorld) {
   await this.op.listNodeGroups();

@@ -46,6 +46,14 @@ function report(err: unknown, io: CliIO, host: string | undefined): number {
     }
     return EXIT.server;
   }
+  if (err instanceof ConnectionError && err.tls) {
+    write(`error: ${err.message}`);
+    write(
+      `the host ${err.host} answered, but its TLS certificate is not trusted here: set KUBESPHERE_CA_FILE ` +
+        'to the PEM file of its CA (or pass --insecure only for a host you trust)',
+    );
+    return EXIT.unreachable;
+  }
   if (err instanceof ConnectionError || err instanceof TimeoutError) {
     write(`error: ${err.message}`);
     write(

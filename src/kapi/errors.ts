@@ -47,6 +47,8 @@ export class ConnectionError extends KapiError {
     /** The system or undici code, e.g. ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET. */
     readonly causeCode: string,
     detail: string,
+    /** The TLS handshake failed: an untrusted certificate, not an unreachable host. */
+    readonly tls = false,
   ) {
     super(`cannot reach ${host} (${method} ${path}): ${detail}`);
     this.name = 'ConnectionError';

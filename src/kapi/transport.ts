@@ -21,6 +21,34 @@ export interface HttpResponse {
   text: string;
 }
 
+/**
+ * One request and its outcome, as an observer sees it: the Authorization and Cookie headers are
+ * already redacted, retries are folded in (the final answer or error; `attempts` counts them).
+ */
+export interface HttpExchange {
+  request: HttpRequest;
+  /** The absolute URL the request went to. */
+  url: string;
+  response?: HttpResponse;
+  /** The error `send` threw (ConnectionError, TimeoutError, UsageError). */
+  error?: Error;
+  durationMs: number;
+  attempts: number;
+}
+
+export type ExchangeObserver = (exchange: HttpExchange) => void;
+
+export const REDACTED = '<redacted>';
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/** Headers safe to show or store: credentials replaced by `<redacted>`. */
+export function redactRequestHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  return out;
+}
+
 /** Typed events so callers decide how (and whether) to show them. */
 export type TransportEvent =
   | { kind: 'request'; method: string; path: string }
@@ -40,6 +68,8 @@ export interface TransportOptions {
   /** PEM CA bundle file for https (KUBESPHERE_CA_FILE). */
   caFile?: string;
   onEvent?: (event: TransportEvent) => void;
+  /** Told of every exchange once it ends (see `Transport.observe` to add one later). */
+  onExchange?: ExchangeObserver;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -47,6 +77,21 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const RETRY_CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+/** OpenSSL / Node codes of a certificate the client does not trust, or of no TLS at all. */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
 
 /** Validate a host URL: a scheme is required, http or https only. */
 export function parseHost(host: string): URL {
@@ -100,10 +145,21 @@ export class Transport {
   readonly timeoutMs: number;
   private agent: UndiciAgent | undefined;
   private request: RequestFn | undefined;
+  private readonly observers: ExchangeObserver[] = [];
 
   constructor(private readonly options: TransportOptions) {
     this.base = parseHost(options.host);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (options.onExchange) this.observers.push(options.onExchange);
+  }
+
+  /** Be told of every exchange from now on (evidence, logs); returns a function that stops it. */
+  observe(observer: ExchangeObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const at = this.observers.indexOf(observer);
+      if (at >= 0) this.observers.splice(at, 1);
+    };
   }
 
   /** The absolute URL of a request path, keeping any base path of the host. */
@@ -112,7 +168,32 @@ export class Transport {
     return `${this.base.origin}${basePath}${path}`;
   }
 
+  /** Send with retries where safe; observers hear of the outcome, whichever it is. */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    if (this.observers.length === 0) return (await this.attempt(req)).res;
+    const started = performance.now();
+    const tell = (outcome: { response: HttpResponse } | { error: Error }, attempts: number) => {
+      const exchange: HttpExchange = {
+        request: { ...req, headers: redactRequestHeaders(req.headers) },
+        url: this.url(req.path),
+        ...outcome,
+        durationMs: performance.now() - started,
+        attempts,
+      };
+      for (const observer of [...this.observers]) observer(exchange);
+    };
+    let result: { res: HttpResponse; attempts: number };
+    try {
+      result = await this.attempt(req);
+    } catch (err) {
+      tell({ error: err as Error }, (err as { attempts?: number }).attempts ?? 1);
+      throw err;
+    }
+    tell({ response: result.res }, result.attempts);
+    return result.res;
+  }
+
+  private async attempt(req: HttpRequest): Promise<{ res: HttpResponse; attempts: number }> {
     const retries = IDEMPOTENT.has(req.method) ? (this.options.retries ?? 2) : 0;
     let delay = this.options.backoffMs ?? 200;
     for (let attempt = 0; ; attempt++) {
@@ -121,16 +202,17 @@ export class Transport {
       let wait = delay;
       try {
         const res = await this.once(req);
-        if (!RETRY_STATUSES.has(res.status) || attempt >= retries) return res;
+        if (!RETRY_STATUSES.has(res.status) || attempt >= retries) return { res, attempts: attempt + 1 };
         reason = `${res.status}`;
         const after = retryAfterMs(res.headers['retry-after']);
         if (after !== undefined) {
-          if (after > (this.options.maxRetryAfterMs ?? 10_000)) return res;
+          if (after > (this.options.maxRetryAfterMs ?? 10_000)) return { res, attempts: attempt + 1 };
           wait = after;
         }
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
-        if (!RETRY_CONNECT_CODES.has(code) || attempt >= retries) throw this.wrap(err, req);
+        if (!RETRY_CONNECT_CODES.has(code) || attempt >= retries)
+          throw Object.assign(this.wrap(err, req), { attempts: attempt + 1 });
         reason = code;
       }
       this.options.onEvent?.({
@@ -178,8 +260,9 @@ export class Transport {
     if (this.base.protocol !== 'https:') return {};
     if (this.options.insecure) return { rejectUnauthorized: false };
     if (!this.options.caFile) return {};
+    let ca: string;
     try {
-      return { ca: readFileSync(this.options.caFile, 'utf8') };
+      ca = readFileSync(this.options.caFile, 'utf8');
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? String(err);
       throw new UsageError(
@@ -187,6 +270,12 @@ export class Transport {
         'set KUBESPHERE_CA_FILE to a readable PEM file, or pass --insecure',
       );
     }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw new UsageError(
+        `the CA file ${this.options.caFile} holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`,
+        'set KUBESPHERE_CA_FILE to the PEM file of the CA that signed the server certificate',
+      );
+    return { ca };
   }
 
   private wrap(err: unknown, req: HttpRequest): Error {
@@ -195,6 +284,16 @@ export class Transport {
     const host = this.base.origin;
     if (TIMEOUT_CODES.has(code)) return new TimeoutError(req.method, req.path, host, this.timeoutMs);
     const detail = (err as Error).message || code;
+    if (TLS_CODES.has(code) && this.base.protocol === 'https:')
+      return new ConnectionError(
+        req.method,
+        req.path,
+        host,
+        code,
+        `the TLS connection failed (${code}: ${detail}); if the certificate is signed by a private CA, ` +
+          "set KUBESPHERE_CA_FILE to that CA's PEM file, or pass --insecure to skip verification",
+        true,
+      );
     return new ConnectionError(req.method, req.path, host, code, `${code}: ${detail}`);
   }
 }

@@ -13,6 +13,28 @@ export const ALLOW_DESTRUCTIVE_PARAM = 'allowDestructive';
 export const RUN_ID_ENV = 'RUNBOOK_RUN_ID';
 /** Where ledgers and evidence go (default `reports`). */
 export const REPORTS_DIR_ENV = 'RUNBOOK_REPORTS_DIR';
+export const DEFAULT_REPORTS_DIR = 'reports';
+/** Under the reports folder: `ledger/<run-id>/` (crash-safe undo log) and `runs/<run-id>/` (evidence). */
+export const LEDGER_SUBDIR = 'ledger';
+export const RUNS_SUBDIR = 'runs';
+/** The live target, named as the operations guide (and `nodegroup-api`) name them. */
+export const HOST_ENV = 'KUBESPHERE_HOST';
+export const USERNAME_ENV = 'KUBESPHERE_USERNAME';
+export const PASSWORD_ENV = 'KUBESPHERE_PASSWORD';
+export const TOKEN_ENV = 'KUBESPHERE_TOKEN';
+/** PEM CA bundle for an https KUBESPHERE_HOST. */
+export const CA_FILE_ENV = 'KUBESPHERE_CA_FILE';
+export const KUBECONFIG_ENV = 'KUBECONFIG';
+/** kubeconfig context of the live profile (or world parameter "context"). */
+export const CONTEXT_ENV = 'KUBECONFIG_CONTEXT';
+/** Set by cucumber-js in each worker of a --parallel run. */
+export const WORKER_ID_ENV = 'CUCUMBER_WORKER_ID';
+/** Deadline of each wait on a condition (world parameter "waitTimeoutMs"). */
+export const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
+/** cucumber's step timeout: longer than any wait, so a wait's own message is the one shown. */
+export const STEP_TIMEOUT_MS = 60_000;
+/** Kubernetes records Events about cluster-scoped objects (nodegroups) in this namespace. */
+export const CLUSTER_EVENTS_NAMESPACE = 'default';
 
 export type TargetKind = 'sandbox' | 'live';
 
@@ -75,7 +97,7 @@ export function parseRunConfig(params: Record<string, unknown>, env: Env): RunCo
   const allow = params[ALLOW_DESTRUCTIVE_PARAM];
   if (allow !== undefined && typeof allow !== 'boolean')
     throw new ConfigError(`world parameter "${ALLOW_DESTRUCTIVE_PARAM}" must be true or false`);
-  const wait = params['waitTimeoutMs'] ?? 10_000;
+  const wait = params['waitTimeoutMs'] ?? DEFAULT_WAIT_TIMEOUT_MS;
   if (typeof wait !== 'number' || !Number.isInteger(wait) || wait < 100 || wait > 600_000)
     throw new ConfigError(`world parameter "waitTimeoutMs" must be an integer from 100 to 600000`);
 
@@ -83,20 +105,20 @@ export function parseRunConfig(params: Record<string, unknown>, env: Env): RunCo
     target,
     allowDestructive: allow === true || truthy(env[ALLOW_DESTRUCTIVE_ENV]),
     vars: vars as Record<string, string>,
-    reportsDir: optionalString(params, 'reportsDir') ?? env[REPORTS_DIR_ENV] ?? 'reports',
+    reportsDir: optionalString(params, 'reportsDir') ?? env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR,
     waitTimeoutMs: wait,
   };
-  const context = optionalString(params, 'context') ?? env['KUBECONFIG_CONTEXT'];
+  const context = optionalString(params, 'context') ?? env[CONTEXT_ENV];
   if (context) config.context = context;
   if (target === 'live') {
-    const host = optionalString(params, 'host') ?? env['KUBESPHERE_HOST'];
+    const host = optionalString(params, 'host') ?? env[HOST_ENV];
     if (!host)
       throw new ConfigError(
-        'the live profile needs the KubeSphere host: export KUBESPHERE_HOST=http://<kubesphere-host> ' +
+        `the live profile needs the KubeSphere host: export ${HOST_ENV}=http://<kubesphere-host> ` +
           `or pass --world-parameters '{"host":"http://<kubesphere-host>"}'`,
       );
     config.host = host;
-    const kubeconfig = optionalString(params, 'kubeconfig') ?? env['KUBECONFIG'];
+    const kubeconfig = optionalString(params, 'kubeconfig') ?? env[KUBECONFIG_ENV];
     if (kubeconfig) config.kubeconfig = kubeconfig;
   }
   return config;
