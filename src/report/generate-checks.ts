@@ -71,7 +71,8 @@ function describeLayout(dir: string, names: string[]): string {
   for (const name of names) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      kinds.add(`a folder ${name}/`);
+      const nested = readdirSync(path).some((n) => n.endsWith(RESULT_SUFFIX));
+      kinds.add(nested ? `Allure results one level down (--results ${path})` : `a folder ${name}/`);
       continue;
     }
     if (name.endsWith('-testsuite.xml')) kinds.add(`Allure 1 results (${name})`);
@@ -118,13 +119,19 @@ export function checkJava(env: NodeJS.ProcessEnv): void {
   const command = javaCommand(env);
   const run = spawnSync(command, ['-version'], { env, encoding: 'utf8', timeout: 60_000 });
   if (run.status === 0) return;
-  const where = env.JAVA_HOME
-    ? `JAVA_HOME is ${env.JAVA_HOME} and ${command} -version`
-    : 'JAVA_HOME is not set and `java -version`';
-  const why = run.error
-    ? (run.error as NodeJS.ErrnoException).code === 'ENOENT'
-      ? 'found no java'
-      : `failed: ${run.error.message}`
-    : `exited with ${run.status ?? run.signal}: ${(run.stderr || run.stdout).trim().split('\n')[0]}`;
-  throw new ReportError('java-missing', `Java is missing: ${where} ${why}. ${INSTALL_JAVA}`);
+  const notFound = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const what = notFound
+    ? env.JAVA_HOME
+      ? `JAVA_HOME is ${env.JAVA_HOME}, but there is no ${command}`
+      : 'JAVA_HOME is not set and there is no java on PATH'
+    : `\`${command} -version\` failed: ${
+        run.error
+          ? run.error.message
+          : `exit ${run.status ?? run.signal}, ${firstLine(run.stderr || run.stdout)}`
+      }`;
+  throw new ReportError('java-missing', `Java is missing: ${what}. ${INSTALL_JAVA}`);
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
 }
