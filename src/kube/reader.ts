@@ -49,6 +49,9 @@ const load = (): ClientNode => {
 };
 
 export class KubeReader {
+  /** One keep-alive agent for every read: client-node makes a new one (a new TLS handshake) per call. */
+  private agent: import('node:https').Agent | undefined;
+
   private constructor(readonly config: KubeConfig) {}
 
   /** From a kubeconfig file (default: KUBECONFIG or ~/.kube/config), optionally another context. */
@@ -79,6 +82,12 @@ export class KubeReader {
     const url = new URL(path, cluster.server);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     const init = await this.config.applyToFetchOptions({});
+    // Headers are taken fresh each call (tokens may rotate); only a plain https agent is reused.
+    const https = require('node:https') as typeof import('node:https');
+    if (init.agent instanceof https.Agent && init.agent.constructor === https.Agent) {
+      this.agent ??= new https.Agent({ ...init.agent.options, keepAlive: true });
+      init.agent = this.agent;
+    }
     const fetch = require('node-fetch') as (
       u: string,
       i: unknown,
