@@ -24,6 +24,22 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, runs: number)
   return summarize(samples);
 }
 
+/** Time several functions in turns (a, b, a, b, ...), `runs` each: noise falls on all alike. */
+export async function timeInterleaved(
+  fns: (() => unknown | Promise<unknown>)[],
+  runs: number,
+): Promise<Timing[]> {
+  const samples: number[][] = fns.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const start = performance.now();
+      await fn();
+      samples[k]!.push(performance.now() - start);
+    }
+  }
+  return samples.map(summarize);
+}
+
 /** Requests per second for `total` GETs of `path` with `concurrency` in flight (bounded loop). */
 export async function throughput(
   origin: string,

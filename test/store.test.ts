@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../src/sandbox/object';
-import { parseLabelSelector } from '../src/sandbox/selectors';
+import { labelMatcher, parseLabelSelector } from '../src/sandbox/selectors';
 import { StatusError } from '../src/sandbox/status';
 import { ObjectStore, type WatchEvent } from '../src/sandbox/store';
 
@@ -203,6 +203,95 @@ describe('object store: selectors', () => {
         .items.map((o) => o.metadata.namespace),
       ['two'],
     );
+  });
+});
+
+describe('object store: label index', () => {
+  /** What a full scan answers: the unfiltered list (table order) filtered by the selector. */
+  const scanned = (store: ObjectStore, selector: string) =>
+    store
+      .list('nodes')
+      .items.filter(labelMatcher(selector))
+      .map((o) => o.metadata.name);
+  const listed = (store: ObjectStore, selector: string) =>
+    store.list('nodes', { labelSelector: selector }).items.map((o) => o.metadata.name);
+  const selectors = [
+    'pick=yes',
+    'pick==yes',
+    'pick in (yes, also, yes)',
+    'pick=yes,zone=z1',
+    'pick=yes,zone!=z1',
+    'pick in (also),tier',
+    'pick=never',
+    'zone=z1',
+  ];
+
+  function bigStore(): ObjectStore {
+    const store = new ObjectStore();
+    for (let i = 0; i < 40; i++) {
+      const labels: Record<string, string> = { zone: `z${i % 3}` };
+      if (i % 8 === 0) labels.pick = 'yes';
+      if (i % 13 === 0) labels.pick = 'also';
+      if (i % 2 === 0) labels.tier = 'edge';
+      store.create('nodes', node(`n-${String(i).padStart(2, '0')}`, labels));
+    }
+    return store;
+  }
+
+  it('answers narrowing selectors as a full scan would, in the same order', () => {
+    const store = bigStore();
+    assert.deepEqual(listed(store, 'pick=yes'), ['n-08', 'n-16', 'n-24', 'n-32']);
+    for (const selector of selectors)
+      assert.deepEqual(listed(store, selector), scanned(store, selector), selector);
+  });
+
+  it('follows relabels, deletes, finalizers and load', () => {
+    const store = bigStore();
+    // n-05 gains the label, n-16 loses it, n-24 changes value: order stays the table's
+    store.mutate('nodes', undefined, 'n-05', (n) => {
+      n.metadata.labels = { ...n.metadata.labels, pick: 'yes' };
+    });
+    store.mutate('nodes', undefined, 'n-16', (n) => {
+      delete n.metadata.labels?.pick;
+    });
+    store.mutate('nodes', undefined, 'n-24', (n) => {
+      n.metadata.labels = { ...n.metadata.labels, pick: 'also' };
+    });
+    store.delete('nodes', undefined, 'n-32');
+    store.create('nodes', node('n-32', { pick: 'yes' })); // back, now last in the table
+    store.create('nodes', { metadata: { name: 'held', labels: { pick: 'yes' }, finalizers: ['x/y'] } });
+    store.delete('nodes', undefined, 'held'); // stays, with deletionTimestamp
+    assert.deepEqual(listed(store, 'pick=yes'), ['n-05', 'n-08', 'n-32', 'held']);
+    store.mutate('nodes', undefined, 'held', (n) => {
+      n.metadata.finalizers = [];
+    });
+    assert.deepEqual(listed(store, 'pick=yes'), ['n-05', 'n-08', 'n-32']);
+    for (const selector of selectors)
+      assert.deepEqual(listed(store, selector), scanned(store, selector), selector);
+
+    const copy = new ObjectStore();
+    copy.load(store.dump());
+    for (const selector of selectors)
+      assert.deepEqual(listed(copy, selector), scanned(store, selector), selector);
+    copy.load({ resourceVersion: 0, objects: {} });
+    assert.deepEqual(listed(copy, 'pick=yes'), []);
+  });
+
+  it('narrows namespaced lists too', () => {
+    const s = new ObjectStore();
+    for (const ns of ['one', 'two']) s.create('namespaces', { metadata: { name: ns } });
+    for (let i = 0; i < 10; i++) {
+      for (const ns of ['one', 'two'])
+        s.create('configmaps', {
+          metadata: { name: `c${i}`, namespace: ns, labels: { hot: String(i === 3) } },
+        });
+    }
+    const hot = (namespace?: string) =>
+      s
+        .list('configmaps', { namespace, labelSelector: 'hot=true' })
+        .items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    assert.deepEqual(hot(), ['one/c3', 'two/c3']);
+    assert.deepEqual(hot('two'), ['two/c3']);
   });
 });
 

@@ -95,6 +95,16 @@ function matches(labels: Record<string, string> | undefined, r: Requirement): bo
   }
 }
 
+/** The requirements an index by `key=value` can answer: `=`, `==` and `in`, as key + values. */
+export function indexableRequirements(requirements: Requirement[]): { key: string; values: string[] }[] {
+  const out: { key: string; values: string[] }[] = [];
+  for (const r of requirements) {
+    if (r.op === 'eq') out.push({ key: r.key, values: [r.value] });
+    else if (r.op === 'in') out.push({ key: r.key, values: r.values });
+  }
+  return out;
+}
+
 export function labelMatcher(selector: string | undefined): Matcher {
   const requirements = parseLabelSelector(selector);
   if (requirements.length === 0) return matchAll;

@@ -7,6 +7,9 @@
  *   or a cached JSON rendering (`getJSON`, `listJSON`) for the HTTP hot path.
  * - Create and update go through one private `write`; watchers are notified from one place.
  * - Watch resumes from a resourceVersion within the last `historySize` events; older -> 410 Gone.
+ * - An index by label `key=value` answers `=`/`==`/`in` selectors without scanning the whole
+ *   table (a selector list matching 1,000 of 10,000 nodes costs about a list of 1,000); results
+ *   keep the table's order (first insertion), as a full scan would give.
  * - Delete honours finalizers: an object with finalizers gets deletionTimestamp and stays until an
  *   update empties them.
  * Limits: no garbage collection of owned objects, no namespace cascade, no chunked lists.
@@ -14,7 +17,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { apiVersionOf, kindByResource, type ResourceKind } from './kinds';
 import { deepCopy, type KubeObject } from './object';
-import { type Matcher, selectorMatcher } from './selectors';
+import { indexableRequirements, type Matcher, parseLabelSelector, selectorMatcher } from './selectors';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './status';
 import { annotationsErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelsErrors } from './validation';
 
@@ -38,9 +41,13 @@ export interface WatchOptions extends ListOptions {
   resourceVersion?: string;
 }
 
+/** One stored object; the same Entry lives as long as its key, so the index can hold it. */
 interface Entry {
   object: KubeObject;
+  /** JSON text of `object`, rendered on first read and dropped on every write. */
   json?: string;
+  /** Position in the table (first insertion); updates keep it, as Map.set on a present key does. */
+  seq: number;
 }
 
 interface Watcher {
@@ -56,9 +63,15 @@ export interface StoreDump {
 }
 
 const keyOf = (namespace: string | undefined, name: string) => (namespace ? `${namespace}/${name}` : name);
+/** Index key of one label; '\0' cannot occur in a label key or value. */
+const labelKeyOf = (key: string, value: string) => `${key}\0${value}`;
+type Labels = Record<string, string> | undefined;
 
 export class ObjectStore {
   private readonly tables = new Map<string, Map<string, Entry>>();
+  /** resource -> labelKeyOf(key, value) -> the entries carrying that label. */
+  private readonly labelIndex = new Map<string, Map<string, Set<Entry>>>();
+  private seq = 0;
   private readonly history: WatchEvent[] = [];
   private readonly watchers = new Set<Watcher>();
   private version = 0;
@@ -103,12 +116,87 @@ export class ObjectStore {
     return entry.json;
   }
 
+  /** Put an object under `key`, keeping its table position and the label index in step. */
+  private put(resource: string, key: string, object: KubeObject): void {
+    const table = this.table(resource);
+    let entry = table.get(key);
+    const before = entry?.object.metadata.labels;
+    if (entry) {
+      entry.object = object;
+      entry.json = undefined;
+    } else {
+      entry = { object, seq: ++this.seq };
+      table.set(key, entry);
+    }
+    this.reindex(resource, entry, before, object.metadata.labels);
+  }
+
+  private drop(resource: string, key: string): void {
+    const table = this.table(resource);
+    const entry = table.get(key);
+    if (!entry) return;
+    this.reindex(resource, entry, entry.object.metadata.labels, undefined);
+    table.delete(key);
+  }
+
+  private reindex(resource: string, entry: Entry, before: Labels, after: Labels): void {
+    let index = this.labelIndex.get(resource);
+    if (!index) {
+      index = new Map();
+      this.labelIndex.set(resource, index);
+    }
+    if (before) {
+      for (const [label, value] of Object.entries(before)) {
+        if (after && Object.hasOwn(after, label) && after[label] === value) continue;
+        const holders = index.get(labelKeyOf(label, value));
+        holders?.delete(entry);
+        if (holders?.size === 0) index.delete(labelKeyOf(label, value));
+      }
+    }
+    if (after) {
+      for (const [label, value] of Object.entries(after)) {
+        if (before && Object.hasOwn(before, label) && before[label] === value) continue;
+        const indexKey = labelKeyOf(label, value);
+        let holders = index.get(indexKey);
+        if (!holders) {
+          holders = new Set();
+          index.set(indexKey, holders);
+        }
+        holders.add(entry);
+      }
+    }
+  }
+
+  /**
+   * Entries a label selector can match, from the index, when one of its `=`/`in` requirements
+   * narrows the table to under half; undefined means "scan the table".
+   */
+  private candidates(resource: string, labelSelector: string | undefined): Entry[] | undefined {
+    const table = this.table(resource);
+    const index = this.labelIndex.get(resource);
+    if (!index) return undefined;
+    let best: Set<Entry>[] | undefined;
+    let bestSize = table.size / 2;
+    for (const { key, values } of indexableRequirements(parseLabelSelector(labelSelector))) {
+      const sets = [...new Set(values)].flatMap((value) => index.get(labelKeyOf(key, value)) ?? []);
+      const size = sets.reduce((sum, set) => sum + set.size, 0);
+      if (size < bestSize) {
+        best = sets;
+        bestSize = size;
+      }
+    }
+    if (!best) return undefined;
+    const entries = best.length === 1 ? [...best[0]!] : best.flatMap((set) => [...set]);
+    return entries.sort((a, b) => a.seq - b.seq);
+  }
+
   private select(resource: string, options: ListOptions): Entry[] {
     const kind = kindByResource(resource);
     const match = selectorMatcher(options.labelSelector, options.fieldSelector);
     const out: Entry[] = [];
     const namespace = kind.namespaced ? options.namespace : undefined;
-    for (const entry of this.table(resource).values()) {
+    const entries = this.candidates(resource, options.labelSelector) ?? this.table(resource).values();
+    for (const entry of entries) {
       if (namespace && entry.object.metadata.namespace !== namespace) continue;
       if (match(entry.object)) out.push(entry);
     }
@@ -272,7 +360,7 @@ export class ObjectStore {
   private remove(kind: ResourceKind, obj: KubeObject): KubeObject {
     this.version++;
     obj.metadata.resourceVersion = String(this.version);
-    this.table(kind.resource).delete(keyOf(obj.metadata.namespace, obj.metadata.name ?? ''));
+    this.drop(kind.resource, keyOf(obj.metadata.namespace, obj.metadata.name ?? ''));
     this.emit({ type: 'DELETED', resource: kind.resource, object: obj, resourceVersion: this.version });
     return deepCopy(obj);
   }
@@ -280,7 +368,7 @@ export class ObjectStore {
   private write(kind: ResourceKind, obj: KubeObject, type: WatchEventType): KubeObject {
     this.version++;
     obj.metadata.resourceVersion = String(this.version);
-    this.table(kind.resource).set(keyOf(obj.metadata.namespace, obj.metadata.name ?? ''), { object: obj });
+    this.put(kind.resource, keyOf(obj.metadata.namespace, obj.metadata.name ?? ''), obj);
     this.emit({ type, resource: kind.resource, object: obj, resourceVersion: this.version });
     return deepCopy(obj);
   }
@@ -360,13 +448,14 @@ export class ObjectStore {
   /** Replace the whole content (state file, reset). Watchers stay; history restarts. */
   load(dump: StoreDump): void {
     this.tables.clear();
+    this.labelIndex.clear();
     this.history.length = 0;
     this.version = Math.max(this.version, dump.resourceVersion);
     this.compactedAt = this.version;
     for (const [resource, objects] of Object.entries(dump.objects)) {
-      const table = this.table(resource);
+      this.table(resource); // refuses a resource the sandbox does not serve
       for (const obj of objects)
-        table.set(keyOf(obj.metadata.namespace, obj.metadata.name ?? ''), { object: deepCopy(obj) });
+        this.put(resource, keyOf(obj.metadata.namespace, obj.metadata.name ?? ''), deepCopy(obj));
     }
   }
 }
