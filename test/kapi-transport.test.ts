@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import { KapiClient } from '../src/kapi/client';
 import { ConnectionError, HttpError, parseServerError, TimeoutError } from '../src/kapi/errors';
 import { listNodeGroups, nodegroupRequests } from '../src/kapi/nodegroups';
-import { retryAfterMs, type TransportEvent } from '../src/kapi/transport';
+import { type HttpExchange, retryAfterMs, type TransportEvent } from '../src/kapi/transport';
 import { sendJson, startServer } from './cli-helpers';
 
 const client = (host: string, extra: Partial<ConstructorParameters<typeof KapiClient>[0]> = {}) =>
@@ -183,6 +183,56 @@ describe('unreachable hosts', () => {
     } finally {
       await kapi.close();
       await server.close();
+    }
+  });
+});
+
+describe('exchange hook', () => {
+  it('tells observers of each exchange once, Authorization redacted, retries folded in', async () => {
+    let n = 0;
+    const server = await startServer((_req, res) => {
+      n++;
+      if (n === 1) return sendJson(res, 503, { kind: 'Status', message: 'down', code: 503 });
+      sendJson(res, 200, { items: [], totalItems: 0 });
+    });
+    const seen: HttpExchange[] = [];
+    const fromOption: HttpExchange[] = [];
+    const kapi = client(server.url, { token: 'secret-token-1', onExchange: (e) => fromOption.push(e) });
+    const stop = kapi.transport.observe((e) => seen.push(e));
+    try {
+      await listNodeGroups(kapi);
+      assert.equal(seen.length, 1);
+      assert.equal(fromOption.length, 1);
+      const [exchange] = seen;
+      assert.equal(exchange!.attempts, 2);
+      assert.equal(exchange!.response?.status, 200);
+      assert.equal(exchange!.url, `${server.url}/kapis/infra.kubesphere.io/v1alpha1/nodegroups`);
+      assert.equal(exchange!.request.headers['authorization'], '<redacted>');
+      assert.ok(!JSON.stringify(seen).includes('secret-token-1'), 'the token reaches no observer');
+      assert.equal(server.requests[0]!.headers.authorization, 'Bearer secret-token-1', 'but it is sent');
+      stop();
+      await listNodeGroups(kapi);
+      assert.equal(seen.length, 1, 'an observer that stopped hears nothing more');
+      assert.equal(fromOption.length, 2);
+    } finally {
+      await kapi.close();
+      await server.close();
+    }
+  });
+
+  it('an exchange that fails carries the error the caller gets', async () => {
+    const server = await startServer(() => {});
+    await server.close();
+    const seen: HttpExchange[] = [];
+    const kapi = client(server.url, { retries: 0, onExchange: (e) => seen.push(e) });
+    try {
+      const thrown = await kapi.call({ method: 'GET', path: '/x' }).catch((err: unknown) => err);
+      assert.ok(thrown instanceof ConnectionError);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.error, thrown);
+      assert.equal(seen[0]!.response, undefined);
+    } finally {
+      await kapi.close();
     }
   });
 });

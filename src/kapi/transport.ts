@@ -290,8 +290,7 @@ export class Transport {
         req.path,
         host,
         code,
-        `the TLS connection failed (${code}: ${detail}); if the certificate is signed by a private CA, ` +
-          "set KUBESPHERE_CA_FILE to that CA's PEM file, or pass --insecure to skip verification",
+        `the TLS connection failed (${code}: ${detail})`,
         true,
       );
     return new ConnectionError(req.method, req.path, host, code, `${code}: ${detail}`);

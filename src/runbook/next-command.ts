@@ -47,6 +47,13 @@ export function explainBlocked(err: unknown, host: string, command: string, req:
       apiPath(req),
       err,
     );
+  if (err instanceof ConnectionError && err.tls)
+    return new BlockedError(
+      `the TLS certificate of ${host} is not trusted (${err.causeCode}): set KUBESPHERE_CA_FILE to the PEM file of its CA`,
+      withHost,
+      apiPath(req),
+      err,
+    );
   if (err instanceof ConnectionError)
     return new BlockedError(
       `cannot reach ${host} (${err.causeCode}): check KUBESPHERE_HOST and that ks-apiserver is reachable from here`,
