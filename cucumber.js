@@ -4,13 +4,30 @@
 //   readonly  the @readonly runbooks against the live environment: safe for production
 //   smoke     the @smoke runbooks against the sandbox
 //   ci        all runbooks against the sandbox, 2 workers, JUnit + message output under reports/
+// Every profile writes Allure results to <RUNBOOK_REPORTS_DIR or reports>/allure-results, with the
+// evidence of each step attached (support/report.ts); `npm run report` turns them into the report.
 const { randomBytes } = require('node:crypto');
+const { rmSync } = require('node:fs');
+const { devNull } = require('node:os');
+const { resolve } = require('node:path');
 
 // One run id for every worker of this run (workers inherit the environment): it names the ledger.
 if (!process.env.RUNBOOK_RUN_ID) {
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(2, 14);
   process.env.RUNBOOK_RUN_ID = `${stamp}-${randomBytes(3).toString('hex')}`;
 }
+
+// Allure results of this run, for the formatter and for the hooks writing the run's metadata.
+const allureResults = resolve(process.env.RUNBOOK_REPORTS_DIR || 'reports', 'allure-results');
+process.env.RUNBOOK_ALLURE_RESULTS = allureResults;
+// A new run starts from an empty results folder (an earlier run's results would pass for retries);
+// trends live on in the previous report's history/, which `npm run report` carries over.
+if (process.env.RUNBOOK_ALLURE_RESULTS_RUN !== process.env.RUNBOOK_RUN_ID) {
+  rmSync(allureResults, { recursive: true, force: true });
+  process.env.RUNBOOK_ALLURE_RESULTS_RUN = process.env.RUNBOOK_RUN_ID;
+}
+// The formatter writes files only; its stream goes to the null device so `progress` keeps stdout.
+const allure = `allure-cucumberjs/reporter:${devNull}`;
 
 // Values the runbooks' ${VAR}s take on the sandbox fixture. On live, set them as environment
 // variables or --world-parameters '{"vars":{...}}'.
@@ -28,7 +45,8 @@ const sandboxVars = {
 const common = {
   require: ['dist/support/**/*.js', 'dist/steps/**/*.js'],
   strict: true,
-  format: ['progress'],
+  format: ['progress', allure],
+  formatOptions: { resultsDir: allureResults },
 };
 
 module.exports = {
@@ -39,7 +57,12 @@ module.exports = {
   ci: {
     ...common,
     parallel: 2,
-    format: ['progress', 'junit:reports/cucumber-junit.xml', 'message:reports/cucumber-messages.ndjson'],
+    format: [
+      'progress',
+      allure,
+      'junit:reports/cucumber-junit.xml',
+      'message:reports/cucumber-messages.ndjson',
+    ],
     worldParameters: { target: 'sandbox', vars: sandboxVars },
   },
 };

@@ -12,6 +12,8 @@ import { type HttpOperation, redactHeaders } from './evidence';
 import { REDACTED, Redactor } from './redact';
 
 const SECRET_FORM_FIELDS = ['password', 'refresh_token', 'client_secret', 'access_token', 'token'];
+/** Form fields whose values are this run's own secrets (not client_secret: OAuth clients' is public, e.g. "kubesphere"). */
+const LITERAL_FORM_FIELDS = new Set(['password', 'refresh_token', 'access_token', 'token']);
 const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'];
 
 /** Receives the redacted exchange and the literal secrets it carried. */
@@ -34,7 +36,7 @@ function requestBody(req: HttpRequest, secrets: string[]): unknown {
     for (const field of SECRET_FORM_FIELDS) {
       const value = form.get(field);
       if (value === null) continue;
-      secrets.push(value);
+      if (LITERAL_FORM_FIELDS.has(field)) secrets.push(value);
       form.set(field, REDACTED);
     }
     return form.toString();

@@ -1,11 +1,13 @@
 /**
  * The guide's kubectl checks, run for real through zx against the run's kubeconfig and context,
- * with a cache directory of the run's own. The output is kept as evidence and returned.
+ * with a cache directory of the run's own. The output is kept as evidence and returned, credentials
+ * removed (flags such as --token, and `token:` / `client-key-data:` lines of `kubectl config view --raw`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubectlOperation, Operation } from './evidence';
+import { redactArgs, redactTextPatterns } from './redact';
 
 export interface KubectlResult {
   exitCode: number;
@@ -33,10 +35,10 @@ export class Kubectl {
     const out = await $({ nothrow: true, quiet: true })`kubectl ${global} ${args}`;
     const op: KubectlOperation = {
       kind: 'kubectl',
-      command: `kubectl ${args.join(' ')}`,
+      command: `kubectl ${redactArgs(args).join(' ')}`,
       exitCode: out.exitCode ?? -1,
-      stdout: out.stdout,
-      stderr: out.stderr,
+      stdout: redactTextPatterns(out.stdout),
+      stderr: redactTextPatterns(out.stderr),
       durationMs: performance.now() - started,
     };
     this.record(op);

@@ -3,6 +3,7 @@
  * watch with a deadline (never a fixed sleep). Every wait is recorded as evidence, and a wait that
  * runs out says what was expected, what was last seen and which kubectl command shows it.
  */
+import { NODEGROUP_STATE } from '../constants';
 import { type KubeObject, type KubeReader, WaitTimeoutError } from '../kube/reader';
 import { RESOURCES, type ResourceName } from '../kube/resources';
 import { VerifyError } from './errors';
@@ -49,6 +50,7 @@ export class Verifier {
       this.record({
         kind: 'wait',
         description: spec.description,
+        ...waitedOn(spec),
         ok: true,
         durationMs: performance.now() - started,
       });
@@ -58,13 +60,20 @@ export class Verifier {
       this.record({
         kind: 'wait',
         description: spec.description,
+        ...waitedOn(spec),
         ok: false,
         durationMs: performance.now() - started,
         lastSeen: err.lastSeen,
       });
+      const inspect = `last seen: ${describeLastSeen(err.lastSeen)}. Inspect with: ${kubectlGet(spec.resource, spec.name, spec.namespace)}`;
+      // Two different failures, worded apart so reports can sort them (src/report/categories.ts):
+      // the object still in transition is a controller that has not finished ("wait expired"),
+      // a settled object in another state is the product doing something else ("expected").
+      const unsettled = stillInTransition(err.lastSeen);
       throw new VerifyError(
-        `expected ${spec.description}, but it did not hold within ${this.timeoutMs} ms; ` +
-          `last seen: ${describeLastSeen(err.lastSeen)}. Inspect with: ${kubectlGet(spec.resource, spec.name, spec.namespace)}`,
+        unsettled
+          ? `wait expired: ${spec.description} did not come about within ${this.timeoutMs} ms; ${spec.resource} ${spec.name} is still ${unsettled}, so a controller has not finished its work; ${inspect}`
+          : `expected ${spec.description}, but it did not hold within ${this.timeoutMs} ms; ${inspect}`,
       );
     }
   }
@@ -98,6 +107,23 @@ export class Verifier {
       );
     }
   }
+}
+
+const waitedOn = (spec: WaitSpec) => ({
+  resource: spec.resource,
+  name: spec.name,
+  ...(spec.namespace ? { namespace: spec.namespace } : {}),
+});
+
+/** What is still in flight on the object (terminating, a state other than active), if anything. */
+function stillInTransition(obj: KubeObject | undefined): string | undefined {
+  if (!obj) return undefined;
+  const { deletionTimestamp, finalizers } = obj.metadata;
+  if (deletionTimestamp) return `terminating (finalizers: ${(finalizers ?? []).join(', ') || 'none'})`;
+  const state = (obj['status'] as { state?: string } | undefined)?.state;
+  if (obj.kind === 'NodeGroup' && state === undefined) return 'not reconciled (no status.state)';
+  if (state !== undefined && state !== NODEGROUP_STATE.active) return `in state ${state}`;
+  return undefined;
 }
 
 function describeLastSeen(obj: KubeObject | undefined): string {

@@ -1,0 +1,172 @@
+/**
+ * The evidence of one step as report attachments, independent of the report tool: a before/after
+ * YAML diff per affected object, the HTTP exchanges (method, path, status, bodies), each kubectl
+ * command with its output, the waits and the ledger. The evidence is already redacted
+ * (src/runbook/redact.ts), so rendering only formats it.
+ */
+import { stringify } from 'yaml';
+import type {
+  HttpOperation,
+  KubectlOperation,
+  LedgerOperation,
+  Operation,
+  SnapshotOperation,
+  WaitOperation,
+} from '../runbook/evidence';
+import { objectDiff, reviewView, toYaml } from './yaml-diff';
+
+export interface Attachment {
+  /** Shown as the attachment's title; its extension gives the file type. */
+  name: string;
+  mediaType: string;
+  body: string;
+}
+
+/** Longest body text kept per exchange: list answers can be large, the review needs the start. */
+const MAX_BODY_CHARS = 16_000;
+
+const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
+const ms = (n: number) => `${Math.round(n)} ms`;
+const text = (name: string, body: string): Attachment => ({ name, mediaType: 'text/plain', body });
+
+function clip(body: string): string {
+  return body.length <= MAX_BODY_CHARS
+    ? body
+    : `${body.slice(0, MAX_BODY_CHARS)}\n... (${body.length - MAX_BODY_CHARS} more characters not shown)\n`;
+}
+
+/** Before and after of every object the step touched, in the order first seen. */
+export function objectChanges(ops: readonly Operation[]): Attachment[] {
+  const objects = new Map<
+    string,
+    { resource: string; name: string; before?: unknown; after?: unknown; seen: Set<string> }
+  >();
+  for (const op of ops) {
+    if (op.kind !== 'snapshot') continue;
+    const snap = op as SnapshotOperation;
+    const key = `${snap.resource}/${snap.name}`;
+    const entry = objects.get(key) ?? { resource: snap.resource, name: snap.name, seen: new Set<string>() };
+    // The first "before" is the state the step started from; the last "after" the one it left.
+    if (snap.label === 'before' && !entry.seen.has('before')) entry.before = snap.object;
+    if (snap.label === 'after') entry.after = snap.object;
+    entry.seen.add(snap.label);
+    objects.set(key, entry);
+  }
+  const out: Attachment[] = [];
+  for (const o of objects.values()) {
+    if (o.seen.has('before') && o.seen.has('after'))
+      out.push(
+        text(
+          `before -> after: ${o.resource} ${o.name}.diff`,
+          objectDiff(o.resource, o.name, o.before, o.after),
+        ),
+      );
+    else {
+      const label = o.seen.has('before') ? 'before' : 'state';
+      const object = o.seen.has('before') ? o.before : o.after;
+      out.push(
+        text(
+          `${label}: ${o.resource} ${o.name}.yaml`,
+          `# ${o.resource} ${o.name}\n${toYaml(reviewView(o.resource, object))}`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+const pathOf = (url: string) => {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+};
+
+/** One document for all of a step's HTTP exchanges, in order. */
+export function httpExchanges(ops: readonly Operation[]): Attachment[] {
+  const calls = ops.filter((op): op is HttpOperation => op.kind === 'http');
+  if (!calls.length) return [];
+  const host = (() => {
+    try {
+      return new URL(calls[0]!.request.url).origin;
+    } catch {
+      return '';
+    }
+  })();
+  const docs = calls.map((c) => {
+    const outcome = c.response ? String(c.response.status) : `error: ${c.error}`;
+    return clip(
+      yaml({
+        call: `${c.request.method} ${pathOf(c.request.url)} -> ${outcome}`,
+        duration: ms(c.durationMs),
+        request: {
+          method: c.request.method,
+          path: pathOf(c.request.url),
+          headers: c.request.headers,
+          ...(c.request.body !== undefined ? { body: c.request.body } : {}),
+        },
+        ...(c.response
+          ? {
+              response: {
+                status: c.response.status,
+                ...(c.response.body !== undefined ? { body: c.response.body } : {}),
+              },
+            }
+          : { error: c.error }),
+      }),
+    );
+  });
+  const summary = calls
+    .map((c) => `#   ${c.request.method} ${pathOf(c.request.url)} -> ${c.response?.status ?? 'error'}`)
+    .join('\n');
+  return [
+    text(
+      `HTTP: ${calls.length} exchange${calls.length > 1 ? 's' : ''}.yaml`,
+      `# ${host}\n${summary}\n---\n${docs.join('---\n')}`,
+    ),
+  ];
+}
+
+export function kubectlCommands(ops: readonly Operation[]): Attachment[] {
+  return ops
+    .filter((op): op is KubectlOperation => op.kind === 'kubectl')
+    .map((k) =>
+      text(
+        `${k.command.length > 80 ? `${k.command.slice(0, 77)}...` : k.command}.txt`,
+        `$ ${k.command}\n# exit code ${k.exitCode}, ${ms(k.durationMs)}\n` +
+          `${k.stdout}${k.stdout && !k.stdout.endsWith('\n') ? '\n' : ''}` +
+          (k.stderr ? `# stderr\n${k.stderr}${k.stderr.endsWith('\n') ? '' : '\n'}` : ''),
+      ),
+    );
+}
+
+/** Waits, ledger entries and notes: what the step waited for, what it recorded for undo. */
+export function flowRecord(ops: readonly Operation[]): Attachment[] {
+  const lines: string[] = [];
+  for (const op of ops) {
+    if (op.kind === 'wait') {
+      const w = op as WaitOperation;
+      lines.push(`${w.ok ? 'held' : 'EXPIRED'}  ${w.description} (${ms(w.durationMs)})`);
+      if (!w.ok && w.lastSeen !== undefined)
+        lines.push(
+          ...toYaml(reviewView(w.resource ?? '', w.lastSeen))
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => `    ${l}`),
+        );
+    } else if (op.kind === 'ledger') {
+      const l = op as LedgerOperation;
+      lines.push(
+        `ledger ${l.action}${l.error ? ` FAILED: ${l.error}` : ''}: ${JSON.stringify((l.entry as { change?: unknown }).change ?? l.entry)}`,
+      );
+    } else if (op.kind === 'note') lines.push(`note  ${op.text}`);
+  }
+  return lines.length ? [text('waits and ledger.txt', `${lines.join('\n')}\n`)] : [];
+}
+
+/** Every attachment of one step (or of the cleanup), in review order. */
+export function evidenceAttachments(ops: readonly Operation[]): Attachment[] {
+  return [...objectChanges(ops), ...httpExchanges(ops), ...kubectlCommands(ops), ...flowRecord(ops)];
+}
