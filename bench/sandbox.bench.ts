@@ -8,22 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
-import { fmt, report, type Timing, throughput, timeInterleaved, timeIt } from './harness';
-
-async function token(sandbox: Sandbox): Promise<string> {
-  const res = await request(`${sandbox.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username: sandbox.username,
-      password: sandbox.password,
-      client_id: 'kubesphere',
-      client_secret: 'kubesphere',
-    }).toString(),
-  });
-  return ((await res.body.json()) as { access_token: string }).access_token;
-}
+import { accessToken, fmt, report, type Timing, throughput, timeInterleaved, timeIt } from './harness';
 
 function addNodes(sandbox: Sandbox, count: number, labelEvery: number, prefix: string): void {
   for (let i = 0; i < count; i++) {
@@ -39,7 +24,9 @@ function addNodes(sandbox: Sandbox, count: number, labelEvery: number, prefix: s
 async function main(): Promise<void> {
   const t0 = performance.now();
   const sandbox = await startSandbox();
-  const auth = { authorization: `Bearer ${await token(sandbox)}` };
+  const auth = {
+    authorization: `Bearer ${await accessToken(sandbox.url, sandbox.username, sandbox.password)}`,
+  };
   const firstServed = performance.now() - t0;
 
   // 1. GET throughput: sandbox vs a bare server answering the same bytes
@@ -68,7 +55,9 @@ async function main(): Promise<void> {
 
   // 2. lists: 1,000 nodes in total vs 10,000 nodes with a selector matching 1,000
   const small = await startSandbox();
-  const smallAuth = { authorization: `Bearer ${await token(small)}` };
+  const smallAuth = {
+    authorization: `Bearer ${await accessToken(small.url, small.username, small.password)}`,
+  };
   addNodes(small, 1_000, 1, 'small');
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {}); // run-all passes --expose-gc
   gc();
