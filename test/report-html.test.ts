@@ -1,6 +1,6 @@
 /**
  * The generated Allure report, opened for real: a run of the inspect runbooks against the sandbox
- * writes Allure results, the report is generated from them, served on a local port and opened in
+ * writes Allure results (the profile's formatter), the report is generated from them, served on a local port and opened in
  * headless Chromium (Debian's chromium; .ci/run installs it). The page must show every scenario
  * name and make no request to any host but the one serving it; the single file must do the same
  * from file:// with no request at all beyond itself.
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type GeneratedReport, generateReport } from '../src/report/generate';
 import { findExternalReferences } from '../src/report/html-self-contained';
 
@@ -42,27 +42,15 @@ function scenarioNames(featureFile: string): string[] {
   return [...text.matchAll(/^\s*Scenario(?: Outline)?:\s*(.+?)\s*$/gm)].map((m) => m[1]!);
 }
 
-/** A real run: cucumber-js with the allure formatter, against an embedded sandbox. */
-function runWithAllure(resultsDir: string): void {
+/** A real run: cucumber-js against an embedded sandbox; the profile's Allure formatter writes the results. */
+function runWithAllure(reportsDir: string): string {
   const run = spawnSync(
     process.execPath,
-    [
-      join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'),
-      '-p',
-      'default',
-      FEATURE,
-      '--format',
-      'allure-cucumberjs/reporter',
-      '--format-options',
-      JSON.stringify({ resultsDir }),
-    ],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, HOME: scratch, RUNBOOK_REPORTS_DIR: join(scratch, 'reports') },
-    },
+    [join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '-p', 'default', FEATURE],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: scratch, RUNBOOK_REPORTS_DIR: reportsDir } },
   );
   assert.equal(run.status, 0, `the runbooks failed:\n${run.stdout}\n${run.stderr}`);
+  return join(reportsDir, 'allure-results');
 }
 
 const TYPES: Record<string, string> = {
@@ -107,6 +95,17 @@ async function openChromium(): Promise<BrowserContext> {
   });
 }
 
+/** Open a scenario, then a step of it, then its first attachment: the attachment's text. */
+async function openFirstAttachment(page: Page, scenario: string, step: RegExp): Promise<string> {
+  await page.getByText(scenario, { exact: true }).first().click();
+  await page.getByText(step).first().click();
+  await page.locator('.attachment-row:visible').first().click();
+  const content = page.locator('.attachment-row__content:visible').first();
+  // The row opens at once; its text arrives when the attachment file has loaded.
+  await page.waitForFunction((el) => (el?.textContent ?? '').trim() !== '', await content.elementHandle());
+  return (await content.textContent()) ?? '';
+}
+
 describe('the generated report in headless Chromium', () => {
   const scenarios = scenarioNames(FEATURE);
   let report: GeneratedReport;
@@ -114,12 +113,11 @@ describe('the generated report in headless Chromium', () => {
   const requests: string[] = [];
 
   before(async () => {
-    const resultsDir = join(scratch, 'allure-results');
-    runWithAllure(resultsDir);
+    const reports = join(scratch, 'reports');
     report = await generateReport({
-      resultsDir,
-      reportDir: join(scratch, 'allure-report'),
-      singleFile: join(scratch, 'runbooks-report.html'),
+      resultsDir: runWithAllure(reports),
+      reportDir: join(reports, 'allure-report'),
+      singleFile: join(reports, 'runbooks-report.html'),
     });
     browser = await openChromium();
     browser.on('request', (request) => {
@@ -140,17 +138,19 @@ describe('the generated report in headless Chromium', () => {
       const page = await browser!.newPage();
       await page.goto(`${origin}/index.html#suites`);
       for (const name of scenarios) await page.getByText(name, { exact: true }).first().waitFor();
-      // Opening a scenario loads its own data file and shows its steps.
-      await page.getByText(scenarios[0]!, { exact: true }).first().click();
-      await page
-        .getByText(/I list the nodegroups/)
-        .first()
-        .waitFor();
+      // Opening a scenario and an attachment of its first step loads their own data files.
+      assert.match(
+        await openFirstAttachment(page, scenarios[0]!, /I list the nodegroups/),
+        /GET .*\/kapis\//,
+      );
       await page.close();
     } finally {
       server.close();
     }
-    assert.ok(requests.length >= 3, `requests seen: ${requests.join('\n')}`);
+    assert.ok(
+      requests.some((url) => url.includes('/data/attachments/')),
+      `no attachment was loaded: ${requests.join('\n')}`,
+    );
     const host = new URL(origin).host;
     const foreign = requests.filter((url) => /^(https?|wss?):/.test(url) && new URL(url).host !== host);
     const otherSchemes = requests.filter((url) => !/^(https?|wss?|data|blob):/.test(url));
@@ -163,6 +163,8 @@ describe('the generated report in headless Chromium', () => {
     const page = await browser!.newPage();
     await page.goto(`${url}#suites`);
     for (const name of scenarios) await page.getByText(name, { exact: true }).first().waitFor();
+    // The attachments are inside the file too.
+    assert.match(await openFirstAttachment(page, scenarios[0]!, /I list the nodegroups/), /GET .*\/kapis\//);
     await page.close();
     const foreign = requests.filter((r) => r.split('#')[0] !== url && !/^(data|blob):/.test(r));
     assert.deepEqual(foreign, [], 'requests beyond the file itself');
