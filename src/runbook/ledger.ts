@@ -7,6 +7,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BindingKind } from '../kapi/nodegroups';
+import type { ResourceName } from '../kube/resources';
+import { LEDGER_SUBDIR } from './config';
 import { ConfigError } from './errors';
 
 /** What a nodegroup looked like before a change, as much as undo needs to restore it. */
@@ -23,7 +25,23 @@ export type Change =
   /** `before`: the group the target belonged to before (undefined: none). */
   | { op: 'bind'; kind: BindingKind; group: string; target: string; before?: string }
   /** `before`: the group the target belonged to before (only a target that was in `group` is rebound). */
-  | { op: 'unbind'; kind: BindingKind; group: string; target: string; before?: string };
+  | { op: 'unbind'; kind: BindingKind; group: string; target: string; before?: string }
+  /** A sandbox fault switched on; `before`: its options when it was already on. */
+  | { op: 'set-fault'; name: string; before?: Record<string, unknown> }
+  /**
+   * An object edited outside the KAPI (a hand edit, a kubectl repair): `restore` is the JSON merge
+   * patch that puts back what the edit changed; `what` says what the edit was.
+   */
+  | {
+      op: 'patch-object';
+      resource: ResourceName;
+      name: string;
+      namespace?: string;
+      what: string;
+      restore: Record<string, unknown>;
+    }
+  /** `kubectl rollout restart`: new pods cannot be made old again; recorded so the run shows it. */
+  | { op: 'restart-deployment'; name: string; namespace: string };
 
 export interface LedgerTarget {
   kind: 'sandbox' | 'live';
@@ -58,7 +76,7 @@ interface UndoneLine {
 
 type Line = LedgerHeader | LedgerEntry | UndoneLine;
 
-export const ledgerDir = (reportsDir: string, runId: string) => join(reportsDir, 'ledger', runId);
+export const ledgerDir = (reportsDir: string, runId: string) => join(reportsDir, LEDGER_SUBDIR, runId);
 
 function appendLine(file: string, line: Line): void {
   const fd = openSync(file, 'a');
@@ -159,7 +177,7 @@ export function readRunLedgers(reportsDir: string, runId: string): LedgerFile[] 
     names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
   } catch {
     throw new ConfigError(
-      `no ledger for run ${runId} under ${dir}; list the runs with \`ls ${join(reportsDir, 'ledger')}\``,
+      `no ledger for run ${runId} under ${dir}; list the runs with \`ls ${join(reportsDir, LEDGER_SUBDIR)}\``,
     );
   }
   return names.sort().map((n) => readLedgerFile(join(dir, n)));
@@ -168,7 +186,7 @@ export function readRunLedgers(reportsDir: string, runId: string): LedgerFile[] 
 /** The most recent run id under `<reports>/ledger` (run ids sort by time). */
 export function latestRunId(reportsDir: string): string | undefined {
   try {
-    return readdirSync(join(reportsDir, 'ledger')).sort().pop();
+    return readdirSync(join(reportsDir, LEDGER_SUBDIR)).sort().pop();
   } catch {
     return undefined;
   }

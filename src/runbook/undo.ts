@@ -9,8 +9,10 @@ import type { KapiClient, KapiRequest } from '../kapi/client';
 import { HttpError } from '../kapi/errors';
 import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nodegroups';
 import { bindingMark, bindingResource, groupOf } from './bindings';
+import { FaultClient } from './faults';
 import type { Change, GroupState, LedgerEntry } from './ledger';
 import { sameJson } from './same';
+import { holdsMergePatch, type MergePatch, sendMergePatch } from './troubleshoot-patch';
 import type { Verifier } from './verify';
 
 export interface UndoTools {
@@ -80,7 +82,43 @@ export class Undoer {
         return this.undoBind(change.kind, change.group, change.target, change.before);
       case 'unbind':
         return this.undoUnbind(change.kind, change.group, change.target, change.before);
+      case 'set-fault':
+        return this.undoFault(change.name, change.before);
+      case 'patch-object':
+        return this.restoreObject(change);
+      case 'restart-deployment':
+        return `deployment ${change.namespace}/${change.name} was restarted: a restart is not undone`;
     }
+  }
+
+  private async undoFault(name: string, before?: Record<string, unknown>): Promise<string> {
+    // A set-fault entry exists only because the fault was switched on in an embedded sandbox.
+    const faults = new FaultClient(this.tools.kapi, { kind: 'sandbox', host: 'the sandbox of the ledger' });
+    if (before) {
+      await faults.set(name, before);
+      return `fault ${name} back to ${JSON.stringify(before)}`;
+    }
+    return (await faults.clear(name)) ? `fault ${name} switched off` : `fault ${name} was already off`;
+  }
+
+  private async restoreObject(change: Extract<Change, { op: 'patch-object' }>): Promise<string> {
+    const { kapi, verifier } = this.tools;
+    const { resource, name, namespace, restore } = change;
+    const ref = `${resource} ${namespace ? `${namespace}/` : ''}${name}`;
+    const current = await verifier.get(resource, name, namespace);
+    if (!current) return `${ref} is gone: nothing to restore after "${change.what}"`;
+    if (holdsMergePatch(current, restore)) return `${ref} already as before "${change.what}"`;
+    await sendMergePatch(kapi, resource, name, namespace, restore);
+    await verifier.until(
+      {
+        resource,
+        name,
+        ...(namespace ? { namespace } : {}),
+        description: `${ref} as before "${change.what}"`,
+      },
+      (o) => o === undefined || holdsMergePatch(o, restore as MergePatch),
+    );
+    return `restored ${ref} as before "${change.what}"`;
   }
 
   private async removeGroup(name: string): Promise<string> {
@@ -206,5 +244,8 @@ export async function undoEntries(
   return failures;
 }
 
-export const describeChange = (c: Change): string =>
-  c.op === 'bind' || c.op === 'unbind' ? `${c.op} ${c.kind} ${c.target} / ${c.group}` : `${c.op} ${c.name}`;
+export function describeChange(c: Change): string {
+  if (c.op === 'bind' || c.op === 'unbind') return `${c.op} ${c.kind} ${c.target} / ${c.group}`;
+  if (c.op === 'patch-object') return `${c.op} ${c.resource} ${c.name}: ${c.what}`;
+  return `${c.op} ${c.name}`;
+}

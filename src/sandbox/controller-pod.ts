@@ -3,6 +3,7 @@
  * (READY 0/1) and its Deployment has no available replica, as when the process hangs.
  */
 import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../constants';
+import type { Faults } from './faults';
 import type { KubeObject } from './object';
 import type { ObjectStore } from './store';
 
@@ -81,4 +82,41 @@ export function setControllerReady(store: ObjectStore, ready: boolean): void {
       setDeploymentReady(d, ready),
     );
   }
+}
+
+/** The annotation `kubectl rollout restart` sets on the pod template. */
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+
+const restartedAt = (d: KubeObject | undefined) =>
+  (d?.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template
+    ?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
+
+/**
+ * A restart of the controller's Deployment (`kubectl rollout restart`, the diagnosis' repair for
+ * a hung controller) replaces the hung process, as on a real cluster: it ends the controller-paused
+ * fault, and the rollout of the new generation is observed at once. Returns a function that stops
+ * watching.
+ */
+export function restartEndsPause(store: ObjectStore, faults: Faults): () => void {
+  let last = store.has('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT)
+    ? restartedAt(store.get('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT))
+    : undefined;
+  return store.watch(
+    'deployments',
+    { namespace: NODEGROUP_NAMESPACE, fieldSelector: `metadata.name=${CONTROLLER_DEPLOYMENT}` },
+    (e) => {
+      const at = restartedAt(e.object);
+      if (e.type === 'DELETED' || at === last) return;
+      last = at;
+      // Not inside the store's notification: these write the pod and the Deployment.
+      setImmediate(() => {
+        if (faults.controllerPaused) faults.remove('controller-paused');
+        // The new pods are out: the rollout of this generation is observed (`kubectl rollout status`).
+        if (!store.has('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT)) return;
+        store.mutate('deployments', NODEGROUP_NAMESPACE, CONTROLLER_DEPLOYMENT, (d) => {
+          d.status = { ...(d.status as object), observedGeneration: d.metadata.generation };
+        });
+      });
+    },
+  );
 }

@@ -10,8 +10,12 @@
 import {
   DESIRED_NODEGROUP_ANNOTATION,
   HOST_CLUSTER,
+  ippoolKeyOf,
+  ippoolNameOf,
   KAPI_PREFIX,
+  NAMESPACE_LABEL_PREFIX,
   NODE_GROUP_LABEL,
+  NODE_SELECTOR_ANNOTATION,
   NODEGROUP_API_VERSION,
   NODEGROUP_FINALIZER,
   WORKSPACE_PARENT_ANNOTATION,
@@ -30,6 +34,7 @@ import { pageOf } from './kapi-list';
 import { kindByResource } from './kinds';
 import type { KubeObject } from './object';
 import { applyPatchText, type PatchType, patchTypeOf } from './patch';
+import { readNodegroupConfig } from './reconcile-config';
 import { badRequest, conflict, invalid } from './status';
 import type { ObjectStore } from './store';
 
@@ -220,6 +225,24 @@ function effectiveGroup(target: Target, obj: KubeObject): string | undefined {
   return obj.metadata.labels?.[NODE_GROUP_LABEL];
 }
 
+/**
+ * A namespace labelled for `group` that lacks part of its binding (the group-side label, or the
+ * scheduling or IPPool annotation the config asks for), e.g. after a hand edit: binding it again
+ * writes the whole binding anew, as the diagnosis recommends.
+ */
+function namespaceIncomplete(store: ObjectStore, ns: KubeObject, group: string): boolean {
+  const name = ns.metadata.name!;
+  const read = readNodegroupConfig(store);
+  const config = 'config' in read ? read.config : undefined;
+  const notes = ns.metadata.annotations ?? {};
+  const ng = store.get('nodegroups', undefined, group);
+  return (
+    ng.metadata.labels?.[`${NAMESPACE_LABEL_PREFIX}${name}`] !== name ||
+    (config?.scheduling === true && notes[NODE_SELECTOR_ANNOTATION] !== `${NODE_GROUP_LABEL}=${group}`) ||
+    (config?.ippool === true && notes[ippoolKeyOf(group)] !== ippoolNameOf(group))
+  );
+}
+
 /** Record the binding intent on the target; idempotent (no write when nothing would change). */
 function bind(store: ObjectStore, group: string, target: Target, name: string, on: boolean): KubeObject {
   const ng = store.get('nodegroups', undefined, group);
@@ -233,7 +256,9 @@ function bind(store: ObjectStore, group: string, target: Target, name: string, o
     );
   }
   const effective = effectiveGroup(target, obj);
-  if (on ? effective === group : effective !== group) return obj;
+  const pending = obj.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION] !== undefined;
+  const repair = on && target === 'namespaces' && !pending && namespaceIncomplete(store, obj, group);
+  if (on ? effective === group && !repair : effective !== group) return obj;
   return store.mutate(TARGETS[target], undefined, name, (o) => {
     o.metadata.annotations = { ...o.metadata.annotations, [DESIRED_NODEGROUP_ANNOTATION]: on ? group : '' };
   });

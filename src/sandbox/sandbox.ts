@@ -10,6 +10,7 @@ import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER } from '../constants';
 import { Authenticator } from './auth';
 import { envFileText, kubeconfigYaml } from './client-files';
 import { NodegroupController } from './controller';
+import { restartEndsPause } from './controller-pod';
 import { Faults } from './faults';
 import { loadFixture } from './fixture';
 import { createKapi } from './kapi';
@@ -102,6 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const [certs] = await Promise.all([createCertificates()]);
   let listeners: Listeners;
   controller.start();
+  const stopRestartWatch = restartEndsPause(store, faults);
   try {
     listeners = await startListeners(
       {
@@ -116,6 +118,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   } catch (err) {
     controller.stop();
+    stopRestartWatch();
     throw err;
   }
 
@@ -157,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (stopped) return;
       stopped = true;
       controller.stop();
+      stopRestartWatch();
       await listeners.close();
       if (options.statePath) writeFileAtomic(options.statePath, JSON.stringify(store.dump()));
       if (!envFile) rmSync(filesDir, { recursive: true, force: true });

@@ -1,0 +1,341 @@
+/**
+ * Troubleshooting in the safe flow: stage a symptom (sandbox faults, hand edits, a request the
+ * controller never applies), diagnose with src/diagnose, and run the exact command a finding
+ * recommends. Every change goes to the ledger before it is made, with what undoes it, so the After
+ * hook puts the target back; what may run on the target is decided by troubleshoot-mode.
+ */
+
+import { parse, stringify } from 'yaml';
+import {
+  type ConfigSection,
+  NODEGROUP_CONFIG_KEY,
+  NODEGROUP_CONFIGMAP,
+  NODEGROUP_NAMESPACE,
+} from '../constants';
+import { type Diagnosis, diagnose } from '../diagnose/diagnose';
+import { DESIRED_NODEGROUP_ANNOTATION } from '../diagnose/model-names';
+import { renderDiagnosis } from '../diagnose/render';
+import { kubeReaderSource } from '../diagnose/sources';
+import type { CheckId, CheckStatus, Finding, Target } from '../diagnose/types';
+import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
+import type { KubeObject } from '../kube/reader';
+import { Operator } from './binding-ops';
+import { bindingResource, groupOf } from './bindings';
+import type { RunContext } from './context';
+import { GuardrailError, VerifyError } from './errors';
+import { FaultClient } from './faults';
+import { commands, shellQuote } from './next-command';
+import {
+  applyEdit,
+  type KubectlEffect,
+  mergeDiff,
+  parseRecommended,
+  type RecommendedStep,
+} from './troubleshoot-commands';
+import { checkInjection, repairNotAllowedNote, troubleshootMode } from './troubleshoot-mode';
+import { holdsMergePatch } from './troubleshoot-patch';
+import { Undoer } from './undo';
+
+type EditEffect = Extract<KubectlEffect, { type: 'edit' }>;
+
+const isWrite = (step: RecommendedStep) =>
+  step.tool === 'nodegroup-api'
+    ? step.action.verb === 'bind' || step.action.verb === 'unbind'
+    : step.effect.type !== 'read';
+
+/** A Deployment whose latest generation is rolled out and available (what `kubectl rollout status` waits for). */
+function rolledOut(d: KubeObject | undefined): boolean {
+  if (!d) return false;
+  const wanted = (d['spec'] as { replicas?: number } | undefined)?.replicas ?? 1;
+  const s = (d['status'] ?? {}) as {
+    observedGeneration?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+  };
+  const generation = Number(d.metadata['generation'] ?? 0);
+  return (
+    (s.observedGeneration ?? 0) >= generation &&
+    (s.updatedReplicas ?? wanted) >= wanted &&
+    (s.availableReplicas ?? 0) >= wanted
+  );
+}
+
+export class Troubleshooter extends Operator {
+  readonly faults: FaultClient;
+
+  constructor(ctx: RunContext, scenario: string) {
+    super(ctx, scenario);
+    this.faults = new FaultClient(ctx.kapi, ctx.target);
+  }
+
+  get mode() {
+    return troubleshootMode(this.guardTarget);
+  }
+
+  /** The guide's checklist over client-node reads; the rendered findings go to the evidence. */
+  async diagnose(target: Target): Promise<Diagnosis> {
+    const diagnosis = await diagnose(kubeReaderSource(this.ctx.verifier.kube), target);
+    this.ctx.record({
+      kind: 'note',
+      text: `diagnosis of ${describeTarget(target)}:\n${renderDiagnosis(diagnosis, 'table')}`,
+    });
+    return diagnosis;
+  }
+
+  // --- staging a symptom (embedded sandbox only) ---
+
+  async injectFault(name: string, options: Record<string, unknown> = {}): Promise<void> {
+    checkInjection(this.guardTarget, `switch on fault ${name}`);
+    const before = (await this.faults.get(name))?.options;
+    const entry = this.ctx.ledger.record(this.scenario, {
+      op: 'set-fault',
+      name,
+      ...(before ? { before } : {}),
+    });
+    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
+    try {
+      await this.faults.set(name, options);
+    } catch (err) {
+      this.ctx.ledger.markUndone(entry.seq, 'refused');
+      throw err;
+    }
+  }
+
+  /** The cause goes away: undo this scenario's own injection of the fault now, as its After hook would. */
+  async endFault(name: string): Promise<void> {
+    const entry = this.ctx.ledger
+      .pending(this.scenario)
+      .find((e) => e.change.op === 'set-fault' && e.change.name === name);
+    if (!entry)
+      throw new VerifyError(`fault ${name} was not switched on by this scenario; switch it on first`);
+    const done = await new Undoer({ kapi: this.ctx.kapi, verifier: this.ctx.verifier }, []).undo(
+      entry.change,
+    );
+    this.ctx.ledger.markUndone(entry.seq);
+    this.ctx.record({ kind: 'note', text: done });
+  }
+
+  /** An edit made by hand with kubectl (`label`, `annotate`, `patch`), ledgered like a repair. */
+  async editByHand(args: string[]): Promise<void> {
+    const command = ['kubectl', ...args.map(shellQuote)].join(' ');
+    checkInjection(this.guardTarget, `run \`${command}\``);
+    const [step] = parseRecommended(command);
+    if (step?.tool !== 'kubectl' || step.effect.type !== 'edit')
+      throw new VerifyError(`\`${command}\` is not an edit of one object`);
+    await this.kubectlEdit(step.command, step.args, step.effect);
+  }
+
+  /** Switch a section of the nodegroup config off by hand (`kubectl patch cm`), the rest kept. */
+  async disableConfigSection(section: ConfigSection): Promise<void> {
+    const cm = await this.ctx.verifier.get('configmap', NODEGROUP_CONFIGMAP, NODEGROUP_NAMESPACE);
+    const text = (cm?.['data'] as Record<string, string> | undefined)?.[NODEGROUP_CONFIG_KEY];
+    if (text === undefined)
+      throw new VerifyError(
+        `ConfigMap ${NODEGROUP_NAMESPACE}/${NODEGROUP_CONFIGMAP} has no ${NODEGROUP_CONFIG_KEY} to edit`,
+      );
+    const doc = (parse(text) ?? {}) as Record<string, unknown>;
+    const old = doc[section];
+    doc[section] = { ...(typeof old === 'object' && old !== null ? old : {}), enabled: false };
+    const patch = JSON.stringify({ data: { [NODEGROUP_CONFIG_KEY]: stringify(doc) } });
+    await this.editByHand([
+      'patch',
+      'configmap',
+      NODEGROUP_CONFIGMAP,
+      '-n',
+      NODEGROUP_NAMESPACE,
+      '--type=merge',
+      '-p',
+      patch,
+    ]);
+  }
+
+  /** A bind or unbind request through the KAPI, not waited on: for a controller that never applies it. */
+  async requestBinding(
+    verb: 'bind' | 'unbind',
+    kind: BindingKind,
+    group: string,
+    target: string,
+  ): Promise<void> {
+    checkInjection(this.guardTarget, `${verb} ${kind} ${target} without waiting for the controller`);
+    const before = await this.ctx.verifier.get(bindingResource[kind], target);
+    this.snapshot('before', kind, target, before);
+    const previous = groupOf(kind, before);
+    await this.change(
+      { op: verb, kind, group, target, ...(previous ? { before: previous } : {}) },
+      verb === 'bind'
+        ? nodegroupRequests.bind(kind, group, target)
+        : nodegroupRequests.unbind(kind, group, target),
+      commands.binding(verb, kind, group, target),
+    );
+  }
+
+  /** Wait until the KAPI's binding request shows on the target (the controller has not applied it). */
+  async verifyPending(kind: BindingKind, target: string, group: string): Promise<void> {
+    await this.ctx.verifier.until(
+      {
+        resource: bindingResource[kind],
+        name: target,
+        description: `${kind} ${target} with a request to join ${group} (${DESIRED_NODEGROUP_ANNOTATION}) not applied`,
+      },
+      (o) => o?.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION] === group,
+    );
+  }
+
+  // --- the repair a finding recommends ---
+
+  /**
+   * Run the recommended command as written (every part of `A && B` in order). The whole line is
+   * read first, so a command the runbook cannot run changes nothing. Where repairs are not allowed
+   * (diagnose-only), a command that writes is refused with the note naming it; reads still run.
+   * Returns the output of kubectl reads.
+   */
+  async runRecommended(line: string): Promise<string[]> {
+    const steps = parseRecommended(line);
+    if (steps.some(isWrite) && !this.mode.repair)
+      throw new GuardrailError(repairNotAllowedNote(this.guardTarget, line));
+    const outputs: string[] = [];
+    for (const step of steps) {
+      if (step.tool === 'nodegroup-api') {
+        const { action } = step;
+        if (action.verb === 'bind') await this.bind(action.kind, action.group, action.target);
+        else if (action.verb === 'unbind') await this.unbind(action.kind, action.group, action.target);
+        else if (action.verb === 'get') await this.getNodeGroup(action.group);
+        else await this.listNodeGroups();
+      } else if (step.effect.type === 'read') {
+        outputs.push(await this.kubectlRead(step.command, step.args, step.grep));
+      } else if (step.effect.type === 'edit') {
+        await this.kubectlEdit(step.command, step.args, step.effect);
+      } else {
+        await this.restart(step.command, step.args, step.effect.name, step.effect.namespace);
+      }
+    }
+    return outputs;
+  }
+
+  private async kubectl(command: string, args: string[]) {
+    const result = await this.ctx.kubectl.run(args);
+    if (result.exitCode !== 0)
+      throw new VerifyError(`\`${command}\` failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+    return result;
+  }
+
+  private async kubectlRead(command: string, args: string[], grep?: string): Promise<string> {
+    const { stdout } = await this.kubectl(command, args);
+    if (grep === undefined) return stdout;
+    return stdout
+      .split('\n')
+      .filter((line) => line.includes(grep))
+      .join('\n');
+  }
+
+  /** Before, the ledger entry with the merge patch that undoes the edit, kubectl, the after-state. */
+  private async kubectlEdit(command: string, args: string[], effect: EditEffect): Promise<void> {
+    const { resource, name, namespace } = effect;
+    const before = await this.ctx.verifier.get(resource, name, namespace);
+    this.snapshot('before', resource, name, before);
+    if (!before)
+      throw new VerifyError(
+        `${resource} ${name} does not exist, so \`${command}\` cannot apply; diagnose again`,
+      );
+    const after = applyEdit(before, effect.edit);
+    const forward = mergeDiff(before, after);
+    const entry = this.ctx.ledger.record(this.scenario, {
+      op: 'patch-object',
+      resource,
+      name,
+      ...(namespace ? { namespace } : {}),
+      what: command,
+      restore: mergeDiff(after, before),
+    });
+    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
+    try {
+      await this.kubectl(command, args);
+    } catch (err) {
+      this.ctx.ledger.markUndone(entry.seq, 'refused');
+      throw err;
+    }
+    const seen = await this.ctx.verifier.until(
+      {
+        resource,
+        name,
+        ...(namespace ? { namespace } : {}),
+        description: `${resource} ${name} after \`${command}\``,
+      },
+      // Gone counts: removing the last finalizer of an object being deleted completes the delete.
+      (o) => o === undefined || holdsMergePatch(o, forward),
+    );
+    this.snapshot('after', resource, name, seen);
+  }
+
+  private async restart(command: string, args: string[], name: string, namespace: string): Promise<void> {
+    const entry = this.ctx.ledger.record(this.scenario, { op: 'restart-deployment', name, namespace });
+    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
+    try {
+      await this.kubectl(command, args);
+    } catch (err) {
+      this.ctx.ledger.markUndone(entry.seq, 'refused');
+      throw err;
+    }
+    const seen = await this.ctx.verifier.until(
+      {
+        resource: 'deployment',
+        name,
+        namespace,
+        description: `deployment ${namespace}/${name} rolled out and available`,
+      },
+      rolledOut,
+    );
+    this.snapshot('after', 'deployment', name, seen);
+  }
+}
+
+export function describeTarget(t: Target): string {
+  const extra = (['node', 'namespace', 'workspace'] as const).filter((k) => t[k]).map((k) => `${k} ${t[k]}`);
+  return `nodegroup ${t.nodegroup}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
+/** The findings of one check; a check that did not report is a mistake in the runbook. */
+export function findingsOf(diagnosis: Diagnosis, check: string): Finding[] {
+  const found = diagnosis.findings.filter((f) => f.check.id === check);
+  if (!found.length)
+    throw new VerifyError(
+      `the diagnosis has no check "${check}"; the checks are ${[...new Set(diagnosis.findings.map((f) => f.check.id))].join(', ')}`,
+    );
+  return found;
+}
+
+/** The one finding of `check` with `status` whose summary includes `text` (any when text is empty). */
+export function expectFinding(
+  diagnosis: Diagnosis,
+  check: CheckId | string,
+  status: CheckStatus,
+  text = '',
+): Finding {
+  const found = findingsOf(diagnosis, check);
+  const match = found.find((f) => f.status === status && f.summary.includes(text));
+  if (match) return match;
+  throw new VerifyError(
+    `expected check ${check} to ${status === 'fail' ? 'fail' : status}${text ? ` with "${text}"` : ''}, but it reported:\n` +
+      found
+        .map(
+          (f) =>
+            `  ${f.status.toUpperCase()} ${f.summary}${f.nextCommand ? `  (next: ${f.nextCommand})` : ''}`,
+        )
+        .join('\n'),
+  );
+}
+
+/** No check fails or warns; otherwise the message lists what it found and what to run. */
+export function expectHealthy(diagnosis: Diagnosis): void {
+  const problems = diagnosis.findings.filter((f) => f.status === 'fail' || f.status === 'warn');
+  if (!problems.length) return;
+  throw new VerifyError(
+    `${describeTarget(diagnosis.target)} is not healthy:\n` +
+      problems
+        .map(
+          (f) =>
+            `  ${f.check.id} ${f.status.toUpperCase()}: ${f.summary}${f.nextCommand ? `\n    next: ${f.nextCommand}` : ''}`,
+        )
+        .join('\n'),
+  );
+}

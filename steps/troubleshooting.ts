@@ -1,0 +1,281 @@
+/**
+ * Steps of the troubleshooting runbooks: stage a symptom (sandbox only), diagnose, check the
+ * finding, run the command it recommends, and see the target healthy again. The logic is in
+ * src/runbook/troubleshoot*.ts; the World keeps the scenario's Troubleshooter and last finding.
+ */
+import { strict as assert } from 'node:assert';
+import { Before, Given, Then, When } from '@cucumber/cucumber';
+import {
+  type ConfigSection,
+  IPPOOL_SYNCED_CONDITION,
+  NODEGROUP_DEPLOYMENTS,
+  NODEGROUP_NAMESPACE,
+} from '../src/constants';
+import type { Diagnosis, Finding, Target } from '../src/diagnose';
+import { renderDiagnosis } from '../src/diagnose/render';
+import type { BindingKind } from '../src/kapi/nodegroups';
+import {
+  expectFinding,
+  expectHealthy,
+  findingsOf,
+  GuardrailError,
+  SANDBOX_ONLY_TAG,
+  sandboxOnlySkipNote,
+  Troubleshooter,
+} from '../src/runbook';
+import type { RunbookWorld } from '../support/world';
+
+interface TroubleState {
+  troubleshooter: Troubleshooter;
+  diagnosis?: Diagnosis;
+  finding?: Finding;
+}
+
+const states = new WeakMap<RunbookWorld, TroubleState>();
+
+function trouble(world: RunbookWorld): TroubleState {
+  let state = states.get(world);
+  if (!state) {
+    state = { troubleshooter: new Troubleshooter(world.ctx, world.op.scenario) };
+    states.set(world, state);
+  }
+  return state;
+}
+
+function lastFinding(world: RunbookWorld): Finding {
+  const { finding } = trouble(world);
+  assert.ok(finding, 'no finding to look at: a "Then the "CHECK" check fails ..." step comes first');
+  return finding;
+}
+
+/**
+ * The runbook's words with the scenario's unique names put in (`racks` -> `racks-<run>-<n>`, also
+ * inside `racks-ippool` or `ippool-racks`), so name the groups of these runbooks with words that
+ * do not occur in the expected texts.
+ */
+function withNames(world: RunbookWorld, text: string): string {
+  let out = world.expand(text);
+  for (const [base, unique] of world.names.entries())
+    out = out.replace(new RegExp(`(?<![a-z0-9])${base}(?![a-z0-9])`, 'g'), unique);
+  return out;
+}
+
+function target(world: RunbookWorld, group: string, kind?: string, name?: string): Target {
+  return { nodegroup: world.name(group), ...(kind && name ? { [kind]: world.name(name) } : {}) };
+}
+
+async function diagnose(world: RunbookWorld, t: Target): Promise<Diagnosis> {
+  const diagnosis = await trouble(world).troubleshooter.diagnose(t);
+  world.attach(renderDiagnosis(diagnosis, 'table'), 'text/plain');
+  return diagnosis;
+}
+
+// Scenarios that stage a symptom run only against the embedded sandbox; elsewhere they are
+// skipped, saying so, and the @diagnose-only scenario of the same runbook runs instead.
+Before({ tags: SANDBOX_ONLY_TAG }, function (this: RunbookWorld) {
+  const { kind, host } = this.ctx.target;
+  const note = sandboxOnlySkipNote([SANDBOX_ONLY_TAG], {
+    kind,
+    host,
+    allowDestructive: this.ctx.config.allowDestructive,
+  });
+  if (!note) return undefined;
+  this.ctx.record({ kind: 'note', text: note });
+  this.log(note);
+  return 'skipped';
+});
+
+// --- staging a symptom (sandbox only) ---
+
+Given('the nodegroup controller hangs', async function (this: RunbookWorld) {
+  await trouble(this).troubleshooter.injectFault('controller-paused');
+});
+
+Given('updates of IPPools fail', async function (this: RunbookWorld) {
+  await trouble(this).troubleshooter.injectFault('ippool-sync');
+});
+
+Given(
+  'the controller never removes the finalizer of nodegroup {string}',
+  async function (this: RunbookWorld, group: string) {
+    await trouble(this).troubleshooter.injectFault('stuck-finalizer', { nodegroup: this.name(group) });
+  },
+);
+
+Given(
+  /^someone removes the (label|annotation) "([^"]+)" from (node|namespace|nodegroup) "([^"]+)" by hand$/,
+  async function (this: RunbookWorld, what: string, key: string, kind: string, name: string) {
+    const verb = what === 'label' ? 'label' : 'annotate';
+    await trouble(this).troubleshooter.editByHand([verb, kind, this.name(name), `${key}-`]);
+  },
+);
+
+Given(
+  'someone disables {section} in the nodegroup config by hand',
+  async function (this: RunbookWorld, section: ConfigSection) {
+    await trouble(this).troubleshooter.disableConfigSection(section);
+  },
+);
+
+When(
+  'I ask to bind {kind} {string} to nodegroup {string}',
+  async function (this: RunbookWorld, kind: BindingKind, name: string, group: string) {
+    await trouble(this).troubleshooter.requestBinding('bind', kind, this.name(group), this.name(name));
+  },
+);
+
+When('IPPool updates work again', async function (this: RunbookWorld) {
+  await trouble(this).troubleshooter.endFault('ippool-sync');
+});
+
+// --- symptoms ---
+
+Then(
+  '{kind} {string} waits to join nodegroup {string}',
+  async function (this: RunbookWorld, kind: BindingKind, name: string, group: string) {
+    await trouble(this).troubleshooter.verifyPending(kind, this.name(name), this.name(group));
+  },
+);
+
+Then(
+  /^the nodegroup controller is (not )?Ready$/,
+  async function (this: RunbookWorld, not: string | undefined) {
+    const wanted = not ? 'False' : 'True';
+    const deployment = NODEGROUP_DEPLOYMENTS[1];
+    await this.ctx.verifier.until(
+      {
+        resource: 'deployment',
+        name: deployment,
+        namespace: NODEGROUP_NAMESPACE,
+        description: `deployment ${deployment} ${not ? 'without' : 'with'} an available replica`,
+      },
+      (d) => {
+        const available =
+          (d?.['status'] as { availableReplicas?: number } | undefined)?.availableReplicas ?? 0;
+        return available > 0 === (wanted === 'True');
+      },
+    );
+  },
+);
+
+Then(
+  /^nodegroup "([^"]+)" reports its IPPool (in|out of) sync$/,
+  async function (this: RunbookWorld, group: string, sync: string) {
+    const real = this.name(group);
+    const wanted = sync === 'in' ? 'True' : 'False';
+    await this.ctx.verifier.until(
+      {
+        resource: 'nodegroup',
+        name: real,
+        description: `nodegroup ${real} with ${IPPOOL_SYNCED_CONDITION}=${wanted}`,
+      },
+      (g) => {
+        const conditions = (g?.['status'] as { conditions?: { type: string; status: string }[] } | undefined)
+          ?.conditions;
+        return conditions?.find((c) => c.type === IPPOOL_SYNCED_CONDITION)?.status === wanted;
+      },
+    );
+  },
+);
+
+// --- the diagnosis and its finding ---
+
+When(
+  /^I diagnose nodegroup "([^"]+)"(?: for (node|namespace|workspace) "([^"]+)")?$/,
+  async function (this: RunbookWorld, group: string, kind?: string, name?: string) {
+    trouble(this).diagnosis = await diagnose(this, target(this, group, kind, name));
+  },
+);
+
+Then(
+  /^the "([^"]+)" check (fails|warns) with "([^"]*)"$/,
+  function (this: RunbookWorld, check: string, outcome: string, text: string) {
+    const state = trouble(this);
+    assert.ok(state.diagnosis, 'no diagnosis yet: "When I diagnose nodegroup ..." comes first');
+    state.finding = expectFinding(
+      state.diagnosis,
+      check,
+      outcome === 'fails' ? 'fail' : 'warn',
+      withNames(this, text),
+    );
+  },
+);
+
+Then('its likely cause is that {string}', function (this: RunbookWorld, text: string) {
+  const { likelyCause } = lastFinding(this);
+  const wanted = withNames(this, text);
+  assert.ok(
+    likelyCause?.includes(wanted),
+    `the likely cause is "${likelyCause}", which does not say "${wanted}"`,
+  );
+});
+
+Then(
+  /^it recommends (running|a command starting with) "(.+)"$/,
+  function (this: RunbookWorld, how: string, text: string) {
+    const { nextCommand } = lastFinding(this);
+    const wanted = withNames(this, text);
+    const ok = how === 'running' ? nextCommand === wanted : nextCommand?.startsWith(wanted);
+    assert.ok(
+      ok,
+      `the finding recommends \`${nextCommand}\`, expected ${how === 'running' ? '' : 'a command starting with '}\`${wanted}\``,
+    );
+  },
+);
+
+When('I run the recommended command', async function (this: RunbookWorld) {
+  const { nextCommand } = lastFinding(this);
+  assert.ok(nextCommand, 'the finding recommends no command');
+  const outputs = await trouble(this).troubleshooter.runRecommended(nextCommand);
+  for (const text of outputs) this.attach(text, 'text/plain');
+});
+
+Then(
+  /^the diagnosis of nodegroup "([^"]+)"(?: for (node|namespace|workspace) "([^"]+)")? is healthy$/,
+  async function (this: RunbookWorld, group: string, kind?: string, name?: string) {
+    expectHealthy(await diagnose(this, target(this, group, kind, name)));
+  },
+);
+
+// --- diagnose-only: what runs on any target ---
+
+When(
+  'I run what the {string} check recommends, where repairs are allowed',
+  async function (this: RunbookWorld, check: string) {
+    const state = trouble(this);
+    assert.ok(state.diagnosis, 'no diagnosis yet: "When I diagnose nodegroup ..." comes first');
+    const problems = findingsOf(state.diagnosis, check).filter((f) => f.status !== 'pass' && f.nextCommand);
+    if (!problems.length) {
+      this.log(`check ${check}: nothing to repair`);
+      return;
+    }
+    for (const { nextCommand } of problems) {
+      try {
+        for (const text of await state.troubleshooter.runRecommended(nextCommand!))
+          this.attach(text, 'text/plain');
+      } catch (err) {
+        if (!(err instanceof GuardrailError)) throw err;
+        this.ctx.record({ kind: 'note', text: err.message });
+        this.log(err.message);
+      }
+    }
+  },
+);
+
+Then(
+  'the {string} check of nodegroup {string} passes',
+  async function (this: RunbookWorld, check: string, group: string) {
+    const diagnosis = await diagnose(this, target(this, group));
+    const failing = findingsOf(diagnosis, check).filter((f) => f.status !== 'pass');
+    assert.ok(
+      failing.length === 0,
+      `check ${check} of nodegroup ${this.name(group)} does not pass:\n` +
+        failing
+          .map(
+            (f) =>
+              `  ${f.status.toUpperCase()} ${f.summary}${f.likelyCause ? `\n    cause: ${f.likelyCause}` : ''}${f.nextCommand ? `\n    next: ${f.nextCommand}` : ''}`,
+          )
+          .join('\n'),
+    );
+  },
+);
