@@ -8,10 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { After, AfterAll, Before, BeforeAll, BeforeStep, setDefaultTimeout } from '@cucumber/cucumber';
+import { evidenceAttachments } from '../src/report/attachments';
 import {
   CleanupError,
   describeChange,
   diffState,
+  type LedgerEntry,
   liveAccess,
   newRunId,
   openRunContext,
@@ -64,27 +66,36 @@ BeforeStep(function (this: RunbookWorld, { pickleStep }) {
 });
 
 After(async function (this: RunbookWorld, { testCaseStartedId }) {
-  const { ledger, recorder, kapi, verifier } = this.ctx;
+  const { ledger, recorder } = this.ctx;
   recorder.startCleanup();
   const pending = ledger.pending(testCaseStartedId);
   if (pending.length === 0) return;
+  try {
+    await undoScenario(this, pending);
+  } finally {
+    this.attachEvidence(evidenceAttachments(recorder.currentScenario?.cleanup ?? []));
+  }
+});
+
+async function undoScenario(world: RunbookWorld, pending: LedgerEntry[]): Promise<void> {
+  const { ledger, kapi, verifier } = world.ctx;
   const all = ledger.entries();
   const failures = await undoEntries(new Undoer({ kapi, verifier }, all), pending, (entry, done) => {
     ledger.markUndone(entry.seq);
-    this.ctx.record({ kind: 'ledger', action: 'undone', entry, error: undefined });
-    this.ctx.record({ kind: 'note', text: done });
+    world.ctx.record({ kind: 'ledger', action: 'undone', entry, error: undefined });
+    world.ctx.record({ kind: 'note', text: done });
   });
   if (failures.length) {
     for (const f of failures)
-      this.ctx.record({ kind: 'ledger', action: 'undone', entry: f.entry, error: f.error });
+      world.ctx.record({ kind: 'ledger', action: 'undone', entry: f.entry, error: f.error });
     throw new CleanupError(
       `cleanup failed, the target may still carry changes of this scenario:\n` +
         failures.map((f) => `  ${describeChange(f.entry.change)}: ${f.error}`).join('\n') +
-        `\nundo them with: npm run revert -- --run-id ${this.ctx.runId}`,
+        `\nundo them with: npm run revert -- --run-id ${world.ctx.runId}`,
       failures.map((f) => ({ entry: describeChange(f.entry.change), error: f.error })),
     );
   }
-});
+}
 
 AfterAll(async () => {
   let state: ReturnType<typeof processState>;

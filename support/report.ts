@@ -6,7 +6,6 @@
  */
 import { AfterAll, AfterStep, BeforeAll, Status } from '@cucumber/cucumber';
 import { kubeReaderSource } from '../src/diagnose';
-import type { Attachment } from '../src/report/attachments';
 import { evidenceAttachments } from '../src/report/attachments';
 import { diagnosisAttachments } from '../src/report/diagnosis-attachments';
 import { diagnoseFailure, involvedIn } from '../src/report/failure-diagnosis';
@@ -23,11 +22,6 @@ import type { RunbookWorld } from './world';
 /** A failed step waits at most this long for its diagnosis. */
 const DIAGNOSIS_TIMEOUT_MS = 15_000;
 
-export function attachAll(world: RunbookWorld, ctx: RunContext, attachments: Attachment[]): void {
-  for (const a of attachments)
-    world.attach(ctx.recorder.redactor.text(a.body), { mediaType: a.mediaType, fileName: a.name });
-}
-
 AfterStep({ timeout: DIAGNOSIS_TIMEOUT_MS + 5_000 }, async function (this: RunbookWorld, { result }) {
   let ctx: RunContext;
   try {
@@ -36,7 +30,7 @@ AfterStep({ timeout: DIAGNOSIS_TIMEOUT_MS + 5_000 }, async function (this: Runbo
     return; // no run context: BeforeAll failed and says why
   }
   try {
-    attachAll(this, ctx, evidenceAttachments(ctx.recorder.currentStep?.operations ?? []));
+    this.attachEvidence(evidenceAttachments(ctx.recorder.currentStep?.operations ?? []));
     if (result.status !== Status.FAILED) return;
     const involved = involvedIn(ctx.recorder.currentScenario);
     const diagnostics = await diagnoseFailure(
@@ -44,7 +38,7 @@ AfterStep({ timeout: DIAGNOSIS_TIMEOUT_MS + 5_000 }, async function (this: Runbo
       involved,
       DIAGNOSIS_TIMEOUT_MS,
     );
-    attachAll(this, ctx, diagnosisAttachments(diagnostics));
+    this.attachEvidence(diagnosisAttachments(diagnostics));
   } catch (err) {
     // The step's own result stands; say what went wrong with its evidence instead of failing.
     this.attach(`the evidence of this step could not be attached: ${(err as Error).message}`, {

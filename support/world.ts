@@ -5,6 +5,7 @@
  */
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import { HttpError } from '../src/kapi/errors';
+import type { Attachment } from '../src/report/attachments';
 import {
   expandVariables,
   type KubectlResult,
@@ -49,6 +50,12 @@ export class RunbookWorld extends World {
   /** A fresh per-run unique name for something the scenario creates. */
   newName(text: string): string {
     return this.names.claim(this.expand(text));
+  }
+
+  /** Attach report-neutral attachments to the running step or hook (scrubbed of the run's secrets). */
+  attachEvidence(attachments: Attachment[]): void {
+    for (const a of attachments)
+      this.attach(this.ctx.recorder.redactor.text(a.body), { mediaType: a.mediaType, fileName: a.name });
   }
 
   /** Run an action whose refusal by the server is the expected outcome; other failures propagate. */

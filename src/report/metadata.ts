@@ -63,7 +63,15 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
     'destructive.allowed': String(target.kind === 'sandbox' || ctx.config.allowDestructive),
   };
   const [ks, k8s, images] = await Promise.allSettled([
-    within(ctx.kapi.call<{ gitVersion?: string }>({ method: 'GET', path: '/kapis/version' })),
+    // Public and unauthenticated: no login here, so the run's login is evidence of its first step.
+    within(
+      ctx.kapi.transport
+        .send({ method: 'GET', path: '/kapis/version', headers: { accept: 'application/json' } })
+        .then((res) => {
+          if (res.status !== 200) throw new Error(`GET /kapis/version: ${res.status}`);
+          return JSON.parse(res.text) as { gitVersion?: string };
+        }),
+    ),
     within(
       (async () => {
         const { VersionApi } = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
