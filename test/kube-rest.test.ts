@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { KUBERNETES_VERSION } from '../src/constants';
 import { sendJSON, sendStatus } from '../src/sandbox/http';
 import { createKubeApi } from '../src/sandbox/kube-rest';
+import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
 import { StatusError } from '../src/sandbox/status';
 import { ObjectStore } from '../src/sandbox/store';
 
@@ -69,23 +70,29 @@ function seed(): ObjectStore {
   return store;
 }
 
+/** kubectl talks to a started sandbox (https, kubeconfig with CA and token) holding the seed. */
+let sandbox: Sandbox;
+/** The REST handler alone over its own seeded store (no controller), for the layer's own tests. */
 let store: ObjectStore;
 let server: { url: string; close: () => Promise<void> };
 let tmp: string;
 
 before(async () => {
+  sandbox = await startSandbox();
+  sandbox.store.load(seed().dump());
   store = seed();
   server = await serve(store);
   tmp = mkdtempSync(path.join(tmpdir(), 'kube-rest-'));
 });
 after(async () => {
   await server.close();
+  await sandbox.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
 const kubectlArgs = (args: string[]) => [
-  '--server',
-  server.url,
+  '--kubeconfig',
+  sandbox.kubeconfigPath,
   '--cache-dir',
   path.join(tmp, 'cache'),
   ...args,
@@ -112,7 +119,7 @@ const rows = (text: string) =>
     .split('\n')
     .map((line) => line.trim().split(/\s+/));
 
-describe('kubectl against the REST layer', () => {
+describe('kubectl against a started sandbox (https, kubeconfig with CA and token)', () => {
   it('get nodes shows NAME STATUS ROLES AGE VERSION', async () => {
     const [header, ...lines] = rows(await kubectlOk('get', 'nodes'));
     assert.deepEqual(header, ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
@@ -160,12 +167,12 @@ describe('kubectl against the REST layer', () => {
 
   it('label and annotate', async () => {
     assert.match(await kubectlOk('label', 'node', 'edge-2', 'tier=gold'), /node\/edge-2 labeled/);
-    assert.equal(store.get('nodes', undefined, 'edge-2').metadata.labels?.tier, 'gold');
+    assert.equal(sandbox.store.get('nodes', undefined, 'edge-2').metadata.labels?.tier, 'gold');
     assert.match(await kubectlOk('get', 'nodes', '-l', 'tier=gold'), /edge-2/);
     await kubectlOk('label', 'node', 'edge-2', 'tier-');
-    assert.equal(store.get('nodes', undefined, 'edge-2').metadata.labels?.tier, undefined);
+    assert.equal(sandbox.store.get('nodes', undefined, 'edge-2').metadata.labels?.tier, undefined);
     assert.match(await kubectlOk('annotate', 'ns', 'team-a', 'owner=ops'), /namespace\/team-a annotated/);
-    assert.equal(store.get('namespaces', undefined, 'team-a').metadata.annotations?.owner, 'ops');
+    assert.equal(sandbox.store.get('namespaces', undefined, 'team-a').metadata.annotations?.owner, 'ops');
     const bad = await kubectl('label', 'node', 'edge-2', 'bad value!=x');
     assert.notEqual(bad.code, 0);
   });
@@ -183,7 +190,7 @@ describe('kubectl against the REST layer', () => {
       '[{"op":"remove","path":"/spec/unschedulable"}]',
     );
     assert.equal(
-      (store.get('nodes', undefined, 'edge-1').spec as Record<string, unknown>).unschedulable,
+      (sandbox.store.get('nodes', undefined, 'edge-1').spec as Record<string, unknown>).unschedulable,
       undefined,
     );
     const failed = await kubectl(
@@ -207,13 +214,15 @@ describe('kubectl against the REST layer', () => {
       '{"spec":{"containers":[{"name":"apiserver","image":"nodegroup-apiserver:v2"}]}}',
     );
     const containers = (
-      store.get('pods', 'kubesphere-system', 'nodegroup-apiserver-7d9f').spec as { containers: unknown[] }
+      sandbox.store.get('pods', 'kubesphere-system', 'nodegroup-apiserver-7d9f').spec as {
+        containers: unknown[];
+      }
     ).containers;
     assert.deepEqual(containers, [{ name: 'apiserver', image: 'nodegroup-apiserver:v2' }]);
   });
 
   it('delete of an object with a finalizer waits for the finalizer', async () => {
-    store.create('configmaps', {
+    sandbox.store.create('configmaps', {
       metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] },
     });
     assert.match(await kubectlOk('delete', 'cm', 'held', '--wait=false'), /configmap "held" deleted/);
@@ -237,8 +246,8 @@ describe('kubectl against the REST layer', () => {
       '--from-literal=a=1',
       '--from-literal=b=two',
     );
-    assert.deepEqual(store.get('configmaps', 'demo', 'literal').data, { a: '1', b: 'two' });
-    assert.equal(store.get('configmaps', 'demo', 'literal').metadata.generateName, undefined);
+    assert.deepEqual(sandbox.store.get('configmaps', 'demo', 'literal').data, { a: '1', b: 'two' });
+    assert.equal(sandbox.store.get('configmaps', 'demo', 'literal').metadata.generateName, undefined);
     const deploy = await kubectl('create', 'deployment', 'web', '--image=nginx', '-n', 'demo');
     assert.match(deploy.stderr, /protobuf bodies are decoded only for ConfigMap and Namespace/);
     const manifest = path.join(tmp, 'cm.yaml');
@@ -251,7 +260,7 @@ describe('kubectl against the REST layer', () => {
     assert.match(await kubectlOk('create', '-f', manifest), /configmap\/applied created/);
     write('two');
     assert.match(await kubectlOk('apply', '-f', manifest), /configmap\/applied configured/);
-    assert.deepEqual(store.get('configmaps', 'demo', 'applied').data, { k: 'two' });
+    assert.deepEqual(sandbox.store.get('configmaps', 'demo', 'applied').data, { k: 'two' });
   });
 
   it('get --watch sees a change', async () => {
@@ -271,7 +280,7 @@ describe('kubectl against the REST layer', () => {
     };
     try {
       await waitFor(/edge-2/);
-      store.mutate('nodes', undefined, 'edge-2', (node) => {
+      sandbox.store.mutate('nodes', undefined, 'edge-2', (node) => {
         node.metadata.labels = { ...node.metadata.labels, watched: 'yes' };
         return true;
       });
