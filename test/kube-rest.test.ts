@@ -555,16 +555,11 @@ describe('watch', () => {
   });
 });
 
-describe('@kubernetes/client-node', () => {
+describe('@kubernetes/client-node against a started sandbox', () => {
   it('lists, reads, patches and watches', async () => {
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'sandbox', server: server.url, skipTLSVerify: true }],
-      users: [{ name: 'user' }],
-      contexts: [{ name: 'sandbox', cluster: 'sandbox', user: 'user' }],
-      currentContext: 'sandbox',
-    });
+    kc.loadFromFile(sandbox.kubeconfigPath); // https with the sandbox's CA and a bearer token
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const nodes = await core.listNode({ labelSelector: 'zone=west' });
     assert.deepEqual(
