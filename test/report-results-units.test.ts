@@ -1,0 +1,345 @@
+/**
+ * The pieces behind the Allure results: secret redaction, the before/after diff, the categories
+ * against the library's real errors (a stuck finalizer in the sandbox, a wrong label, an
+ * unreachable host), the objects a failed scenario involved, a diagnosis that cannot hang or
+ * throw, and the metadata merged from several workers.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { ClusterSource } from '../src/diagnose/types';
+import { KapiClient } from '../src/kapi/client';
+import { nodegroupRequests } from '../src/kapi/nodegroups';
+import { KubeReader } from '../src/kube/reader';
+import { evidenceAttachments } from '../src/report/attachments';
+import { CATEGORIES, categorize } from '../src/report/categories';
+import { diagnoseFailure, involvedIn } from '../src/report/failure-diagnosis';
+import { mergeFacts, renderProperties, writeRunMetadata } from '../src/report/metadata';
+import { objectDiff } from '../src/report/yaml-diff';
+import { type Operation, Recorder, type ScenarioRecord } from '../src/runbook/evidence';
+import { explainBlocked } from '../src/runbook/next-command';
+import { REDACTED, Redactor, redactArgs } from '../src/runbook/redact';
+import { Verifier } from '../src/runbook/verify';
+import { startSandbox } from '../src/sandbox/sandbox';
+
+const scratch = mkdtempSync(join(tmpdir(), 'report-units-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** An error as allure-cucumberjs turns it into a result: "Name: message", status by its type. */
+const asResult = (err: Error) => ({
+  status: err.name === 'AssertionError' ? 'failed' : 'broken',
+  statusDetails: { message: `${err.name}: ${err.message}`, trace: err.stack ?? '' },
+});
+
+describe('redaction at the source', () => {
+  test('secret-named fields, Secret data and literal secrets go; the rest stays', () => {
+    const r = new Redactor();
+    r.addSecret('s3cr3t-literal-value');
+    const out = r.value({
+      access_token: 'aaa',
+      spec: { password: 'pw', alias: 'keep me', note: 'contains s3cr3t-literal-value inside' },
+      items: [{ kind: 'Secret', metadata: { name: 'db' }, data: { user: 'YWRtaW4=', nested: 'eA==' } }],
+      users: [{ name: 'admin', user: { token: 'tok', 'client-key-data': 'LS0t' } }],
+    });
+    assert.deepEqual(out, {
+      access_token: REDACTED,
+      spec: { password: REDACTED, alias: 'keep me', note: `contains ${REDACTED} inside` },
+      items: [{ kind: 'Secret', metadata: { name: 'db' }, data: { user: REDACTED, nested: REDACTED } }],
+      users: [{ name: 'admin', user: { token: REDACTED, 'client-key-data': REDACTED } }],
+    });
+  });
+
+  test('free text: kubeconfig lines, bearer tokens, form fields', () => {
+    const r = new Redactor();
+    const kubeconfig =
+      'users:\n- name: admin\n  user:\n    token: eyJabc.def.ghi\n    client-key-data: LS0tLS1CRUdJTg==\n';
+    assert.equal(
+      r.text(kubeconfig),
+      `users:\n- name: admin\n  user:\n    token: ${REDACTED}\n    client-key-data: ${REDACTED}\n`,
+    );
+    assert.equal(r.text('Authorization: Bearer abc.def'), `Authorization: Bearer ${REDACTED}`);
+    assert.equal(
+      r.text('grant_type=password&password=x%40y&username=admin'),
+      `grant_type=password&password=${REDACTED}&username=admin`,
+    );
+    assert.equal(
+      r.text('nodegroup edge-a rejected the token (401)'),
+      'nodegroup edge-a rejected the token (401)',
+    );
+  });
+
+  test('command-line credentials in either form', () => {
+    assert.deepEqual(redactArgs(['get', 'nodes', '--token', 'abc', '--password=pw', '-l', 'a=b']), [
+      'get',
+      'nodes',
+      '--token',
+      REDACTED,
+      `--password=${REDACTED}`,
+      '-l',
+      'a=b',
+    ]);
+  });
+
+  test('the recorder stores operations redacted, with the secrets they carried scrubbed everywhere after', () => {
+    const recorder = new Recorder({
+      runId: 'r',
+      worker: '0',
+      target: { kind: 'sandbox', host: 'h', kubeServer: 'k' },
+      startedAt: '',
+      scenarios: [],
+    });
+    recorder.startScenario('s', 'u', []);
+    recorder.startStep('step');
+    recorder.add({ kind: 'note', text: 'login' }, ['issued-token-123456']);
+    recorder.add({
+      kind: 'kubectl',
+      command: 'kubectl get x',
+      exitCode: 0,
+      stdout: 'x issued-token-123456',
+      stderr: '',
+      durationMs: 1,
+    });
+    const ops = recorder.currentStep!.operations;
+    assert.equal((ops[1] as { stdout: string }).stdout, `x ${REDACTED}`);
+  });
+});
+
+describe('before/after diff', () => {
+  const node = (labels: Record<string, string>) => ({
+    metadata: { name: 'n', labels, finalizers: [] },
+    status: { phase: 'Ready' },
+  });
+
+  test('a label added shows as one + line; unchanged fields as context', () => {
+    const diff = objectDiff('node', 'n', node({ a: '1' }), node({ a: '1', b: '2' }));
+    const marked = diff.split('\n').filter((l) => /^[+-] /.test(l));
+    assert.deepEqual(marked, ['+   b: "2"']);
+    assert.match(diff, /^ {4}a: "1"$/m);
+  });
+
+  test('no change says so; an object that disappears shows as removed', () => {
+    assert.match(objectDiff('node', 'n', node({}), node({})), /# no change/);
+    const gone = objectDiff('nodegroup', 'g', { metadata: { name: 'g' }, spec: { alias: 'x' } }, undefined);
+    assert.match(gone, /^\+ \(does not exist\)$/m);
+    assert.match(gone, /^- {3}alias: x$/m);
+  });
+
+  test('step attachments: one per object, one for HTTP, one per kubectl command, one for waits', () => {
+    const ops: Operation[] = [
+      { kind: 'snapshot', label: 'before', resource: 'node', name: 'n', object: node({}) },
+      {
+        kind: 'http',
+        request: { method: 'POST', url: 'http://h/kapis/x', headers: {} },
+        response: { status: 200, body: { ok: true } },
+        durationMs: 3,
+      },
+      { kind: 'snapshot', label: 'after', resource: 'node', name: 'n', object: node({ b: '2' }) },
+      {
+        kind: 'kubectl',
+        command: 'kubectl get nodes',
+        exitCode: 0,
+        stdout: 'NAME\nn\n',
+        stderr: '',
+        durationMs: 5,
+      },
+      { kind: 'wait', description: 'node n with b', ok: true, durationMs: 2 },
+    ];
+    const names = evidenceAttachments(ops).map((a) => a.name);
+    assert.deepEqual(names, [
+      'before -> after: node n.diff',
+      'HTTP: 1 exchange.yaml',
+      'kubectl get nodes.txt',
+      'waits and ledger.txt',
+    ]);
+  });
+});
+
+describe('categories against the library errors', () => {
+  test('a finalizer that never goes is a stuck controller; a wrong label is a product defect', async () => {
+    const sandbox = await startSandbox();
+    const client = new KapiClient({
+      host: sandbox.url,
+      credentials: { username: sandbox.username, password: sandbox.password },
+    });
+    try {
+      const verifier = new Verifier(KubeReader.fromKubeconfig(sandbox.kubeconfigPath), () => {}, 300);
+      await client.call(nodegroupRequests.create('stuck-one', {}));
+      await verifier.until(
+        { resource: 'nodegroup', name: 'stuck-one', description: 'stuck-one active' },
+        (g) => (g?.['status'] as { state?: string } | undefined)?.state === 'active',
+      );
+      sandbox.faults.set('stuck-finalizer', { nodegroup: 'stuck-one' });
+      await client.call(nodegroupRequests.delete('stuck-one'));
+      const stuck = await verifier
+        .until(
+          { resource: 'nodegroup', name: 'stuck-one', description: 'nodegroup stuck-one gone' },
+          (g) => !g,
+        )
+        .then(
+          () => assert.fail('the nodegroup went away despite the stuck finalizer'),
+          (err: Error) => err,
+        );
+      assert.match(
+        stuck.message,
+        /^wait expired: nodegroup stuck-one gone did not come about within 300 ms; nodegroup stuck-one is still terminating \(finalizers: /,
+      );
+      assert.deepEqual(categorize(asResult(stuck)), ['Stuck controllers']);
+
+      const wrong = await verifier
+        .until(
+          { resource: 'node', name: 'worker-1', description: 'node worker-1 with label x=y' },
+          (n) => n?.metadata.labels?.['x'] === 'y',
+        )
+        .then(
+          () => assert.fail('worker-1 has no label x'),
+          (err: Error) => err,
+        );
+      assert.match(
+        wrong.message,
+        /^expected node worker-1 with label x=y, but it did not hold within 300 ms/,
+      );
+      assert.deepEqual(categorize(asResult(wrong)), ['Product defects']);
+    } finally {
+      await client.close();
+      await sandbox.stop();
+    }
+  });
+
+  test('an unreachable host is an environment problem, as is a step timeout', async () => {
+    const client = new KapiClient({
+      host: 'http://127.0.0.1:9',
+      credentials: { username: 'u', password: 'p' },
+      retries: 0,
+    });
+    const req = nodegroupRequests.list();
+    const err = await client.call(req).then(
+      () => assert.fail('port 9 answered'),
+      (e: unknown) => explainBlocked(e, 'http://127.0.0.1:9', 'nodegroup-api nodegroup list', req) as Error,
+    );
+    await client.close();
+    assert.equal(err.name, 'BlockedError');
+    assert.deepEqual(categorize(asResult(err)), ['Environment problems']);
+    const timeout = new Error('function timed out, ensure the promise resolves within 60000 milliseconds');
+    assert.deepEqual(categorize(asResult(timeout)), ['Environment problems']);
+  });
+
+  test('an assertion in a step is a product defect; a bad run parameter is in no category (test defect)', () => {
+    const assertion = Object.assign(new Error('nodegroup x is not in the list (a, b)'), {
+      name: 'AssertionError',
+    });
+    assert.deepEqual(categorize(asResult(assertion)), ['Product defects']);
+    const config = Object.assign(new Error('world parameter "target" must be "sandbox" or "live"'), {
+      name: 'ConfigError',
+    });
+    assert.deepEqual(categorize(asResult(config)), []);
+    assert.deepEqual(categorize({ status: 'passed' }), []);
+  });
+
+  test('every category is written as Allure reads it: a Java-compatible regex, full match', () => {
+    for (const c of CATEGORIES) {
+      assert.doesNotThrow(() => new RegExp(c.messageRegex, 's'));
+      assert.doesNotMatch(c.messageRegex, /\(\?<|\\p\{|\/[gimsuy]*$/, 'no JS-only syntax');
+    }
+  });
+});
+
+describe('failure diagnosis', () => {
+  const scenario: ScenarioRecord = {
+    name: 's',
+    uri: 'u',
+    tags: [],
+    cleanup: [],
+    steps: [
+      {
+        text: 'Given a new nodegroup "a"',
+        operations: [
+          { kind: 'ledger', action: 'recorded', entry: { change: { op: 'create-nodegroup', name: 'a-1' } } },
+        ],
+      },
+      {
+        text: 'When I bind namespace "ns" to nodegroup "b"',
+        operations: [
+          {
+            kind: 'http',
+            request: {
+              method: 'POST',
+              url: 'http://h/kapis/infra.kubesphere.io/v1alpha1/nodegroups/b-2/namespaces/ns',
+              headers: {},
+            },
+            durationMs: 1,
+          },
+          {
+            kind: 'wait',
+            description: 'node worker-1 ...',
+            resource: 'node',
+            name: 'worker-1',
+            ok: false,
+            durationMs: 1,
+          },
+        ],
+      },
+    ],
+  };
+
+  test('the objects involved come from the evidence, the failing step first', () => {
+    assert.deepEqual(involvedIn(scenario), {
+      nodegroups: ['b-2', 'a-1'],
+      nodes: ['worker-1'],
+      namespaces: ['ns'],
+      workspaces: [],
+    });
+    assert.deepEqual(involvedIn(undefined), { nodegroups: [], nodes: [], namespaces: [], workspaces: [] });
+  });
+
+  test('a cluster that never answers: the diagnosis returns at its deadline and says so', async () => {
+    const never = new Promise<never>(() => {});
+    const source: ClusterSource = { get: () => never, list: () => never, events: () => never };
+    const d = await diagnoseFailure(source, involvedIn(scenario), 50);
+    assert.match(d.problems.join('\n'), /did not finish within 50 ms/);
+  });
+
+  test('a cluster that fails every read: findings say why, nothing is thrown', async () => {
+    const fail = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443'));
+    const source: ClusterSource = { get: fail, list: fail, events: fail };
+    const d = await diagnoseFailure(source, involvedIn(scenario), 5_000);
+    assert.match(d.problems.join('\n'), /diagnosis of nodegroup b-2 failed: connect ECONNREFUSED/);
+    assert.match(d.problems.join('\n'), /reading the cluster for the diagnosis failed: connect ECONNREFUSED/);
+  });
+});
+
+describe('run metadata', () => {
+  test('facts of two workers merge; properties are escaped; no duplicate values', () => {
+    const merged = mergeFacts([
+      { 'target.url': 'http://127.0.0.1:1', user: 'admin' },
+      { 'target.url': 'http://127.0.0.1:2', user: 'admin' },
+    ]);
+    assert.deepEqual(merged, { 'target.url': 'http://127.0.0.1:1, http://127.0.0.1:2', user: 'admin' });
+    assert.equal(renderProperties({ 'a key': 'x=y: z' }), 'a\\ key=x\\=y\\: z\n');
+  });
+
+  test('writing the metadata twice (each worker does) leaves the same complete files', () => {
+    const reports = join(scratch, 'reports');
+    const runDir = join(reports, 'runs', '260101000000-abcdef');
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(
+      join(runDir, 'environment-worker-0.json'),
+      JSON.stringify({ 'target.url': 'u0', user: 'admin' }),
+    );
+    const results = join(reports, 'allure-results');
+    writeRunMetadata(results, reports, '260101000000-abcdef');
+    writeFileSync(
+      join(runDir, 'environment-worker-1.json'),
+      JSON.stringify({ 'target.url': 'u1', user: 'admin' }),
+    );
+    writeRunMetadata(results, reports, '260101000000-abcdef');
+    const first = readFileSync(join(results, 'environment.properties'), 'utf8');
+    writeRunMetadata(results, reports, '260101000000-abcdef');
+    assert.equal(readFileSync(join(results, 'environment.properties'), 'utf8'), first);
+    assert.equal(first, 'target.url=u0, u1\nuser=admin\n');
+    const executor = JSON.parse(readFileSync(join(results, 'executor.json'), 'utf8'));
+    assert.equal(executor.buildOrder, 260101000000);
+    assert.deepEqual(JSON.parse(readFileSync(join(results, 'categories.json'), 'utf8')), CATEGORIES);
+  });
+});
