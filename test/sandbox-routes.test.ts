@@ -4,6 +4,7 @@
  * `/kapis/clusters/{cluster}/...` serve the host cluster; an unknown cluster is a 400 Status.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { NODE_GROUP_LABEL, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET } from '../src/constants';
@@ -182,5 +183,51 @@ describe('/clusters/{cluster}/... (KubeSphere 4 cluster dispatcher)', () => {
     const kube = await httpsGet(`${sandbox.kubeUrl}/clusters/host/api/v1/nodes`, tokens.admin, sandbox.caPem);
     assert.equal(kube.status, 404);
     assert.equal(JSON.parse(kube.body).reason, 'NotFound');
+  });
+});
+
+describe('fault control through the ks-apiserver router', () => {
+  test('needs the admin token: anonymous and read-only callers get 403 and change nothing', async () => {
+    const anonymous = await call('PUT', '/sandbox/v1/faults/controller-paused', { user: 'none', body: {} });
+    assert.equal(anonymous.status, 403);
+    const viewer = await call('PUT', '/sandbox/v1/faults/controller-paused', { user: 'viewer', body: {} });
+    assert.equal(viewer.status, 403);
+    assert.equal(viewer.body.reason, 'Forbidden');
+    assert.equal((await call('POST', '/sandbox/v1/reset', { user: 'viewer' })).status, 403);
+    const list = await call('GET', '/sandbox/v1/faults');
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.faults, []);
+  });
+
+  test('kapi-errors answers text/plain on KAPI routes and a Status on kube routes, then recovers', async () => {
+    const set = await call('PUT', '/sandbox/v1/faults/kapi-errors', {
+      body: { pattern: '/nodegroups', status: 503, count: 2, method: 'GET' },
+    });
+    assert.equal(set.status, 200);
+    const kapi = await call('GET', '/kapis/infra.kubesphere.io/v1alpha1/nodegroups');
+    assert.equal(kapi.status, 503);
+    assert.match(kapi.type, /^text\/plain/);
+    assert.match(String(kapi.body.text), /^503 Service Unavailable/);
+    const kube = await call('GET', '/clusters/host/apis/infra.kubesphere.io/v1alpha1/nodegroups');
+    assert.equal(kube.status, 503);
+    assert.equal(kube.body.kind, 'Status');
+    assert.equal(kube.body.reason, 'ServiceUnavailable');
+    assert.equal((await call('GET', '/kapis/infra.kubesphere.io/v1alpha1/nodegroups')).status, 200);
+    assert.deepEqual((await call('GET', '/sandbox/v1/faults')).body.faults, []);
+  });
+
+  test('token-expiry: every issued token gets 401, kubectl included; a new login works', async () => {
+    assert.equal((await call('PUT', '/sandbox/v1/faults/token-expiry', { body: {} })).status, 200);
+    const expired = await call('GET', '/api/v1/nodes');
+    assert.equal(expired.status, 401);
+    assert.equal(expired.body.reason, 'Unauthorized');
+    assert.match(String(expired.body.message), /expired/);
+    const kubeconfigToken = /token: (\S+)/.exec(readFileSync(sandbox.kubeconfigPath, 'utf8'))![1]!;
+    const kube = await httpsGet(`${sandbox.kubeUrl}/api/v1/nodes`, kubeconfigToken, sandbox.caPem);
+    assert.equal(kube.status, 401);
+
+    tokens.admin = await login(sandbox.username, sandbox.password);
+    assert.equal((await call('GET', '/api/v1/nodes')).status, 200);
+    assert.equal((await call('DELETE', '/sandbox/v1/faults/token-expiry')).status, 200);
   });
 });
