@@ -9,7 +9,7 @@ import { nodegroupRequests } from '../kapi/nodegroups';
 import { tokenCachePath } from '../kapi/token-cache';
 import { KubeReader } from '../kube/reader';
 import { RESOURCES } from '../kube/resources';
-import type { RunConfig } from './config';
+import { CA_FILE_ENV, PASSWORD_ENV, type RunConfig, TOKEN_ENV, USERNAME_ENV } from './config';
 import { BlockedError, ConfigError } from './errors';
 import { type Operation, Recorder } from './evidence';
 import { recordExchanges } from './http-evidence';
@@ -24,6 +24,8 @@ export interface TargetAccess extends LedgerTarget {
   token?: string;
   /** The token cache of `nodegroup-api login` (live only). */
   tokenCacheFile?: string;
+  /** PEM CA bundle for an https host (KUBESPHERE_CA_FILE), as the CLI reads it. */
+  caFile?: string;
 }
 
 export interface RunContext {
@@ -45,9 +47,9 @@ export function liveAccess(
   config: RunConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): TargetAccess {
-  const username = env['KUBESPHERE_USERNAME'];
-  const password = env['KUBESPHERE_PASSWORD'];
-  const token = env['KUBESPHERE_TOKEN'];
+  const username = env[USERNAME_ENV];
+  const password = env[PASSWORD_ENV];
+  const token = env[TOKEN_ENV];
   return {
     kind: 'live',
     host: config.host!,
@@ -56,6 +58,7 @@ export function liveAccess(
     ...(username && password ? { credentials: { username, password } } : {}),
     ...(token ? { token } : {}),
     tokenCacheFile: tokenCachePath(env['HOME'] || homedir()),
+    ...(env[CA_FILE_ENV] ? { caFile: env[CA_FILE_ENV] } : {}),
   };
 }
 
@@ -68,6 +71,7 @@ export function openKapi(
     ...(target.credentials ? { credentials: target.credentials } : {}),
     ...(target.token ? { envToken: target.token } : {}),
     ...(target.tokenCacheFile ? { cacheFile: target.tokenCacheFile } : {}),
+    ...(target.caFile ? { caFile: target.caFile } : {}),
   });
   if (record) recordExchanges(client, record);
   return client;
@@ -101,6 +105,8 @@ export function openRunContext(options: {
   });
   // Secrets an operation carried (login password, issued tokens) are scrubbed from all evidence.
   const record = (op: Operation, secrets?: readonly string[]) => recorder.add(op, secrets);
+  // A token given from outside never passes an OAuth answer: register it so no evidence shows it.
+  if (target.token) recorder.redactor.addSecret(target.token);
   const kapi = openKapi(target, record);
   const kubectl = new Kubectl(target.kubeconfig, target.context, record);
   const ledger = Ledger.open(config.reportsDir, {

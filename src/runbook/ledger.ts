@@ -82,8 +82,10 @@ function appendLine(file: string, line: Line): void {
   const fd = openSync(file, 'a');
   try {
     writeSync(fd, `${JSON.stringify(line)}\n`);
-    // On disk before the change is sent: that is the point of the ledger.
-    fsyncSync(fd);
+    // A change is on disk before it is sent: that is the point of the ledger. An `undone` line
+    // lost to a machine crash costs nothing (undo checks the state first), so it skips the
+    // flush, which was half the ledger's time in a run.
+    if (line.type !== 'undone') fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
