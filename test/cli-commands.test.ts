@@ -271,6 +271,24 @@ describe('nodegroup-api commands', () => {
     );
   });
 
+  it('the host: --host, then KUBESPHERE_HOST, then http://ks-apiserver.kubesphere-system', async () => {
+    const path = `${K}/nodegroups`;
+    const { KUBESPHERE_HOST: _unset, ...noHost } = env;
+    const byDefault = await runCli(['--dry-run', 'nodegroup', 'list'], noHost);
+    const byEnv = await runCli(['--dry-run', 'nodegroup', 'list'], {
+      ...noHost,
+      KUBESPHERE_HOST: 'http://env.example',
+    });
+    const byFlag = await runCli(['--dry-run', '--host', 'https://flag.example/base', 'nodegroup', 'list'], {
+      ...noHost,
+      KUBESPHERE_HOST: 'http://env.example',
+    });
+    runs.push(byDefault, byEnv, byFlag);
+    assert.match(byDefault.stdout, new RegExp(`^GET http://ks-apiserver\\.kubesphere-system${path}$`, 'm'));
+    assert.match(byEnv.stdout, new RegExp(`^GET http://env\\.example${path}$`, 'm'));
+    assert.match(byFlag.stdout, new RegExp(`^GET https://flag\\.example/base${path}$`, 'm'));
+  });
+
   it('a host that refuses connections exits 3 naming the host and what to check', async () => {
     const dead = await startServer(() => {});
     await dead.close();

@@ -88,6 +88,26 @@ describe('retries', () => {
     }
   });
 
+  it('retries a 504, never a 500 (the server may have acted on it)', async () => {
+    const statuses = [504, 500];
+    const server = await startServer((_req, res) => {
+      const status = statuses.shift() ?? 200;
+      sendJson(res, status, { kind: 'Status', message: `status ${status}`, code: status });
+    });
+    const kapi = client(server.url);
+    try {
+      await assert.rejects(listNodeGroups(kapi), (err: unknown) => {
+        assert.ok(err instanceof HttpError);
+        assert.equal(err.status, 500);
+        return true;
+      });
+      assert.equal(server.requests.length, 2, 'the 504 was retried once, the 500 not at all');
+    } finally {
+      await kapi.close();
+      await server.close();
+    }
+  });
+
   it('never retries a POST, even on 503', async () => {
     const server = await startServer((_req, res) =>
       sendJson(res, 503, { kind: 'Status', message: 'busy', code: 503 }),
