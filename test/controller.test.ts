@@ -282,6 +282,11 @@ describe('through startSandbox and the real kubectl', () => {
       const events = await kubectl('get', 'events', '-n', 'default');
       assert.match(events, /NodeBound/);
       assert.match(events, /Node edge-node-1 bound to nodegroup edge-a/);
+      const described = await kubectl('describe', 'node', 'edge-node-1');
+      assert.match(described, /apps\.edgewize\.io\/nodegroup=edge-a/);
+      assert.match(described, /Normal\s+NodeBound\s+.*Node edge-node-1 bound to nodegroup edge-a/);
+      const group = await kubectl('describe', 'nodegroups', 'edge-a');
+      assert.match(group, /NodeBound\s+.*Node edge-node-1 bound/);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
       await sandbox.stop();

@@ -183,6 +183,50 @@ describe('object store: selectors', () => {
     assert.deepEqual(names('tier=edge', 'metadata.name=a'), ['a']);
   });
 
+  it('supports the per-kind fields kubectl describe asks for (pods, events, nodes)', () => {
+    const s = new ObjectStore();
+    s.create('namespaces', { metadata: { name: 'ns' } });
+    s.create('pods', {
+      metadata: { name: 'on-a', namespace: 'ns' },
+      spec: { nodeName: 'a' },
+      status: { phase: 'Running' },
+    });
+    s.create('pods', {
+      metadata: { name: 'done', namespace: 'ns' },
+      spec: { nodeName: 'a' },
+      status: { phase: 'Succeeded' },
+    });
+    s.create('pods', {
+      metadata: { name: 'on-b', namespace: 'ns' },
+      spec: { nodeName: 'b' },
+      status: { phase: 'Running' },
+    });
+    const pods = (fieldSelector: string) =>
+      s.list('pods', { fieldSelector }).items.map((o) => o.metadata.name);
+    assert.deepEqual(pods('spec.nodeName=a,status.phase!=Succeeded,status.phase!=Failed'), ['on-a']);
+    s.create('events', {
+      metadata: { name: 'e1', namespace: 'ns' },
+      involvedObject: { kind: 'Node', name: 'a', uid: 'u-1' },
+      reason: 'NodeBound',
+      type: 'Normal',
+      source: { component: 'nodegroup-controller-manager' },
+    });
+    const events = (fieldSelector: string) => s.list('events', { fieldSelector }).items.length;
+    assert.equal(events('involvedObject.kind=Node,involvedObject.name=a,involvedObject.uid=u-1'), 1);
+    assert.equal(events('involvedObject.name=b'), 0);
+    assert.equal(events('reason=NodeBound,type=Normal,source=nodegroup-controller-manager'), 1);
+    s.create('nodes', { metadata: { name: 'cordoned' }, spec: { unschedulable: true } });
+    s.create('nodes', { metadata: { name: 'open' } });
+    const nodes = (fieldSelector: string) =>
+      s.list('nodes', { fieldSelector }).items.map((o) => o.metadata.name);
+    assert.deepEqual(nodes('spec.unschedulable=false'), ['open']);
+    assert.deepEqual(nodes('spec.unschedulable=true'), ['cordoned']);
+    assert.match(
+      statusOf(() => nodes('spec.nodeName=a')).message,
+      /field label not supported: spec.nodeName \(supported for nodes: /,
+    );
+  });
+
   it('rejects malformed selectors with 400 and a message naming the problem', () => {
     assert.match(statusOf(() => parseLabelSelector('tier in (a')).message, /unable to parse requirement/);
     assert.equal(statusOf(() => names('bad key!=x')).code, 400);

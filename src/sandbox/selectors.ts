@@ -1,7 +1,8 @@
 /**
  * Label and field selectors with Kubernetes' grammar: `a=b`, `a==b`, `a!=b`, `a in (x,y)`,
  * `a notin (x)`, `a`, `!a`, comma-separated (all must hold). Field selectors support
- * `metadata.name` and `metadata.namespace` with `=`, `==`, `!=`.
+ * `metadata.name` and `metadata.namespace` on every kind, plus the fields Kubernetes supports for
+ * pods, events, nodes and namespaces (what `kubectl describe` asks for), with `=`, `==`, `!=`.
  */
 import type { KubeObject } from './object';
 import { badRequest } from './status';
@@ -111,29 +112,83 @@ export function labelMatcher(selector: string | undefined): Matcher {
   return (obj) => requirements.every((r) => matches(obj.metadata.labels, r));
 }
 
-const FIELDS: Record<string, (obj: KubeObject) => string> = {
+type FieldReader = (obj: KubeObject) => string;
+
+/** The value at a dotted path as Kubernetes' field selectors compare it ('' when absent). */
+const at =
+  (path: string): FieldReader =>
+  (obj) => {
+    let value: unknown = obj;
+    for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+    return value === undefined || value === null ? '' : String(value);
+  };
+
+const COMMON_FIELDS: Record<string, FieldReader> = {
   'metadata.name': (obj) => obj.metadata.name ?? '',
   'metadata.namespace': (obj) => obj.metadata.namespace ?? '',
 };
 
-export function fieldMatcher(selector: string | undefined): Matcher {
+/** Per-resource fields, after kube-apiserver's field label conversion functions. */
+const RESOURCE_FIELDS: Record<string, string[]> = {
+  pods: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  nodes: ['spec.unschedulable'],
+  namespaces: ['status.phase'],
+};
+
+function fieldsOf(resource: string | undefined): Record<string, FieldReader> {
+  const fields = { ...COMMON_FIELDS };
+  for (const path of RESOURCE_FIELDS[resource ?? ''] ?? []) {
+    // events' `source` is the reporting component's name (source.component)
+    fields[path] = path === 'source' ? at('source.component') : at(path);
+  }
+  if (resource === 'nodes')
+    fields['spec.unschedulable'] = (obj) => String(at('spec.unschedulable')(obj) === 'true');
+  return fields;
+}
+
+/** A field selector for `resource` (the common fields only when none is given). */
+export function fieldMatcher(selector: string | undefined, resource?: string): Matcher {
   if (!selector) return matchAll;
   const tests = splitTerms(selector).map((term) => {
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
     if (!m) throw badRequest(`invalid field selector "${selector}": expected FIELD=VALUE or FIELD!=VALUE`);
     const [, field, op, value] = m as unknown as [string, string, string, string];
-    const read = FIELDS[field];
+    const fields = fieldsOf(resource);
+    const read = fields[field];
     if (!read) {
-      throw badRequest(`field label not supported: ${field} (supported: ${Object.keys(FIELDS).join(', ')})`);
+      throw badRequest(
+        `field label not supported: ${field} (supported${resource ? ` for ${resource}` : ''}: ${Object.keys(fields).join(', ')})`,
+      );
     }
     return op === '!=' ? (obj: KubeObject) => read(obj) !== value : (obj: KubeObject) => read(obj) === value;
   });
   return (obj) => tests.every((t) => t(obj));
 }
 
-export function selectorMatcher(labelSelector?: string, fieldSelector?: string): Matcher {
+export function selectorMatcher(labelSelector?: string, fieldSelector?: string, resource?: string): Matcher {
   const byLabel = labelMatcher(labelSelector);
-  const byField = fieldMatcher(fieldSelector);
+  const byField = fieldMatcher(fieldSelector, resource);
   if (byLabel === matchAll) return byField;
   if (byField === matchAll) return byLabel;
   return (obj) => byField(obj) && byLabel(obj);

@@ -192,7 +192,7 @@ export class ObjectStore {
 
   private select(resource: string, options: ListOptions): Entry[] {
     const kind = kindByResource(resource);
-    const match = selectorMatcher(options.labelSelector, options.fieldSelector);
+    const match = selectorMatcher(options.labelSelector, options.fieldSelector, resource);
     const out: Entry[] = [];
     const namespace = kind.namespaced ? options.namespace : undefined;
     const entries = this.candidates(resource, options.labelSelector) ?? this.table(resource).values();
@@ -414,7 +414,7 @@ export class ObjectStore {
    */
   watch(resource: string, options: WatchOptions, listener: (event: WatchEvent) => void): () => void {
     const kind = kindByResource(resource);
-    const match = selectorMatcher(options.labelSelector, options.fieldSelector);
+    const match = selectorMatcher(options.labelSelector, options.fieldSelector, resource);
     const namespace = kind.namespaced ? options.namespace : undefined;
     const from = options.resourceVersion ? Number(options.resourceVersion) : 0;
     if (options.resourceVersion && !/^\d+$/.test(options.resourceVersion)) {
