@@ -7,7 +7,16 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,8 +24,10 @@ import { extname, join, normalize, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { DEFAULT_ADMIN_PASSWORD } from '../src/constants';
 import { type GeneratedReport, generateReport } from '../src/report/generate';
 import { findExternalReferences } from '../src/report/html-self-contained';
+import { singleFileEntries } from '../src/report/single-file';
 
 const root = join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -176,5 +187,25 @@ describe('the generated report in headless Chromium', () => {
       assert.doesNotMatch(html, /googletagmanager|google-analytics|gtag\(/, file);
       assert.deepEqual(findExternalReferences(html), [], file);
     }
+  });
+
+  test('the single file embeds every test case and attachment of the report, none with the password', () => {
+    // Each generation gives its files new ids: compare what they hold.
+    const embedded = singleFileEntries(readFileSync(report.singleFile, 'utf8'));
+    const inSingle = (folder: string) =>
+      [...embedded].filter(([path]) => path.startsWith(`${folder}/`)).map(([, content]) => content);
+    const inServed = (folder: string) =>
+      readdirSync(join(report.reportDir, folder)).map((f) => readFileSync(join(report.reportDir, folder, f)));
+    const names = (files: Buffer[]) =>
+      files.map((f) => (JSON.parse(f.toString()) as { name: string }).name).sort();
+    assert.deepEqual(names(inSingle('data/test-cases')), [...scenarios].sort());
+    assert.deepEqual(names(inServed('data/test-cases')), [...scenarios].sort());
+    const digests = (files: Buffer[]) =>
+      files.map((f) => createHash('sha256').update(f).digest('hex')).sort();
+    const attachments = inServed('data/attachments');
+    assert.ok(attachments.length >= scenarios.length, `${attachments.length} attachments`);
+    assert.deepEqual(digests(inSingle('data/attachments')), digests(attachments));
+    for (const [path, content] of embedded)
+      assert.equal(content.includes(DEFAULT_ADMIN_PASSWORD), false, `the sandbox password in ${path}`);
   });
 });
