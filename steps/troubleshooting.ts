@@ -18,7 +18,6 @@ import {
   expectFinding,
   expectHealthy,
   findingsOf,
-  GuardrailError,
   SANDBOX_ONLY_TAG,
   sandboxOnlySkipNote,
   Troubleshooter,
@@ -244,21 +243,8 @@ When(
   async function (this: RunbookWorld, check: string) {
     const state = trouble(this);
     assert.ok(state.diagnosis, 'no diagnosis yet: "When I diagnose nodegroup ..." comes first');
-    const problems = findingsOf(state.diagnosis, check).filter((f) => f.status !== 'pass' && f.nextCommand);
-    if (!problems.length) {
-      this.log(`check ${check}: nothing to repair`);
-      return;
-    }
-    for (const { nextCommand } of problems) {
-      try {
-        for (const text of await state.troubleshooter.runRecommended(nextCommand!))
-          this.attach(text, 'text/plain');
-      } catch (err) {
-        if (!(err instanceof GuardrailError)) throw err;
-        this.ctx.record({ kind: 'note', text: err.message });
-        this.log(err.message);
-      }
-    }
+    const shown = await state.troubleshooter.repairWhereAllowed(findingsOf(state.diagnosis, check));
+    for (const text of shown) this.log(text);
   },
 );
 

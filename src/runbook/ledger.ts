@@ -70,8 +70,11 @@ export interface LedgerEntry {
 interface UndoneLine {
   type: 'undone';
   seq: number;
-  /** `refused`: the server refused the change, so there was nothing to undo. */
-  how: 'undone' | 'refused';
+  /**
+   * `refused`: the server refused the change, so there was nothing to undo. `kept`: a repair of a
+   * live target the operator allowed; undoing it would break the target again.
+   */
+  how: 'undone' | 'refused' | 'kept';
 }
 
 type Line = LedgerHeader | LedgerEntry | UndoneLine;

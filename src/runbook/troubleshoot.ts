@@ -212,6 +212,35 @@ export class Troubleshooter extends Operator {
     return outputs;
   }
 
+  /**
+   * The diagnose-only flow for the findings of one check: run each recommended command where
+   * repairs are allowed, and say so where they are not. A repair of a live target is kept (marked
+   * in the ledger, not undone by the After hook): undoing it would break the target again.
+   * Returns what to show the operator: notes and the output of reads.
+   */
+  async repairWhereAllowed(findings: Finding[]): Promise<string[]> {
+    const shown: string[] = [];
+    const todo = findings.filter((f) => f.status !== 'pass' && f.nextCommand);
+    if (!todo.length) shown.push('nothing to repair');
+    for (const { nextCommand } of todo) {
+      const line = nextCommand!;
+      if (parseRecommended(line).some(isWrite) && !this.mode.repair) {
+        shown.push(repairNotAllowedNote(this.guardTarget, line));
+        continue;
+      }
+      const before = new Set(this.ctx.ledger.entries().map((e) => e.seq));
+      shown.push(...(await this.runRecommended(line)));
+      if (this.ctx.target.kind === 'sandbox') continue;
+      for (const entry of this.ctx.ledger.pending(this.scenario).filter((e) => !before.has(e.seq)))
+        this.ctx.ledger.markUndone(entry.seq, 'kept');
+      shown.push(
+        `repaired ${this.ctx.target.host} with \`${line}\`; the repair is kept (not undone after the scenario)`,
+      );
+    }
+    for (const text of shown) this.ctx.record({ kind: 'note', text });
+    return shown;
+  }
+
   private async kubectl(command: string, args: string[]) {
     const result = await this.ctx.kubectl.run(args);
     if (result.exitCode !== 0)
