@@ -19,6 +19,8 @@ export interface Summary {
   problems: Problem[];
   durationMs: number;
   success: boolean;
+  /** Attempts that failed and were run again (--retry). */
+  retried: number;
 }
 
 const RANK = ['PASSED', 'SKIPPED', 'PENDING', 'UNDEFINED', 'AMBIGUOUS', 'FAILED', 'UNKNOWN'];
@@ -34,12 +36,23 @@ export function firstLines(message: string | undefined): string {
 export class SummaryCollector {
   private pickles = new Map<string, Envelope>();
   private testCases = new Map<string, Envelope>();
-  private started = new Map<string, { testCaseId: string; status: string }>();
+  /** One attempt of a scenario; its steps and problems count once it is not to be retried. */
+  private started = new Map<
+    string,
+    { testCaseId: string; status: string; steps: string[]; problems: Problem[] }
+  >();
   private hooks = new Map<string, Envelope>();
   private hookRuns = new Map<string, string>();
   private startedAt = 0;
   private finishedAt = 0;
-  readonly summary: Summary = { scenarios: {}, steps: {}, problems: [], durationMs: 0, success: false };
+  readonly summary: Summary = {
+    scenarios: {},
+    steps: {},
+    problems: [],
+    durationMs: 0,
+    success: false,
+    retried: 0,
+  };
 
   onMessage = (envelope: Envelope): void => {
     if (envelope['pickle']) this.pickles.set(envelope['pickle'].id, envelope['pickle']);
@@ -50,6 +63,8 @@ export class SummaryCollector {
       this.started.set(envelope['testCaseStarted'].id, {
         testCaseId: envelope['testCaseStarted'].testCaseId,
         status: 'PASSED',
+        steps: [],
+        problems: [],
       });
     else if (envelope['testStepFinished']) this.stepFinished(envelope['testStepFinished']);
     else if (envelope['testCaseFinished']) this.caseFinished(envelope['testCaseFinished']);
@@ -85,7 +100,7 @@ export class SummaryCollector {
     const testStep = testCase.testSteps.find((s: Envelope) => s.id === finished.testStepId);
     const pickleStep =
       testStep?.pickleStepId && pickle.steps.find((s: Envelope) => s.id === testStep.pickleStepId);
-    if (pickleStep) this.summary.steps[status] = (this.summary.steps[status] ?? 0) + 1;
+    if (pickleStep) started.steps.push(status);
     if (status === 'PASSED' || status === 'SKIPPED') return;
     const step = pickleStep ? pickleStep.text : 'a hook (cleanup or setup)';
     const message =
@@ -94,18 +109,25 @@ export class SummaryCollector {
         : status === 'AMBIGUOUS'
           ? `several step definitions match this text: ${firstLines(finished.testStepResult.message)}`
           : firstLines(finished.testStepResult.message);
-    this.summary.problems.push({ scenario: `${pickle.name} (${pickle.uri})`, step, status, message });
+    started.problems.push({ scenario: `${pickle.name} (${pickle.uri})`, step, status, message });
   }
 
+  /** An attempt that will be retried counts only as a retry: its failure is not the outcome. */
   private caseFinished(finished: Envelope): void {
-    if (finished.willBeRetried) return;
     const { started } = this.scenarioOf(finished.testCaseStartedId);
     if (!started) return;
+    if (finished.willBeRetried) {
+      this.summary.retried++;
+      return;
+    }
     this.summary.scenarios[started.status] = (this.summary.scenarios[started.status] ?? 0) + 1;
+    for (const status of started.steps) this.summary.steps[status] = (this.summary.steps[status] ?? 0) + 1;
+    this.summary.problems.push(...started.problems);
   }
 
   private hookFinished(finished: Envelope): void {
-    if (finished.result.status === 'PASSED') return;
+    // SKIPPED: a --dry-run runs no hook.
+    if (finished.result.status === 'PASSED' || finished.result.status === 'SKIPPED') return;
     const hook = this.hooks.get(this.hookRuns.get(finished.testRunHookStartedId) ?? '');
     const where = hook?.sourceReference?.uri ?? 'a BeforeAll/AfterAll hook';
     const error = finished.result.exception?.message ?? finished.result.message;
@@ -126,7 +148,8 @@ const count = (counts: Record<string, number>) => {
 export function renderSummary(s: Summary, extra: string[]): string {
   const lines = ['', `runbooks: ${s.success ? 'PASSED' : 'FAILED'}`];
   lines.push(
-    `  scenarios ${count(s.scenarios)}, steps ${count(s.steps)}, ${(s.durationMs / 1000).toFixed(1)} s`,
+    `  scenarios ${count(s.scenarios)}, steps ${count(s.steps)}, ${(s.durationMs / 1000).toFixed(1)} s` +
+      (s.retried ? ` (${s.retried} failed attempt(s) retried)` : ''),
   );
   for (const p of s.problems) {
     lines.push(`  ${p.status}: ${p.scenario}`);

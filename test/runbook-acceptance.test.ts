@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -59,6 +59,67 @@ describe('the runbooks against the embedded sandbox', () => {
     const { code, out } = await runbooks(['--tags', '@readonly']);
     assert.equal(code, 0, out);
     assert.match(out, /runbooks: PASSED/);
+  });
+});
+
+describe('cucumber options', () => {
+  const dir = join(scratch, 'options');
+  mkdirSync(join(dir, 'features'), { recursive: true });
+  // Step definitions of the test's own: they must register with the project's cucumber instance.
+  const cucumber = JSON.stringify(require.resolve('@cucumber/cucumber', { paths: [root] }));
+  writeFileSync(
+    join(dir, 'extra-steps.js'),
+    [
+      `const { Given, When } = require(${cucumber});`,
+      'let attempts = 0;',
+      "Given('a step that fails on its first attempt', () => {",
+      "  if (++attempts === 1) throw new Error('the first attempt fails on purpose');",
+      '});',
+      "When('I list the nodegroups', () => {});",
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'features', 'flaky.feature'),
+    'Feature: retry\n  Scenario: flaky\n    Given a step that fails on its first attempt\n    When I get nodegroup "edge-a"\n',
+  );
+  writeFileSync(
+    join(dir, 'features', 'ambiguous.feature'),
+    'Feature: ambiguous\n  Scenario: two definitions\n    When I list the nodegroups\n',
+  );
+  const extra = ['--require', join(dir, 'extra-steps.js')];
+  const counted = (out: string) => Number(/scenarios (\d+)/.exec(out)?.[1]);
+
+  test('--dry-run sends nothing; --shard 1/2 and 2/2 split the scenarios between them', async () => {
+    const all = await runbooks(['--dry-run'], { RUNBOOK_RUN_ID: '260101000000-dryrun' });
+    assert.equal(all.code, 0, all.out);
+    assert.match(all.out, /runbooks: PASSED[\s\S]*dry run: nothing was sent/);
+    assert.doesNotMatch(all.out, /FAILED/, 'no hook runs, and none is reported as failed');
+    assert.equal(existsSync(join(scratch, 'reports', 'ledger', '260101000000-dryrun')), false, 'no ledger');
+    const first = await runbooks(['--dry-run', '--shard', '1/2']);
+    const second = await runbooks(['--dry-run', '--shard', '2/2']);
+    assert.ok(counted(first.out) > 0 && counted(second.out) > 0, `${first.out}${second.out}`);
+    assert.equal(counted(first.out) + counted(second.out), counted(all.out));
+  });
+
+  test('--retry 1 runs a failed scenario again; only the final attempt counts', async () => {
+    const { code, out } = await runbooks([...extra, '--retry', '1', join(dir, 'features', 'flaky.feature')]);
+    assert.equal(code, 0, out);
+    assert.match(
+      out,
+      /runbooks: PASSED\n {2}scenarios 1 \(1 passed\), steps 2 \(2 passed\).*1 failed attempt\(s\) retried/,
+    );
+    const summary = out.slice(out.indexOf('runbooks: '));
+    assert.doesNotMatch(summary, /first attempt fails on purpose/, 'the retried failure is no problem');
+  });
+
+  test('ambiguous step text names every matching definition; the run fails', async () => {
+    const { code, out } = await runbooks([...extra, join(dir, 'features', 'ambiguous.feature')]);
+    assert.equal(code, 1, out);
+    assert.match(
+      out,
+      /AMBIGUOUS: two definitions[\s\S]*step: I list the nodegroups[\s\S]*several step definitions match this text[\s\S]*steps\/nodegroup\.js[\s\S]*extra-steps\.js/,
+    );
   });
 });
 
