@@ -130,6 +130,32 @@ describe('safe flow and undo', () => {
   });
 });
 
+describe('cleanup failures', () => {
+  test('an undo that cannot be done is reported by name, and the other undos still run', async () => {
+    const ctx = context('sandbox');
+    ctx.recorder.startScenario('cleanup failure', 'test', []);
+    ctx.recorder.startStep('changes');
+    const op = new Operator(ctx, 'scenario-cleanup');
+    await op.createNodeGroup('run-made', {});
+    // A group from outside the run, patched by the run, then deleted behind its back.
+    await ctx.kapi.call(nodegroupRequests.create('outside-made'));
+    await op.patchNodeGroup('outside-made', { alias: 'patched' });
+    await ctx.kapi.call(nodegroupRequests.delete('outside-made'));
+    await ctx.verifier.until({ resource: 'nodegroup', name: 'outside-made', description: 'gone' }, (g) => !g);
+
+    const pending = ctx.ledger.pending('scenario-cleanup');
+    const undone: string[] = [];
+    const undoer = new Undoer({ kapi: ctx.kapi, verifier: ctx.verifier }, ctx.ledger.entries());
+    const failures = await undoEntries(undoer, pending, (e) => undone.push(e.change.op));
+    assert.deepEqual(
+      failures.map((f) => [f.entry.change.op, f.error]),
+      [['patch-nodegroup', 'cannot restore nodegroup outside-made: it no longer exists']],
+    );
+    assert.deepEqual(undone, ['create-nodegroup'], 'the failure did not stop the next undo');
+    assert.equal(await ctx.verifier.get('nodegroup', 'run-made'), undefined);
+  });
+});
+
 describe('guardrails on a target that is not the embedded sandbox', () => {
   test('delete and unbind refuse, naming the opt-in; nothing is sent or ledgered', async () => {
     const ctx = context('live');
