@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { NODE_GROUP_LABEL } from '../src/constants';
+import { NODE_GROUP_LABEL, NODE_SELECTOR_ANNOTATION } from '../src/constants';
 import {
   ALLOW_DESTRUCTIVE_ENV,
   checkInjection,
@@ -178,6 +178,32 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
       ['restart-deployment', 'bind', 'set-fault', 'create-nodegroup'],
     );
     await undoAll(ctx, 'down');
+  });
+
+  test('incomplete namespace binding: the recommended bind through the KAPI writes it anew', async () => {
+    const ctx = context('sandbox');
+    const t = new Troubleshooter(ctx, 'ns');
+    await t.createNodeGroup('ns-g', {});
+    await t.bind('namespace', 'ns-g', 'monitoring');
+    await t.editByHand(['annotate', 'namespace', 'monitoring', `${NODE_SELECTOR_ANNOTATION}-`]);
+    const finding = expectFinding(
+      await t.diagnose({ nodegroup: 'ns-g', namespace: 'monitoring' }),
+      'namespace-workspace',
+      'fail',
+      `annotation ${NODE_SELECTOR_ANNOTATION} is not`,
+    );
+    assert.equal(finding.nextCommand, 'nodegroup-api bind namespace --nodegroup ns-g --namespace monitoring');
+    await t.runRecommended(finding.nextCommand!);
+    await ctx.verifier.until(
+      { resource: 'namespace', name: 'monitoring', description: 'scheduling annotation back' },
+      (ns) => ns?.metadata.annotations?.[NODE_SELECTOR_ANNOTATION] === `${NODE_GROUP_LABEL}=ns-g`,
+    );
+    expectHealthy(await t.diagnose({ nodegroup: 'ns-g', namespace: 'monitoring' }));
+    assert.deepEqual(
+      ctx.ledger.pending('ns').map((e) => e.change.op),
+      ['bind', 'patch-object', 'bind', 'create-nodegroup'],
+    );
+    await undoAll(ctx, 'ns');
   });
 
   test('a fault ended by the runbook is undone at once and not again by cleanup', async () => {

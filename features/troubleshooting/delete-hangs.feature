@@ -35,7 +35,7 @@ Feature: Troubleshoot a nodegroup delete that hangs
     Then nodegroup "jammed" is gone
 
   @diagnose-only
-  Scenario: Diagnose-only: no delete of nodegroup ${NODEGROUP} hangs
+  Scenario: Diagnose-only: no delete of the nodegroup hangs
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "finalizer" check recommends, where repairs are allowed
     Then the "finalizer" check of nodegroup "${NODEGROUP}" passes

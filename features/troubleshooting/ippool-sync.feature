@@ -25,7 +25,7 @@ Feature: Troubleshoot an IPPool that is not synced
     And the diagnosis of nodegroup "pods" for namespace "${NAMESPACE}" is healthy
 
   @diagnose-only
-  Scenario: Diagnose-only: the IPPool of nodegroup ${NODEGROUP} is in sync
+  Scenario: Diagnose-only: the IPPool of the nodegroup is in sync
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "ippool-sync" check recommends, where repairs are allowed
     Then the "ippool-sync" check of nodegroup "${NODEGROUP}" passes

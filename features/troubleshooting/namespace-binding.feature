@@ -23,7 +23,7 @@ Feature: Troubleshoot an incomplete namespace binding
     And the diagnosis of nodegroup "tenants" for namespace "${NAMESPACE}" is healthy
 
   @diagnose-only
-  Scenario: Diagnose-only: the namespaces of nodegroup ${NODEGROUP} are fully bound
+  Scenario: Diagnose-only: the namespaces of the nodegroup are fully bound
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "namespace-workspace" check recommends, where repairs are allowed
     Then the "namespace-workspace" check of nodegroup "${NODEGROUP}" passes

@@ -21,7 +21,7 @@ Feature: Troubleshoot a node label edited by hand
     And the diagnosis of nodegroup "racks" for node "${NODE}" is healthy
 
   @diagnose-only
-  Scenario: Diagnose-only: the node labels of nodegroup ${NODEGROUP} match its bindings
+  Scenario: Diagnose-only: the node labels match the bindings
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "node-labels" check recommends, where repairs are allowed
     Then the "node-labels" check of nodegroup "${NODEGROUP}" passes
