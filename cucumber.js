@@ -17,17 +17,21 @@ if (!process.env.RUNBOOK_RUN_ID) {
   process.env.RUNBOOK_RUN_ID = `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-// Allure results of this run, for the formatter and for the hooks writing the run's metadata.
+// Allure results of this run, for the formatter and for the hooks writing the run's metadata and
+// evidence attachments. RUNBOOK_ALLURE=off leaves both out (the baseline of bench/report.bench.ts).
+const allureOn = process.env.RUNBOOK_ALLURE !== 'off';
 const allureResults = resolve(process.env.RUNBOOK_REPORTS_DIR || 'reports', 'allure-results');
-process.env.RUNBOOK_ALLURE_RESULTS = allureResults;
+if (allureOn) process.env.RUNBOOK_ALLURE_RESULTS = allureResults;
+else delete process.env.RUNBOOK_ALLURE_RESULTS;
 // A new run starts from an empty results folder (an earlier run's results would pass for retries);
 // trends live on in the previous report's history/, which `npm run report` carries over.
-if (process.env.RUNBOOK_ALLURE_RESULTS_RUN !== process.env.RUNBOOK_RUN_ID) {
+if (allureOn && process.env.RUNBOOK_ALLURE_RESULTS_RUN !== process.env.RUNBOOK_RUN_ID) {
   rmSync(allureResults, { recursive: true, force: true });
   process.env.RUNBOOK_ALLURE_RESULTS_RUN = process.env.RUNBOOK_RUN_ID;
 }
-// The formatter writes files only; its stream goes to the null device so `progress` keeps stdout.
-const allure = `allure-cucumberjs/reporter:${devNull}`;
+// allure-cucumberjs's formatter, writing without an fsync per file (support/allure-formatter.ts);
+// it writes files only, so its stream goes to the null device and `progress` keeps stdout.
+const allure = allureOn ? [`./dist/support/allure-formatter.js:${devNull}`] : [];
 
 // Values the runbooks' ${VAR}s take on the sandbox fixture. On live, set them as environment
 // variables or --world-parameters '{"vars":{...}}'.
@@ -45,7 +49,7 @@ const sandboxVars = {
 const common = {
   require: ['dist/support/**/*.js', 'dist/steps/**/*.js'],
   strict: true,
-  format: ['progress', allure],
+  format: ['progress', ...allure],
   formatOptions: { resultsDir: allureResults },
 };
 
@@ -59,7 +63,7 @@ module.exports = {
     parallel: 2,
     format: [
       'progress',
-      allure,
+      ...allure,
       'junit:reports/cucumber-junit.xml',
       'message:reports/cucumber-messages.ndjson',
     ],

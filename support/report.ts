@@ -19,6 +19,7 @@ import type { RunContext } from '../src/runbook';
 import { processState } from './run-state';
 import type { RunbookWorld } from './world';
 
+const resultsDir = () => process.env[ALLURE_RESULTS_ENV];
 /** A failed step waits at most this long for its diagnosis. */
 const DIAGNOSIS_TIMEOUT_MS = 15_000;
 
@@ -29,6 +30,7 @@ AfterStep({ timeout: DIAGNOSIS_TIMEOUT_MS + 5_000 }, async function (this: Runbo
   } catch {
     return; // no run context: BeforeAll failed and says why
   }
+  if (!resultsDir()) return; // RUNBOOK_ALLURE=off
   try {
     this.attachEvidence(evidenceAttachments(ctx.recorder.currentStep?.operations ?? []));
     if (result.status !== Status.FAILED) return;
@@ -48,7 +50,6 @@ AfterStep({ timeout: DIAGNOSIS_TIMEOUT_MS + 5_000 }, async function (this: Runbo
   }
 });
 
-const resultsDir = () => process.env[ALLURE_RESULTS_ENV];
 /** Where this run's fragments go (the run context is gone by the time AfterAll runs last). */
 let run: { reportsDir: string; runId: string } | undefined;
 

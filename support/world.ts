@@ -6,6 +6,7 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import { HttpError } from '../src/kapi/errors';
 import type { Attachment } from '../src/report/attachments';
+import { ALLURE_RESULTS_ENV } from '../src/report/metadata';
 import {
   expandVariables,
   type KubectlResult,
@@ -54,6 +55,7 @@ export class RunbookWorld extends World {
 
   /** Attach report-neutral attachments to the running step or hook (scrubbed of the run's secrets). */
   attachEvidence(attachments: Attachment[]): void {
+    if (!process.env[ALLURE_RESULTS_ENV]) return; // RUNBOOK_ALLURE=off: no report, no attachments
     for (const a of attachments)
       this.attach(this.ctx.recorder.redactor.text(a.body), { mediaType: a.mediaType, fileName: a.name });
   }

@@ -126,7 +126,7 @@ describe('before/after diff', () => {
     assert.match(gone, /^- {3}alias: x$/m);
   });
 
-  test('step attachments: one per object, one for HTTP, one per kubectl command, one for waits', () => {
+  test('step attachments: one per object, one for HTTP, one per kubectl command, one for waits and ledger', () => {
     const ops: Operation[] = [
       { kind: 'snapshot', label: 'before', resource: 'node', name: 'n', object: node({}) },
       {
@@ -145,6 +145,11 @@ describe('before/after diff', () => {
         durationMs: 5,
       },
       { kind: 'wait', description: 'node n with b', ok: true, durationMs: 2 },
+      {
+        kind: 'ledger',
+        action: 'recorded',
+        entry: { change: { op: 'bind', kind: 'node', group: 'g', target: 'n' } },
+      },
     ];
     const names = evidenceAttachments(ops).map((a) => a.name);
     assert.deepEqual(names, [
@@ -153,6 +158,14 @@ describe('before/after diff', () => {
       'kubectl get nodes.txt',
       'waits and ledger.txt',
     ]);
+    // A verification whose wait held adds nothing to its own step text: no attachment.
+    const held: Operation[] = [{ kind: 'wait', description: 'node n with b', ok: true, durationMs: 2 }];
+    assert.deepEqual(evidenceAttachments(held), []);
+    const expired: Operation[] = [{ ...held[0]!, ok: false } as Operation];
+    assert.deepEqual(
+      evidenceAttachments(expired).map((a) => a.name),
+      ['waits and ledger.txt'],
+    );
   });
 });
 

@@ -142,8 +142,16 @@ export function kubectlCommands(ops: readonly Operation[]): Attachment[] {
     );
 }
 
-/** Waits, ledger entries and notes: what the step waited for, what it recorded for undo. */
+/**
+ * Waits, ledger entries and notes: what the step waited for, what it recorded for undo. Only for
+ * steps that changed something or whose wait expired: a verification whose wait held says no more
+ * than its own step text, and every attachment is a file to write (bench/report.bench.ts).
+ */
 export function flowRecord(ops: readonly Operation[]): Attachment[] {
+  const noteworthy = ops.some(
+    (op) => op.kind === 'ledger' || op.kind === 'note' || (op.kind === 'wait' && !op.ok),
+  );
+  if (!noteworthy) return [];
   const lines: string[] = [];
   for (const op of ops) {
     if (op.kind === 'wait') {

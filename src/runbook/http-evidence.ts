@@ -56,6 +56,7 @@ function responseBody(text: string, secrets: string[]): unknown {
 
 /** The URL with credential-like query parameters (e.g. `access_token`) redacted. */
 function redactUrl(url: string, secrets: string[]): string {
+  if (!url.includes('?')) return url;
   const parsed = new URL(url);
   let changed = false;
   for (const [key, value] of parsed.searchParams)
