@@ -243,6 +243,12 @@ describe('nodegroup-api commands', () => {
     ]) {
       assert.equal((await cli('--dry-run', ...args)).code, 0);
     }
+    const tls = ['--dry-run', '--host', 'https://ks.example', 'nodegroup', 'list'];
+    const insecure = await cli('--insecure', ...tls);
+    assert.match(insecure.stdout, /^curl -sS -X GET 'https:\/\/ks\.example\/kapis\/.*' -k -H /m);
+    const withCa = await runCli(tls, { ...env, KUBESPHERE_CA_FILE: '/etc/ks/ca.pem' });
+    runs.push(withCa);
+    assert.match(withCa.stdout, /^curl -sS -X GET '[^']*' --cacert '\/etc\/ks\/ca\.pem' -H /m);
     assert.equal(server.requests.length, before, 'nothing was sent');
     assert.ok(existsSync(join(home.home, '.kubesphere_token')), 'clear-cache --dry-run kept the cache');
   });

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { DEFAULT_KUBESPHERE_HOST, NODE_GROUP_LABEL } from '../constants';
 import type { Credentials } from '../kapi/auth';
 import { type KapiClient, type KapiRequest, withQuery } from '../kapi/client';
+import { CA_FILE_ENV, HOST_ENV, PASSWORD_ENV, TOKEN_ENV, USERNAME_ENV } from '../kapi/env';
 import { UsageError } from '../kapi/errors';
 import { tokenCachePath } from '../kapi/token-cache';
 import type { HttpRequest, TransportEvent } from '../kapi/transport';
@@ -40,7 +41,7 @@ export class CliContext {
   ) {}
 
   get host(): string {
-    return this.options.host ?? this.io.env['KUBESPHERE_HOST'] ?? DEFAULT_KUBESPHERE_HOST;
+    return this.options.host ?? this.io.env[HOST_ENV] ?? DEFAULT_KUBESPHERE_HOST;
   }
 
   get cacheFile(): string {
@@ -49,8 +50,8 @@ export class CliContext {
 
   /** KUBESPHERE_USERNAME and KUBESPHERE_PASSWORD, when both are set. */
   envCredentials(): Credentials | undefined {
-    const username = this.io.env['KUBESPHERE_USERNAME'];
-    const password = this.io.env['KUBESPHERE_PASSWORD'];
+    const username = this.io.env[USERNAME_ENV];
+    const password = this.io.env[PASSWORD_ENV];
     return username && password ? { username, password } : undefined;
   }
 
@@ -59,14 +60,14 @@ export class CliContext {
     if (this.built) return this.built;
     // Required lazily: --dry-run of a bad input never pays for the client.
     const { KapiClient } = require('../kapi/client') as typeof import('../kapi/client');
-    const caFile = this.io.env['KUBESPHERE_CA_FILE'];
+    const caFile = this.io.env[CA_FILE_ENV];
     this.built = new KapiClient({
       host: this.host,
       ...(this.options.timeout ? { timeoutMs: this.options.timeout * 1000 } : {}),
       ...(this.options.insecure ? { insecure: true } : {}),
       ...(caFile ? { caFile } : {}),
       ...(this.options.token ? { token: this.options.token } : {}),
-      ...(this.io.env['KUBESPHERE_TOKEN'] ? { envToken: this.io.env['KUBESPHERE_TOKEN'] } : {}),
+      ...(this.io.env[TOKEN_ENV] ? { envToken: this.io.env[TOKEN_ENV] } : {}),
       cacheFile: this.cacheFile,
       ...(credentials ? { credentials } : {}),
       onSaved: (saved) => {
@@ -91,7 +92,13 @@ export class CliContext {
 
   /** Print a prepared request instead of sending it. */
   printDryRun(req: HttpRequest, notes: string[]): void {
-    this.io.stdout.write(renderDryRun(req, this.client().transport.url(req.path), notes));
+    const caFile = this.io.env[CA_FILE_ENV];
+    this.io.stdout.write(
+      renderDryRun(req, this.client().transport.url(req.path), notes, {
+        ...(this.options.insecure ? { insecure: true } : {}),
+        ...(caFile ? { caFile } : {}),
+      }),
+    );
   }
 
   /** Send a request (or show it with --dry-run) and print the answer. */

@@ -9,7 +9,13 @@ export const REDACTED = '<redacted>';
 /** Quote for a POSIX shell. */
 export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
-export function renderDryRun(req: HttpRequest, url: string, notes: string[] = []): string {
+/** How curl should trust an https host, as the client would: `-k` or `--cacert FILE`. */
+export interface CurlTls {
+  insecure?: boolean;
+  caFile?: string;
+}
+
+export function renderDryRun(req: HttpRequest, url: string, notes: string[] = [], tls: CurlTls = {}): string {
   const lines = ['# dry run: nothing was sent', ...notes.map((note) => `# ${note}`)];
   lines.push(`${req.method} ${url}`);
   for (const [name, value] of Object.entries(req.headers)) {
@@ -17,7 +23,7 @@ export function renderDryRun(req: HttpRequest, url: string, notes: string[] = []
   }
   const form = req.headers['content-type'] === 'application/x-www-form-urlencoded';
   if (req.body !== undefined) lines.push('', form ? redactForm(req.body) : req.body);
-  lines.push('', curlCommand(req, url));
+  lines.push('', curlCommand(req, url, tls));
   return `${lines.join('\n')}\n`;
 }
 
@@ -27,8 +33,12 @@ function redactForm(body: string): string {
   return params.toString().replace(encodeURIComponent(REDACTED), REDACTED);
 }
 
-export function curlCommand(req: HttpRequest, url: string): string {
+export function curlCommand(req: HttpRequest, url: string, tls: CurlTls = {}): string {
   const parts = ['curl', '-sS', '-X', req.method, shellQuote(url)];
+  if (url.startsWith('https:')) {
+    if (tls.insecure) parts.push('-k');
+    else if (tls.caFile) parts.push('--cacert', shellQuote(tls.caFile));
+  }
   for (const [name, value] of Object.entries(req.headers)) {
     if (name === 'authorization') parts.push('-H', '"Authorization: Bearer $KUBESPHERE_TOKEN"');
     else parts.push('-H', shellQuote(`${name}: ${value}`));

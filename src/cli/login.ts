@@ -1,5 +1,6 @@
 /** `login` and `clear-cache`: the token cache commands of the guide's helper. */
 import { type Credentials, loginRequest, passwordGrant } from '../kapi/auth';
+import { PASSWORD_ENV, USERNAME_ENV } from '../kapi/env';
 import { CredentialsError } from '../kapi/errors';
 import { clearTokenCache, writeTokenCache } from '../kapi/token-cache';
 import { parseHost } from '../kapi/transport';
@@ -14,10 +15,10 @@ export interface LoginFlags {
 async function credentialsFor(ctx: CliContext, flags: LoginFlags): Promise<Credentials> {
   const { env, stdin, stderr } = ctx.io;
   const onTerminal = stdin.isTTY === true && typeof stdin.setRawMode === 'function';
-  let username = flags.username ?? env['KUBESPHERE_USERNAME'];
+  let username = flags.username ?? env[USERNAME_ENV];
   if (!username && onTerminal) username = (await prompt('Username: ', stdin, stderr, false)).trim();
   if (!username) throw new CredentialsError('missing username: pass --username or set KUBESPHERE_USERNAME');
-  let password = flags.password ?? env['KUBESPHERE_PASSWORD'];
+  let password = flags.password ?? env[PASSWORD_ENV];
   if (!password && onTerminal) password = await prompt('Password: ', stdin, stderr, true);
   if (!password) {
     throw new CredentialsError(

@@ -1,5 +1,6 @@
 export * from './auth';
 export * from './client';
+export * from './env';
 export * from './errors';
 export * from './names';
 export * from './nodegroups';

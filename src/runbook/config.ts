@@ -3,6 +3,7 @@
  * it, whether destructive operations are allowed, and the values `${VAR}` expands to. Read from
  * the world parameters and the environment; every wrong value gets a message naming it.
  */
+import { HOST_ENV } from '../kapi/env';
 import { ConfigError } from './errors';
 
 /** Environment variable that allows delete and unbind on a target other than the sandbox. */
@@ -17,13 +18,8 @@ export const DEFAULT_REPORTS_DIR = 'reports';
 /** Under the reports folder: `ledger/<run-id>/` (crash-safe undo log) and `runs/<run-id>/` (evidence). */
 export const LEDGER_SUBDIR = 'ledger';
 export const RUNS_SUBDIR = 'runs';
-/** The live target, named as the operations guide (and `nodegroup-api`) name them. */
-export const HOST_ENV = 'KUBESPHERE_HOST';
-export const USERNAME_ENV = 'KUBESPHERE_USERNAME';
-export const PASSWORD_ENV = 'KUBESPHERE_PASSWORD';
-export const TOKEN_ENV = 'KUBESPHERE_TOKEN';
-/** PEM CA bundle for an https KUBESPHERE_HOST. */
-export const CA_FILE_ENV = 'KUBESPHERE_CA_FILE';
+/** The live target: the variables of the operations guide, as `nodegroup-api` reads them. */
+export { CA_FILE_ENV, HOST_ENV, PASSWORD_ENV, TOKEN_ENV, USERNAME_ENV } from '../kapi/env';
 export const KUBECONFIG_ENV = 'KUBECONFIG';
 /** kubeconfig context of the live profile (or world parameter "context"). */
 export const CONTEXT_ENV = 'KUBECONFIG_CONTEXT';
