@@ -49,7 +49,6 @@ function setConfig(sections: Record<string, boolean>): void {
   const doc = Object.fromEntries(Object.entries(sections).map(([k, enabled]) => [k, { enabled }]));
   h.store.mutate('configmaps', NODEGROUP_NAMESPACE, NODEGROUP_CONFIGMAP, (cm) => {
     cm.data = { [NODEGROUP_CONFIG_KEY]: stringify(doc) };
-    return undefined;
   });
 }
 const ALL_ON = { scheduling: true, policy: true, rbac: true, ippool: true };
@@ -220,7 +219,6 @@ describe('config', () => {
   test('an invalid config is reported as a Warning event and the previous config kept', async () => {
     h.store.mutate('configmaps', NODEGROUP_NAMESPACE, NODEGROUP_CONFIGMAP, (cm) => {
       cm.data = { [NODEGROUP_CONFIG_KEY]: 'ippool: {enabled: maybe}' };
-      return undefined;
     });
     await waitFor('ConfigInvalid', () =>
       eventsFor(h.store, NODEGROUP_CONFIGMAP).find(

@@ -282,7 +282,6 @@ describe('kubectl against a started sandbox (https, kubeconfig with CA and token
       await waitFor(/edge-2/);
       sandbox.store.mutate('nodes', undefined, 'edge-2', (node) => {
         node.metadata.labels = { ...node.metadata.labels, watched: 'yes' };
-        return true;
       });
       await waitFor(/edge-2 .*watched=yes/);
     } finally {

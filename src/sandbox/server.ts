@@ -74,7 +74,9 @@ function answerPublic(ctx: RequestContext): void {
 
 /** How an error reads on each area: KAPI handlers answer text/plain, everything else a Status. */
 function renderError(ctx: RequestContext, area: Area, err: unknown): void {
-  if (ctx.res.headersSent) {
+  // Headers already out, or the client went away mid-request (its body read fails 'aborted'):
+  // nobody is left to read an answer, and it is not the sandbox's fault.
+  if (ctx.res.headersSent || ctx.req.destroyed) {
     ctx.res.destroy();
     return;
   }
