@@ -22,7 +22,10 @@ export const WORKSPACE_PARENT_ANNOTATION = 'nodegroup.infra.kubesphere.io/parent
 export const IPPOOL_PREFIX = 'infra.kubesphere.io/ippool-';
 /** (guide) Finalizer the server adds to every NodeGroup. */
 export const NODEGROUP_FINALIZER = 'finalizers.nodegroups.kubesphere.io';
-/** (confirmed) Scheduling annotation on a bound namespace when `scheduling` is enabled (Kubernetes' PodNodeSelector). */
+/**
+ * (model) Scheduling annotation on a bound namespace when `scheduling` is enabled, value
+ * `apps.edgewize.io/nodegroup=<ng>`: the key is Kubernetes' PodNodeSelector admission annotation.
+ */
 export const NODE_SELECTOR_ANNOTATION = 'scheduler.alpha.kubernetes.io/node-selector';
 /** (confirmed) KubeSphere's workspace label on namespaces and IPPools. */
 export const WORKSPACE_LABEL = 'kubesphere.io/workspace';
