@@ -56,9 +56,10 @@ function recorded(runId: string): Recorded {
     for (const scenario of run.scenarios)
       for (const op of [...scenario.steps.flatMap((s) => s.operations), ...scenario.cleanup]) {
         if ('durationMs' in op) {
-          const total = (out.totals[op.kind] ??= { count: 0, ms: 0 });
+          const total = out.totals[op.kind] ?? { count: 0, ms: 0 };
           total.count++;
           total.ms += op.durationMs;
+          out.totals[op.kind] = total;
         }
         if (op.kind === 'http' && !op.request.url.includes('/oauth/')) out.requests.push(op.request);
         if (op.kind === 'kubectl') out.kubectl.push(op.command.split(' ').slice(1));
