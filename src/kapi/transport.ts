@@ -24,6 +24,8 @@ export interface HttpResponse {
 /**
  * One request and its outcome, as an observer sees it: the Authorization and Cookie headers are
  * already redacted, retries are folded in (the final answer or error; `attempts` counts them).
+ * Bodies are as sent and received: the OAuth form carries the password and its answer a token,
+ * so an observer that keeps bodies redacts them (src/runbook/http-evidence.ts does).
  */
 export interface HttpExchange {
   request: HttpRequest;
