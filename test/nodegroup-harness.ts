@@ -98,7 +98,7 @@ export async function startHarness(): Promise<Harness> {
 export async function waitFor<T>(
   what: string,
   check: () => T | undefined | false,
-  timeoutMs = 2000,
+  timeoutMs = 10_000, // generous: the machine may be loaded; a pass returns as soon as the check holds
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
