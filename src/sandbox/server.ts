@@ -75,8 +75,9 @@ function answerPublic(ctx: RequestContext): void {
 /** How an error reads on each area: KAPI handlers answer text/plain, everything else a Status. */
 function renderError(ctx: RequestContext, area: Area, err: unknown): void {
   // Headers already out, or the client went away mid-request (its body read fails 'aborted'):
-  // nobody is left to read an answer, and it is not the sandbox's fault.
-  if (ctx.res.headersSent || ctx.req.destroyed) {
+  // nobody is left to read an answer, and it is not the sandbox's fault. (Node destroys a request
+  // whose body was read to the end too: only an incomplete one means the client left.)
+  if (ctx.res.headersSent || (ctx.req.destroyed && !ctx.req.complete)) {
     ctx.res.destroy();
     return;
   }
