@@ -47,11 +47,12 @@ const isHook = (step: { keyword: string }) => step.keyword === 'Before' || step.
 function live(
   args: string[],
   env: Record<string, string> = {},
+  profile = 'live',
 ): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(root, 'dist/scripts/run-runbooks.js'), '-p', 'live', ...args],
+      [join(root, 'dist/scripts/run-runbooks.js'), '-p', profile, ...args],
       {
         cwd: root,
         env: {
@@ -117,6 +118,13 @@ describe('the troubleshooting runbooks on a live target', () => {
       assert.deepEqual(diffState(baseline, await snapshotState(reader)), []);
     });
   }
+
+  test('the readonly profile runs just the diagnoses', async () => {
+    const { code, out } = await live(['features/troubleshooting'], {}, 'readonly');
+    assert.equal(code, 0, out);
+    assert.match(out, /scenarios 6 \(6 passed\)/);
+    assert.deepEqual(diffState(baseline, await snapshotState(reader)), []);
+  });
 
   test('a controller that is down fails the diagnose-only runbook with the restart to run; the opt-in runs it', async () => {
     sandbox.faults.set('controller-paused', {});

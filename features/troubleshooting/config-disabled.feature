@@ -20,7 +20,7 @@ Feature: Troubleshoot a feature disabled in the nodegroup config
     And namespace "${NAMESPACE}" schedules onto nodegroup "sched"
     And the diagnosis of nodegroup "sched" for namespace "${NAMESPACE}" is healthy
 
-  @diagnose-only
+  @diagnose-only @readonly
   Scenario: Diagnose-only: every feature of the nodegroup config is enabled
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "config-enabled" check recommends, where repairs are allowed

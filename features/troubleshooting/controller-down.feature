@@ -25,7 +25,7 @@ Feature: Troubleshoot a nodegroup controller that is down
     And node "${NODE}" belongs to nodegroup "frozen"
     And the diagnosis of nodegroup "frozen" for node "${NODE}" is healthy
 
-  @diagnose-only
+  @diagnose-only @readonly
   Scenario: Diagnose-only: the nodegroup controller is up
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "controller-health" check recommends, where repairs are allowed

@@ -34,7 +34,7 @@ Feature: Troubleshoot a nodegroup delete that hangs
     When I run the recommended command
     Then nodegroup "jammed" is gone
 
-  @diagnose-only
+  @diagnose-only @readonly
   Scenario: Diagnose-only: no delete of the nodegroup hangs
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "finalizer" check recommends, where repairs are allowed

@@ -24,7 +24,7 @@ Feature: Troubleshoot an IPPool that is not synced
     And namespace "${NAMESPACE}" uses the IPPool of nodegroup "pods"
     And the diagnosis of nodegroup "pods" for namespace "${NAMESPACE}" is healthy
 
-  @diagnose-only
+  @diagnose-only @readonly
   Scenario: Diagnose-only: the IPPool of the nodegroup is in sync
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "ippool-sync" check recommends, where repairs are allowed

@@ -22,7 +22,7 @@ Feature: Troubleshoot an incomplete namespace binding
     And nodegroup "tenants" lists namespace "${NAMESPACE}"
     And the diagnosis of nodegroup "tenants" for namespace "${NAMESPACE}" is healthy
 
-  @diagnose-only
+  @diagnose-only @readonly
   Scenario: Diagnose-only: the namespaces of the nodegroup are fully bound
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "namespace-workspace" check recommends, where repairs are allowed

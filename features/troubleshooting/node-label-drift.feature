@@ -20,7 +20,7 @@ Feature: Troubleshoot a node label edited by hand
     And kubectl lists node "${NODE}" in nodegroup "racks"
     And the diagnosis of nodegroup "racks" for node "${NODE}" is healthy
 
-  @diagnose-only
+  @diagnose-only @readonly
   Scenario: Diagnose-only: the node labels match the bindings
     When I diagnose nodegroup "${NODEGROUP}"
     And I run what the "node-labels" check recommends, where repairs are allowed
