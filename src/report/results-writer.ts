@@ -1,11 +1,11 @@
 /**
- * Writes Allure results the way allure-js-commons' FileSystemWriter does (each file to a temporary
- * name, then renamed, so a reader never sees half a file), minus its fsync per file: with evidence
- * attached to every step a run writes hundreds of small files, and an fsync each made the run
- * 1.6x slower on these machines. Results are rewritten by the next run anyway; durability across
- * a power cut is not worth that.
+ * Writes the files allure-js-commons' FileSystemWriter writes, but plainly: no fsync, no temporary
+ * name renamed into place. With evidence attached to every step a run writes a few hundred small
+ * files, and those two made the run 1.6x slower on these machines (bench/report.bench.ts). The
+ * results are read after the run and replaced by the next one; a run killed mid-write leaves a
+ * damaged file that report generation names.
  */
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderProperties } from './metadata';
 
@@ -23,17 +23,17 @@ export class ResultsWriter {
   }
 
   writeAttachment(name: string, content: Buffer): void {
-    this.publish(name, (tmp) => writeFileSync(tmp, content));
+    this.publish(name, (path) => writeFileSync(path, content));
   }
 
   writeAttachmentFromPath(name: string, from: string): void {
-    this.publish(name, (tmp) => copyFileSync(from, tmp));
+    this.publish(name, (path) => copyFileSync(from, path));
   }
 
   writeEnvironmentInfo(info: Record<string, string | undefined>): void {
     const defined = Object.entries(info).filter((e): e is [string, string] => e[1] !== undefined);
-    this.publish('environment.properties', (tmp) =>
-      writeFileSync(tmp, renderProperties(Object.fromEntries(defined))),
+    this.publish('environment.properties', (path) =>
+      writeFileSync(path, renderProperties(Object.fromEntries(defined))),
     );
   }
 
@@ -46,20 +46,12 @@ export class ResultsWriter {
   }
 
   private json(name: string, value: unknown): void {
-    this.publish(name, (tmp) => writeFileSync(tmp, JSON.stringify(value)));
+    this.publish(name, (path) => writeFileSync(path, JSON.stringify(value)));
   }
 
-  private publish(name: string, write: (tmp: string) => void): void {
+  private publish(name: string, write: (path: string) => void): void {
     if (!this.made) mkdirSync(this.resultsDir, { recursive: true });
     this.made = true;
-    const path = join(this.resultsDir, name);
-    const tmp = join(this.resultsDir, `.${name}.${process.pid}.tmp`);
-    try {
-      write(tmp);
-      renameSync(tmp, path);
-    } catch (err) {
-      rmSync(tmp, { force: true });
-      throw err;
-    }
+    write(join(this.resultsDir, name));
   }
 }
