@@ -186,6 +186,34 @@ describe('/clusters/{cluster}/... (KubeSphere 4 cluster dispatcher)', () => {
   });
 });
 
+describe('errors after a request body, through the router', () => {
+  test('a read body still gets its error answer: Status on kube paths, text/plain on KAPI', async () => {
+    const before = sandbox.store.resourceVersion;
+    const malformed = await fetch(`${sandbox.url}/api/v1/namespaces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+      body: '{"metadata":',
+    });
+    assert.equal(malformed.status, 400);
+    const status = (await malformed.json()) as { kind: string; message: string };
+    assert.equal(status.kind, 'Status');
+    assert.match(status.message, /not valid JSON/);
+
+    const invalid = await call('POST', '/kapis/infra.kubesphere.io/v1alpha1/nodegroups', {
+      body: { metadata: { name: 'Not_A_Name' } },
+    });
+    assert.equal(invalid.status, 422);
+    assert.match(invalid.type, /^text\/plain/);
+
+    const big = await call('POST', '/api/v1/namespaces', {
+      body: { metadata: { name: 'big' }, pad: 'x'.repeat(4 * 1024 * 1024) },
+    });
+    assert.equal(big.status, 413);
+    assert.equal(big.body.reason, 'RequestEntityTooLarge');
+    assert.equal(sandbox.store.resourceVersion, before, 'nothing was written');
+  });
+});
+
 describe('fault control through the ks-apiserver router', () => {
   test('needs the admin token: anonymous and read-only callers get 403 and change nothing', async () => {
     const anonymous = await call('PUT', '/sandbox/v1/faults/controller-paused', { user: 'none', body: {} });
