@@ -12,11 +12,13 @@ import { NODE_GROUP_LABEL } from '../src/constants';
 import { nodegroupRequests } from '../src/kapi/nodegroups';
 import {
   ALLOW_DESTRUCTIVE_ENV,
+  BlockedError,
   diffState,
   GuardrailError,
   Operator,
   openRunContext,
   parseRunConfig,
+  preflight,
   type RunContext,
   snapshotState,
   type TargetAccess,
@@ -30,7 +32,11 @@ let sandbox: Sandbox;
 const reports = mkdtempSync(join(tmpdir(), 'runbook-target-'));
 const contexts: RunContext[] = [];
 
-function context(kind: 'sandbox' | 'live', params: Record<string, unknown> = {}): RunContext {
+function context(
+  kind: 'sandbox' | 'live',
+  params: Record<string, unknown> = {},
+  withCredentials = true,
+): RunContext {
   const config = parseRunConfig(
     {
       target: kind,
@@ -45,7 +51,7 @@ function context(kind: 'sandbox' | 'live', params: Record<string, unknown> = {})
     kind,
     host: sandbox.url,
     kubeconfig: sandbox.kubeconfigPath,
-    credentials: { username: sandbox.username, password: sandbox.password },
+    ...(withCredentials ? { credentials: { username: sandbox.username, password: sandbox.password } } : {}),
   };
   const ctx = openRunContext({ config, runId: `260101000000-test${contexts.length}`, worker: '0', target });
   contexts.push(ctx);
@@ -177,5 +183,32 @@ describe('guardrails on a target that is not the embedded sandbox', () => {
     const op = new Operator(ctx, 'allowed');
     await op.unbind('node', 'edge-a', 'worker-1');
     assert.equal(ctx.ledger.entries().length, 1);
+  });
+});
+
+describe('blocked', () => {
+  test('no credentials for a live target: preflight names what is missing and the command to run', async () => {
+    const ctx = context('live', {}, false);
+    await assert.rejects(preflight(ctx), (err: unknown) => {
+      assert.ok(err instanceof BlockedError);
+      assert.match(err.message, new RegExp(`no credentials for ${sandbox.url}`));
+      assert.match(err.message, /KUBESPHERE_USERNAME and KUBESPHERE_PASSWORD \(or KUBESPHERE_TOKEN\)/);
+      assert.match(err.message, /`nodegroup-api login`/);
+      assert.equal(err.command, `KUBESPHERE_HOST=${sandbox.url} nodegroup-api nodegroup list`);
+      assert.match(err.apiPath, /^GET \/kapis\/infra\.kubesphere\.io\/v1alpha1\/nodegroups\?limit=1$/);
+      return true;
+    });
+    assert.deepEqual(ctx.ledger.entries(), [], 'nothing was changed');
+  });
+
+  test('a write step without credentials is blocked before the ledger records anything sent', async () => {
+    const ctx = context('live', { allowDestructive: true }, false);
+    const op = new Operator(ctx, 'blocked');
+    await assert.rejects(op.createNodeGroup('never-made', {}), (err: unknown) => {
+      assert.ok(err instanceof BlockedError);
+      assert.match(err.command, /nodegroup-api nodegroup get never-made$/);
+      return true;
+    });
+    assert.deepEqual(ctx.ledger.entries(), []);
   });
 });
