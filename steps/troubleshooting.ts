@@ -15,6 +15,7 @@ import type { Diagnosis, Finding, Target } from '../src/diagnose';
 import { renderDiagnosis } from '../src/diagnose/render';
 import type { BindingKind } from '../src/kapi/nodegroups';
 import {
+  expectCheckPasses,
   expectFinding,
   expectHealthy,
   findingsOf,
@@ -251,17 +252,6 @@ When(
 Then(
   'the {string} check of nodegroup {string} passes',
   async function (this: RunbookWorld, check: string, group: string) {
-    const diagnosis = await diagnose(this, target(this, group));
-    const failing = findingsOf(diagnosis, check).filter((f) => f.status !== 'pass');
-    assert.ok(
-      failing.length === 0,
-      `check ${check} of nodegroup ${this.name(group)} does not pass:\n` +
-        failing
-          .map(
-            (f) =>
-              `  ${f.status.toUpperCase()} ${f.summary}${f.likelyCause ? `\n    cause: ${f.likelyCause}` : ''}${f.nextCommand ? `\n    next: ${f.nextCommand}` : ''}`,
-          )
-          .join('\n'),
-    );
+    expectCheckPasses(await diagnose(this, target(this, group)), check);
   },
 );

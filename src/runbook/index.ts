@@ -16,6 +16,8 @@ export * from './operator';
 export * from './state';
 export * from './troubleshoot';
 export * from './troubleshoot-commands';
+export * from './troubleshoot-findings';
+export * from './troubleshoot-kubectl';
 export * from './troubleshoot-mode';
 export * from './troubleshoot-patch';
 export * from './undo';

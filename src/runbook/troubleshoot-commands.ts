@@ -7,10 +7,8 @@
  * command to run by hand; nothing is ever handed to a shell.
  */
 import type { BindingKind } from '../kapi/nodegroups';
-import type { KubeObject } from '../kube/reader';
 import type { ResourceName } from '../kube/resources';
-import { ConfigError, VerifyError } from './errors';
-import { sameJson } from './same';
+import { ConfigError } from './errors';
 import type { MergePatch } from './troubleshoot-patch';
 
 export type ApiAction =
@@ -238,57 +236,4 @@ export function parseRecommended(line: string): RecommendedStep[] {
     }
     throw new UnrunnableCommandError(line, `\`${tool}\` is neither nodegroup-api nor kubectl`);
   });
-}
-
-/** The object after the edit, computed locally (so the ledger can hold its undo before it is sent). */
-export function applyEdit(obj: KubeObject, edit: ObjectEdit): KubeObject {
-  const copy = structuredClone(obj);
-  if (edit.type === 'merge-patch') return mergePatch(copy, edit.patch) as KubeObject;
-  if (edit.type === 'json-patch') {
-    const { applyPatch } = require('fast-json-patch') as typeof import('fast-json-patch');
-    try {
-      return applyPatch(copy, edit.operations as never, true, false).newDocument;
-    } catch (err) {
-      throw new VerifyError(
-        `the recommended JSON Patch does not apply to the object as it is now (${(err as Error).message.split('\n')[0]}); diagnose again`,
-      );
-    }
-  }
-  const map = { ...(copy.metadata[edit.type] ?? {}) };
-  for (const [key, value] of Object.entries(edit.set)) {
-    if (value === null) delete map[key];
-    else map[key] = value;
-  }
-  copy.metadata[edit.type] = map;
-  return copy;
-}
-
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** RFC 7386. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isMap(patch)) return patch;
-  const out: Record<string, unknown> = isMap(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
-  }
-  return out;
-}
-
-/** The merge patch that turns `from` into `to` (arrays and values replaced whole). */
-export function mergeDiff(from: unknown, to: unknown): MergePatch {
-  const a = isMap(from) ? from : {};
-  const b = isMap(to) ? to : {};
-  const patch: MergePatch = {};
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (!(key in b) || b[key] === undefined) {
-      if (a[key] !== undefined) patch[key] = null;
-    } else if (isMap(a[key]) && isMap(b[key])) {
-      const inner = mergeDiff(a[key], b[key]);
-      if (Object.keys(inner).length) patch[key] = inner;
-    } else if (!sameJson(a[key], b[key])) patch[key] = b[key];
-  }
-  return patch;
 }

@@ -1,12 +1,15 @@
 /**
- * JSON merge patches (RFC 7386) that undo an edit made outside the KAPI: built from the object
- * before the edit, checked against the object now, sent through ks-apiserver's proxy of the
- * Kubernetes API (one login for the whole run, as every other write of the runbooks).
+ * JSON merge patches (RFC 7386) that undo an edit made outside the KAPI: the edit applied locally,
+ * the patch from the object after back to the object before, checked against the object now, sent
+ * through ks-apiserver's proxy of the Kubernetes API (one login for the whole run, as every other
+ * write of the runbooks).
  */
 import type { KapiClient } from '../kapi/client';
 import type { KubeObject } from '../kube/reader';
 import { collectionPath, RESOURCES, type ResourceName } from '../kube/resources';
+import { VerifyError } from './errors';
 import { sameJson } from './same';
+import type { ObjectEdit } from './troubleshoot-commands';
 
 export const MERGE_PATCH = 'application/merge-patch+json';
 
@@ -23,19 +26,6 @@ export function holdsMergePatch(obj: unknown, patch: MergePatch): boolean {
     if (isMap(wanted)) return holdsMergePatch(current[key], wanted);
     return sameJson(current[key], wanted);
   });
-}
-
-/** The merge patch that gives back each of `keys` of `map` in `obj` (null where the key was absent). */
-export function restoringKeys(
-  obj: KubeObject | undefined,
-  path: ['metadata', 'labels' | 'annotations'] | ['data'],
-  keys: string[],
-): MergePatch {
-  let source: unknown = obj;
-  for (const step of path) source = isMap(source) ? source[step] : undefined;
-  const values: Record<string, unknown> = {};
-  for (const key of keys) values[key] = isMap(source) && key in source ? source[key] : null;
-  return path.length === 2 ? { metadata: { [path[1]]: values } } : { data: values };
 }
 
 export function objectPath(resource: ResourceName, name: string, namespace?: string): string {
@@ -55,4 +45,54 @@ export function sendMergePatch(
     body: patch,
     contentType: MERGE_PATCH,
   });
+}
+
+/** The object after the edit, computed locally (so the ledger can hold its undo before it is sent). */
+export function applyEdit(obj: KubeObject, edit: ObjectEdit): KubeObject {
+  const copy = structuredClone(obj);
+  if (edit.type === 'merge-patch') return mergePatch(copy, edit.patch) as KubeObject;
+  if (edit.type === 'json-patch') {
+    const { applyPatch } = require('fast-json-patch') as typeof import('fast-json-patch');
+    try {
+      return applyPatch(copy, edit.operations as never, true, false).newDocument;
+    } catch (err) {
+      throw new VerifyError(
+        `the recommended JSON Patch does not apply to the object as it is now (${(err as Error).message.split('\n')[0]}); diagnose again`,
+      );
+    }
+  }
+  const map = { ...(copy.metadata[edit.type] ?? {}) };
+  for (const [key, value] of Object.entries(edit.set)) {
+    if (value === null) delete map[key];
+    else map[key] = value;
+  }
+  copy.metadata[edit.type] = map;
+  return copy;
+}
+
+/** RFC 7386. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isMap(patch)) return patch;
+  const out: Record<string, unknown> = isMap(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+
+/** The merge patch that turns `from` into `to` (arrays and values replaced whole). */
+export function mergeDiff(from: unknown, to: unknown): MergePatch {
+  const a = isMap(from) ? from : {};
+  const b = isMap(to) ? to : {};
+  const patch: MergePatch = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (!(key in b) || b[key] === undefined) {
+      if (a[key] !== undefined) patch[key] = null;
+    } else if (isMap(a[key]) && isMap(b[key])) {
+      const inner = mergeDiff(a[key], b[key]);
+      if (Object.keys(inner).length) patch[key] = inner;
+    } else if (!sameJson(a[key], b[key])) patch[key] = b[key];
+  }
+  return patch;
 }

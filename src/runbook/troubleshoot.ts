@@ -16,51 +16,25 @@ import { type Diagnosis, diagnose } from '../diagnose/diagnose';
 import { DESIRED_NODEGROUP_ANNOTATION } from '../diagnose/model-names';
 import { renderDiagnosis } from '../diagnose/render';
 import { kubeReaderSource } from '../diagnose/sources';
-import type { CheckId, CheckStatus, Finding, Target } from '../diagnose/types';
+import type { Finding, Target } from '../diagnose/types';
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
-import type { KubeObject } from '../kube/reader';
-import { Operator } from './binding-ops';
 import { bindingResource, groupOf } from './bindings';
 import type { RunContext } from './context';
 import { GuardrailError, VerifyError } from './errors';
 import { FaultClient } from './faults';
 import { commands, shellQuote } from './next-command';
-import {
-  applyEdit,
-  type KubectlEffect,
-  mergeDiff,
-  parseRecommended,
-  type RecommendedStep,
-} from './troubleshoot-commands';
+import { parseRecommended, type RecommendedStep } from './troubleshoot-commands';
+import { describeTarget } from './troubleshoot-findings';
+import { KubectlOperator } from './troubleshoot-kubectl';
 import { checkInjection, repairNotAllowedNote, troubleshootMode } from './troubleshoot-mode';
-import { holdsMergePatch } from './troubleshoot-patch';
 import { Undoer } from './undo';
-
-type EditEffect = Extract<KubectlEffect, { type: 'edit' }>;
 
 const isWrite = (step: RecommendedStep) =>
   step.tool === 'nodegroup-api'
     ? step.action.verb === 'bind' || step.action.verb === 'unbind'
     : step.effect.type !== 'read';
 
-/** A Deployment whose latest generation is rolled out and available (what `kubectl rollout status` waits for). */
-function rolledOut(d: KubeObject | undefined): boolean {
-  if (!d) return false;
-  const wanted = (d['spec'] as { replicas?: number } | undefined)?.replicas ?? 1;
-  const s = (d['status'] ?? {}) as {
-    observedGeneration?: number;
-    updatedReplicas?: number;
-    availableReplicas?: number;
-  };
-  const generation = Number(d.metadata['generation'] ?? 0);
-  return (
-    (s.observedGeneration ?? 0) >= generation &&
-    (s.updatedReplicas ?? wanted) >= wanted &&
-    (s.availableReplicas ?? 0) >= wanted
-  );
-}
-
-export class Troubleshooter extends Operator {
+export class Troubleshooter extends KubectlOperator {
   readonly faults: FaultClient;
 
   constructor(ctx: RunContext, scenario: string) {
@@ -240,131 +214,4 @@ export class Troubleshooter extends Operator {
     for (const text of shown) this.ctx.record({ kind: 'note', text });
     return shown;
   }
-
-  private async kubectl(command: string, args: string[]) {
-    const result = await this.ctx.kubectl.run(args);
-    if (result.exitCode !== 0)
-      throw new VerifyError(`\`${command}\` failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
-    return result;
-  }
-
-  private async kubectlRead(command: string, args: string[], grep?: string): Promise<string> {
-    const { stdout } = await this.kubectl(command, args);
-    if (grep === undefined) return stdout;
-    return stdout
-      .split('\n')
-      .filter((line) => line.includes(grep))
-      .join('\n');
-  }
-
-  /** Before, the ledger entry with the merge patch that undoes the edit, kubectl, the after-state. */
-  private async kubectlEdit(command: string, args: string[], effect: EditEffect): Promise<void> {
-    const { resource, name, namespace } = effect;
-    const before = await this.ctx.verifier.get(resource, name, namespace);
-    this.snapshot('before', resource, name, before);
-    if (!before)
-      throw new VerifyError(
-        `${resource} ${name} does not exist, so \`${command}\` cannot apply; diagnose again`,
-      );
-    const after = applyEdit(before, effect.edit);
-    const forward = mergeDiff(before, after);
-    const entry = this.ctx.ledger.record(this.scenario, {
-      op: 'patch-object',
-      resource,
-      name,
-      ...(namespace ? { namespace } : {}),
-      what: command,
-      restore: mergeDiff(after, before),
-    });
-    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
-    try {
-      await this.kubectl(command, args);
-    } catch (err) {
-      this.ctx.ledger.markUndone(entry.seq, 'refused');
-      throw err;
-    }
-    const seen = await this.ctx.verifier.until(
-      {
-        resource,
-        name,
-        ...(namespace ? { namespace } : {}),
-        description: `${resource} ${name} after \`${command}\``,
-      },
-      // Gone counts: removing the last finalizer of an object being deleted completes the delete.
-      (o) => o === undefined || holdsMergePatch(o, forward),
-    );
-    this.snapshot('after', resource, name, seen);
-  }
-
-  private async restart(command: string, args: string[], name: string, namespace: string): Promise<void> {
-    const entry = this.ctx.ledger.record(this.scenario, { op: 'restart-deployment', name, namespace });
-    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
-    try {
-      await this.kubectl(command, args);
-    } catch (err) {
-      this.ctx.ledger.markUndone(entry.seq, 'refused');
-      throw err;
-    }
-    const seen = await this.ctx.verifier.until(
-      {
-        resource: 'deployment',
-        name,
-        namespace,
-        description: `deployment ${namespace}/${name} rolled out and available`,
-      },
-      rolledOut,
-    );
-    this.snapshot('after', 'deployment', name, seen);
-  }
-}
-
-export function describeTarget(t: Target): string {
-  const extra = (['node', 'namespace', 'workspace'] as const).filter((k) => t[k]).map((k) => `${k} ${t[k]}`);
-  return `nodegroup ${t.nodegroup}${extra.length ? ` (${extra.join(', ')})` : ''}`;
-}
-
-/** The findings of one check; a check that did not report is a mistake in the runbook. */
-export function findingsOf(diagnosis: Diagnosis, check: string): Finding[] {
-  const found = diagnosis.findings.filter((f) => f.check.id === check);
-  if (!found.length)
-    throw new VerifyError(
-      `the diagnosis has no check "${check}"; the checks are ${[...new Set(diagnosis.findings.map((f) => f.check.id))].join(', ')}`,
-    );
-  return found;
-}
-
-/** The one finding of `check` with `status` whose summary includes `text` (any when text is empty). */
-export function expectFinding(
-  diagnosis: Diagnosis,
-  check: CheckId | string,
-  status: CheckStatus,
-  text = '',
-): Finding {
-  const found = findingsOf(diagnosis, check);
-  const match = found.find((f) => f.status === status && f.summary.includes(text));
-  if (match) return match;
-  throw new VerifyError(
-    `expected check ${check} to ${status === 'fail' ? 'fail' : status}${text ? ` with "${text}"` : ''}, but it reported:\n` +
-      found
-        .map(
-          (f) =>
-            `  ${f.status.toUpperCase()} ${f.summary}${f.nextCommand ? `  (next: ${f.nextCommand})` : ''}`,
-        )
-        .join('\n'),
-  );
-}
-
-/** No check fails or warns; otherwise the message lists what it found and what to run. */
-export function expectHealthy(diagnosis: Diagnosis): void {
-  const problems = diagnosis.findings.filter((f) => f.status === 'fail' || f.status === 'warn');
-  if (!problems.length) return;
-  throw new VerifyError(
-    `${describeTarget(diagnosis.target)} is not healthy:\n` +
-      problems
-        .map(
-          (f) =>
-            `  ${f.check.id} ${f.status.toUpperCase()}: ${f.summary}${f.nextCommand ? `\n    next: ${f.nextCommand}` : ''}`,
-        )
-        .join('\n'),
-  );
 }
