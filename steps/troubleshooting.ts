@@ -1,7 +1,7 @@
 /**
  * Steps of the troubleshooting runbooks: stage a symptom (sandbox only), diagnose, check the
  * finding, run the command it recommends, and see the target healthy again. The logic is in
- * src/runbook/troubleshoot*.ts; the World keeps the scenario's Troubleshooter and last finding.
+ * src/runbook/troubleshoot*.ts; each World gets its Troubleshooter, diagnosis and finding here.
  */
 import { strict as assert } from 'node:assert';
 import { Before, Given, Then, When } from '@cucumber/cucumber';
