@@ -156,14 +156,18 @@ const RESOURCE_FIELDS: Record<string, string[]> = {
   namespaces: ['status.phase'],
 };
 
+/** Fields whose value is not simply the string at their path. */
+const SPECIAL_READERS: Record<string, FieldReader> = {
+  // an Event's `source` field is its reporting component's name
+  'events:source': at('source.component'),
+  // a node that was never cordoned has no spec.unschedulable: Kubernetes compares "false"
+  'nodes:spec.unschedulable': (obj) => String(at('spec.unschedulable')(obj) === 'true'),
+};
+
 function fieldsOf(resource: string | undefined): Record<string, FieldReader> {
   const fields = { ...COMMON_FIELDS };
-  for (const path of RESOURCE_FIELDS[resource ?? ''] ?? []) {
-    // events' `source` is the reporting component's name (source.component)
-    fields[path] = path === 'source' ? at('source.component') : at(path);
-  }
-  if (resource === 'nodes')
-    fields['spec.unschedulable'] = (obj) => String(at('spec.unschedulable')(obj) === 'true');
+  for (const path of RESOURCE_FIELDS[resource ?? ''] ?? [])
+    fields[path] = SPECIAL_READERS[`${resource}:${path}`] ?? at(path);
   return fields;
 }
 
