@@ -2,8 +2,9 @@
  * The generic Kubernetes REST layer: one handler for every kind in KINDS under /api and /apis.
  * URL -> (kind, namespace, name, subresource) -> verb; the store does the rest. Errors are thrown
  * as StatusError and rendered by the router.
- * Limits: no dryRun (refused with 400 rather than silently written), no server-side apply, no
- * protobuf, `limit`/`continue` ignored (lists are complete), /status is the object itself.
+ * Limits: no dryRun (refused with 400 rather than silently written), no server-side apply,
+ * protobuf only for the request bodies kubectl's typed generators send (answers are JSON),
+ * `limit`/`continue` ignored (lists are complete), /status is the object itself.
  */
 
 import {
