@@ -25,7 +25,6 @@ import {
   Undoer,
   undoEntries,
 } from '../src/runbook';
-import { startSandbox } from '../src/sandbox/sandbox';
 import { processState, setProcessState } from './run-state';
 import type { RunbookWorld } from './world';
 
@@ -36,6 +35,8 @@ BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
   const runId = process.env[RUN_ID_ENV] ?? newRunId();
   const worker = process.env['CUCUMBER_WORKER_ID'] ?? '0';
   if (config.target === 'sandbox') {
+    // Loaded here: the coordinator of --parallel and live runs never start a sandbox (~150 ms).
+    const { startSandbox } = require('../src/sandbox/sandbox') as typeof import('../src/sandbox/sandbox');
     const sandbox = await startSandbox();
     const target: TargetAccess = {
       kind: 'sandbox',
@@ -52,20 +53,24 @@ BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
   await preflight(ctx);
 });
 
-Before(function (this: RunbookWorld, { pickle, gherkinDocument, testCaseStartedId }) {
-  this.startScenario(testCaseStartedId);
-  this.ctx.recorder.startScenario(
-    pickle.name,
-    gherkinDocument.uri ?? pickle.uri,
-    pickle.tags.map((t) => t.name),
-  );
-});
+// Hook names are what the report shows for them.
+Before(
+  { name: 'start the scenario' },
+  function (this: RunbookWorld, { pickle, gherkinDocument, testCaseStartedId }) {
+    this.startScenario(testCaseStartedId);
+    this.ctx.recorder.startScenario(
+      pickle.name,
+      gherkinDocument.uri ?? pickle.uri,
+      pickle.tags.map((t) => t.name),
+    );
+  },
+);
 
 BeforeStep(function (this: RunbookWorld, { pickleStep }) {
   this.ctx.recorder.startStep(pickleStep.text);
 });
 
-After(async function (this: RunbookWorld, { testCaseStartedId }) {
+After({ name: "undo the scenario's changes" }, async function (this: RunbookWorld, { testCaseStartedId }) {
   const { ledger, recorder } = this.ctx;
   recorder.startCleanup();
   const pending = ledger.pending(testCaseStartedId);

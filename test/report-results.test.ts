@@ -35,12 +35,17 @@ const FEATURES = [
 /** A signed token as the sandbox (and KubeSphere) issues them: three base64url parts, JSON header. */
 const TOKEN_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 
-function cucumber(reports: string, features = FEATURES): Promise<{ code: number | null; out: string }> {
+function cucumber(
+  reports: string,
+  features = FEATURES,
+  extra: string[] = [],
+): Promise<{ code: number | null; out: string }> {
   const name = `^(${SCENARIOS.join('|')})$`;
   const args = [
     join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'),
     '-p',
     'default',
+    ...extra,
     '--world-parameters',
     '{"waitTimeoutMs":1500}',
     '--name',
@@ -119,7 +124,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('Allure results of a runbook run against the sandbox', () => {
+describe('Allure results of a runbook run against the sandbox (--parallel 2)', () => {
   const reports = join(scratch, 'reports');
   const resultsDir = join(reports, 'allure-results');
   let run: { code: number | null; out: string };
@@ -131,7 +136,8 @@ describe('Allure results of a runbook run against the sandbox', () => {
   };
 
   before(async () => {
-    run = await cucumber(reports);
+    // Two workers: each its own sandbox, the formatter in the coordinator, metadata merged.
+    run = await cucumber(reports, FEATURES, ['--parallel', '2']);
     results = readResults(resultsDir);
   });
 
@@ -218,7 +224,9 @@ describe('Allure results of a runbook run against the sandbox', () => {
 
   test('environment.properties, executor.json and categories.json describe the run', () => {
     const env = readFileSync(join(resultsDir, 'environment.properties'), 'utf8');
-    assert.match(env, /^target\.url=http\\:\/\/127\.0\.0\.1\\:\d+$/m);
+    // One sandbox per worker: both workers' facts are merged into the file.
+    assert.match(env, /^target\.url=http\\:\/\/127\.0\.0\.1\\:\d+, http\\:\/\/127\.0\.0\.1\\:\d+$/m);
+    assert.match(env, /^target\.kind=embedded sandbox \(one per worker\)$/m);
     assert.match(env, /^user=admin$/m);
     assert.match(env, /^kubesphere\.version=v\d+\.\d+\.\d+$/m);
     assert.match(env, /^nodegroup\.version=nodegroup-apiserver v\S+, nodegroup-controller-manager v\S+$/m);
