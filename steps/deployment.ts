@@ -1,7 +1,6 @@
 /** Steps about the nodegroup deployment: its config sections, Deployments and pods. */
 import { strict as assert } from 'node:assert';
 import { Then } from '@cucumber/cucumber';
-import { parse } from 'yaml';
 import {
   type ConfigSection,
   NODEGROUP_CONFIG_KEY,
@@ -18,6 +17,8 @@ Then(
     assert.ok(cm, `ConfigMap ${NODEGROUP_NAMESPACE}/${NODEGROUP_CONFIGMAP} does not exist`);
     const text = (cm['data'] as Record<string, string> | undefined)?.[NODEGROUP_CONFIG_KEY];
     assert.ok(text, `ConfigMap ${NODEGROUP_CONFIGMAP} has no key ${NODEGROUP_CONFIG_KEY}`);
+    // yaml is loaded by the one step that reads YAML, not by every cucumber process.
+    const { parse } = require('yaml') as typeof import('yaml');
     const config = parse(text) as Record<string, { enabled?: boolean } | undefined>;
     assert.equal(
       config[section]?.enabled,
