@@ -291,6 +291,7 @@ describe('object store: label index', () => {
 
   it('follows relabels, deletes, finalizers and load', () => {
     const store = bigStore();
+    assert.deepEqual(listed(store, 'pick=yes'), ['n-08', 'n-16', 'n-24', 'n-32']); // builds the index
     // n-05 gains the label, n-16 loses it, n-24 changes value: order stays the table's
     store.mutate('nodes', undefined, 'n-05', (n) => {
       n.metadata.labels = { ...n.metadata.labels, pick: 'yes' };

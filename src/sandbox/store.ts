@@ -7,9 +7,9 @@
  *   or a cached JSON rendering (`getJSON`, `listJSON`) for the HTTP hot path.
  * - Create and update go through one private `write`; watchers are notified from one place.
  * - Watch resumes from a resourceVersion within the last `historySize` events; older -> 410 Gone.
- * - An index by label `key=value` answers `=`/`==`/`in` selectors without scanning the whole
- *   table (a selector list matching 1,000 of 10,000 nodes costs about a list of 1,000); results
- *   keep the table's order (first insertion), as a full scan would give.
+ * - An index by label `key=value`, built on a kind's first `=`/`==`/`in` selector, answers those
+ *   without scanning the whole table (a selector list matching 1,000 of 10,000 nodes costs about
+ *   a list of 1,000); results keep the table's order (first insertion), as a full scan gives.
  * - Delete honours finalizers: an object with finalizers gets deletionTimestamp and stays until an
  *   update empties them.
  * Limits: no garbage collection of owned objects, no namespace cascade, no chunked lists.
@@ -139,12 +139,10 @@ export class ObjectStore {
     table.delete(key);
   }
 
+  /** Keep a resource's label index in step with a write; a resource never selected has none. */
   private reindex(resource: string, entry: Entry, before: Labels, after: Labels): void {
-    let index = this.labelIndex.get(resource);
-    if (!index) {
-      index = new Map();
-      this.labelIndex.set(resource, index);
-    }
+    const index = this.labelIndex.get(resource);
+    if (!index) return;
     if (before) {
       for (const [label, value] of Object.entries(before)) {
         if (after && Object.hasOwn(after, label) && after[label] === value) continue;
@@ -168,16 +166,32 @@ export class ObjectStore {
   }
 
   /**
+   * The label index of a resource, built on its first `=`/`in` selector (so kinds that are only
+   * written, such as Events, pay nothing) and kept in step by every write after that.
+   */
+  private indexOf(resource: string): Map<string, Set<Entry>> {
+    let index = this.labelIndex.get(resource);
+    if (!index) {
+      index = new Map();
+      this.labelIndex.set(resource, index);
+      for (const entry of this.table(resource).values())
+        this.reindex(resource, entry, undefined, entry.object.metadata.labels);
+    }
+    return index;
+  }
+
+  /**
    * Entries a label selector can match, from the index, when one of its `=`/`in` requirements
    * narrows the table to under half; undefined means "scan the table".
    */
   private candidates(resource: string, labelSelector: string | undefined): Entry[] | undefined {
+    const requirements = indexableRequirements(parseLabelSelector(labelSelector));
+    if (requirements.length === 0) return undefined;
     const table = this.table(resource);
-    const index = this.labelIndex.get(resource);
-    if (!index) return undefined;
+    const index = this.indexOf(resource);
     let best: Set<Entry>[] | undefined;
     let bestSize = table.size / 2;
-    for (const { key, values } of indexableRequirements(parseLabelSelector(labelSelector))) {
+    for (const { key, values } of requirements) {
       const sets = [...new Set(values)].flatMap((value) => index.get(labelKeyOf(key, value)) ?? []);
       const size = sets.reduce((sum, set) => sum + set.size, 0);
       if (size < bestSize) {
