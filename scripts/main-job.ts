@@ -29,7 +29,14 @@ export async function mainJob(argv: string[], out: Output = process.stdout): Pro
     out.write(`\ncucumber: ${outputs.html}, ${outputs.junit}\n${describeReport(report)}`);
     return code;
   } catch (err) {
-    out.write(`\nreport: ${err instanceof ReportError ? err.message : (err as Error).stack}\n`);
+    // A run that stopped before any scenario (its reason printed above) leaves nothing to report.
+    const message =
+      err instanceof ReportError && err.kind === 'no-results' && code !== 0
+        ? 'not generated: the run produced no results (see above)'
+        : err instanceof ReportError
+          ? err.message
+          : (err as Error).stack;
+    out.write(`\nreport: ${message}\n`);
     return code || 1;
   }
 }

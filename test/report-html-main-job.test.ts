@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -40,6 +40,26 @@ describe('the main job', () => {
     assert.match(junit, /<testsuite [^>]*tests="4"/);
     assert.match(junit, /<testcase [^>]*name="List the nodegroups"/);
     assert.match(readFileSync(join(reports, 'cucumber-report.html'), 'utf8'), /Inspect nodegroups/);
+  });
+
+  test('a failing runbook still gets its report (exit 1, the report paths last)', () => {
+    const reports = join(scratch, 'failing');
+    const feature = join(scratch, 'failing.feature');
+    writeFileSync(
+      feature,
+      'Feature: A deliberately failing check\n\n  Scenario: A nodegroup that is not there is listed\n' +
+        '    Then the nodegroup list includes "no-such-nodegroup"\n',
+    );
+    const run = mainJob(reports, [feature]);
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.match(lines.at(-2)!, /^report: .*allure-report\/index\.html \(1 results, /);
+    assert.equal(lines.at(-1), `single file: ${reports}/runbooks-report.html`);
+    const summary = JSON.parse(
+      readFileSync(join(reports, 'allure-report', 'widgets', 'summary.json'), 'utf8'),
+    );
+    const { passed, failed, broken } = summary.statistic;
+    assert.deepEqual({ passed, failed, broken }, { passed: 0, failed: 1, broken: 0 });
   });
 
   test('a run refused before it starts generates no report', () => {

@@ -124,7 +124,11 @@ function runAllure(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 /** Strip analytics from a generated page, then refuse a page that still loads from another host. */
 async function makeSelfContained(indexHtml: string): Promise<number> {
-  const { html, removed } = stripAnalytics(await readFile(indexHtml, 'utf8'));
+  const page = await readFile(indexHtml, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    throw new ReportError('allure-failed', `allure generate reported success but wrote no ${indexHtml}`);
+  });
+  const { html, removed } = stripAnalytics(page);
   const external = findExternalReferences(html);
   if (external.length > 0)
     throw new ReportError(
