@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { KapiClient } from '../src/kapi/client';
 import { ConnectionError, HttpError, parseServerError, TimeoutError } from '../src/kapi/errors';
+import type { HttpExchange } from '../src/kapi/exchange';
 import { listNodeGroups, nodegroupRequests } from '../src/kapi/nodegroups';
-import { type HttpExchange, retryAfterMs, type TransportEvent } from '../src/kapi/transport';
+import { retryAfterMs, type TransportEvent } from '../src/kapi/transport';
 import { sendJson, startServer } from './cli-helpers';
 
 const client = (host: string, extra: Partial<ConstructorParameters<typeof KapiClient>[0]> = {}) =>

@@ -135,3 +135,19 @@ export function parseServerError(
   const firstLines = trimmed.length > 500 ? `${trimmed.slice(0, 500)}...` : trimmed;
   return { message: firstLines, form: 'text' };
 }
+
+/** OpenSSL / Node codes of a certificate the client does not trust, or of no TLS at all. */
+export const TLS_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);

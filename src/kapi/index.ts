@@ -2,6 +2,7 @@ export * from './auth';
 export * from './client';
 export * from './env';
 export * from './errors';
+export * from './exchange';
 export * from './names';
 export * from './nodegroups';
 export * from './token-cache';

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Dispatcher, Agent as UndiciAgent } from 'undici';
-import { ConnectionError, TimeoutError, UsageError } from './errors';
+import { ConnectionError, TimeoutError, TLS_FAILURE_CODES, UsageError } from './errors';
+import { type ExchangeObserver, type HttpExchange, redactRequestHeaders } from './exchange';
 
 export interface HttpRequest {
   method: string;
@@ -19,36 +20,6 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   text: string;
-}
-
-/**
- * One request and its outcome, as an observer sees it: the Authorization and Cookie headers are
- * already redacted, retries are folded in (the final answer or error; `attempts` counts them).
- * Bodies are as sent and received: the OAuth form carries the password and its answer a token,
- * so an observer that keeps bodies redacts them (src/runbook/http-evidence.ts does).
- */
-export interface HttpExchange {
-  request: HttpRequest;
-  /** The absolute URL the request went to. */
-  url: string;
-  response?: HttpResponse;
-  /** The error `send` threw (ConnectionError, TimeoutError, UsageError). */
-  error?: Error;
-  durationMs: number;
-  attempts: number;
-}
-
-export type ExchangeObserver = (exchange: HttpExchange) => void;
-
-export const REDACTED = '<redacted>';
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-
-/** Headers safe to show or store: credentials replaced by `<redacted>`. */
-export function redactRequestHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers))
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
-  return out;
 }
 
 /** Typed events so callers decide how (and whether) to show them. */
@@ -79,21 +50,6 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const RETRY_CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-/** OpenSSL / Node codes of a certificate the client does not trust, or of no TLS at all. */
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
 
 /** Validate a host URL: a scheme is required, http or https only. */
 export function parseHost(host: string): URL {
@@ -286,7 +242,7 @@ export class Transport {
     const host = this.base.origin;
     if (TIMEOUT_CODES.has(code)) return new TimeoutError(req.method, req.path, host, this.timeoutMs);
     const detail = (err as Error).message || code;
-    if (TLS_CODES.has(code) && this.base.protocol === 'https:')
+    if (TLS_FAILURE_CODES.has(code) && this.base.protocol === 'https:')
       return new ConnectionError(
         req.method,
         req.path,

@@ -1,0 +1,35 @@
+/**
+ * What an observer of the Transport sees of each exchange (evidence, logs): credentials in the
+ * headers already replaced, so no observer can leak them by accident.
+ */
+import type { HttpRequest, HttpResponse } from './transport';
+
+/**
+ * One request and its outcome, as an observer sees it: the Authorization and Cookie headers are
+ * already redacted, retries are folded in (the final answer or error; `attempts` counts them).
+ * Bodies are as sent and received: the OAuth form carries the password and its answer a token,
+ * so an observer that keeps bodies redacts them (src/runbook/http-evidence.ts does).
+ */
+export interface HttpExchange {
+  request: HttpRequest;
+  /** The absolute URL the request went to. */
+  url: string;
+  response?: HttpResponse;
+  /** The error `send` threw (ConnectionError, TimeoutError, UsageError). */
+  error?: Error;
+  durationMs: number;
+  attempts: number;
+}
+
+export type ExchangeObserver = (exchange: HttpExchange) => void;
+
+export const REDACTED = '<redacted>';
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/** Headers safe to show or store: credentials replaced by `<redacted>`. */
+export function redactRequestHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  return out;
+}
