@@ -1,8 +1,8 @@
 /** Steps about nodegroups: read, create, patch, delete, and their fields, finalizer, state, events. */
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { CLUSTER_EVENTS_NAMESPACE } from '../src/constants';
 import type { NodeGroupSpec } from '../src/kapi/nodegroups';
-import { CLUSTER_EVENTS_NAMESPACE } from '../src/runbook/config';
 import type { RunbookWorld } from '../support/world';
 
 When('I list the nodegroups', async function (this: RunbookWorld) {

@@ -30,7 +30,7 @@ export const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
 /** cucumber's step timeout: longer than any wait, so a wait's own message is the one shown. */
 export const STEP_TIMEOUT_MS = 60_000;
 /** Kubernetes records Events about cluster-scoped objects (nodegroups) in this namespace. */
-export const CLUSTER_EVENTS_NAMESPACE = 'default';
+export { CLUSTER_EVENTS_NAMESPACE } from '../constants';
 
 export type TargetKind = 'sandbox' | 'live';
 
