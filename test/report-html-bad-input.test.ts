@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
 import { generateReport } from '../src/report/generate';
 import { ReportError, type ReportErrorKind } from '../src/report/generate-errors';
-import { findExternalReferences, stripAnalytics } from '../src/report/html-self-contained';
+import { findExternalReferences, makeSelfContained, stripAnalytics } from '../src/report/html-self-contained';
 
 const root = join(__dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'report-bad-input-'));
@@ -290,6 +290,32 @@ describe('self-containment of the page', () => {
     assert.match(html, /<script src="assets\/index\.js"><\/script>/);
     assert.match(html, /d\('data\/suites\.json'/);
     assert.deepEqual(findExternalReferences(html), []);
+  });
+
+  test('makeSelfContained rewrites a page with analytics, refuses external style sheets, keeps files untouched', async () => {
+    const withAnalytics = mkdtempSync(join(scratch, 'page-'));
+    writeFileSync(join(withAnalytics, 'index.html'), allurePage);
+    assert.equal(await makeSelfContained(withAnalytics), 2);
+    assert.doesNotMatch(readFileSync(join(withAnalytics, 'index.html'), 'utf8'), /gtag/);
+
+    const withFont = mkdtempSync(join(scratch, 'page-'));
+    writeFileSync(join(withFont, 'index.html'), allurePage);
+    mkdirSync(join(withFont, 'assets'));
+    writeFileSync(
+      join(withFont, 'assets', 'app.css'),
+      'body { font: url("https://fonts.gstatic.com/r.woff2") }',
+    );
+    await assert.rejects(makeSelfContained(withFont), (err: unknown) => {
+      assert.ok(err instanceof ReportError && err.kind === 'not-self-contained', String(err));
+      assert.match(err.message, /would load from fonts\.gstatic\.com when opened \(assets\/app\.css: url/);
+      return true;
+    });
+    assert.equal(readFileSync(join(withFont, 'index.html'), 'utf8'), allurePage, 'left as generated');
+
+    await assert.rejects(
+      makeSelfContained(mkdtempSync(join(scratch, 'page-'))),
+      /reported success but wrote no/,
+    );
   });
 
   test('findExternalReferences finds fonts, styles and images from other hosts, not links or data URLs', () => {

@@ -7,13 +7,13 @@
  * with renames, so a failed generation never replaces a good report.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkJava, inspectResults } from './generate-checks';
 import { NOTHING_REPLACED, ReportError } from './generate-errors';
 import { carryHistory } from './history';
-import { findExternalReferences, NO_ANALYTICS_ENV, stripAnalytics } from './html-self-contained';
+import { makeSelfContained, NO_ANALYTICS_ENV } from './html-self-contained';
 
 export interface ReportPaths {
   /** Allure results of the run (allure-cucumberjs output plus metadata). */
@@ -81,9 +81,7 @@ export async function generateReport(options: GenerateOptions): Promise<Generate
       runAllure(['generate', '--single-file', paths.resultsDir, '-o', single, '--name', name], env),
     ]);
     for (const run of runs) if (run.status === 'rejected') throw run.reason;
-    const analyticsRemoved =
-      (await makeSelfContained(join(multi, 'index.html'))) +
-      (await makeSelfContained(join(single, 'index.html')));
+    const analyticsRemoved = (await makeSelfContained(multi)) + (await makeSelfContained(single));
 
     await swapDirectory(multi, paths.reportDir, join(scratch, 'previous'));
     await rename(join(single, 'index.html'), paths.singleFile);
@@ -120,25 +118,6 @@ function runAllure(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
       );
     });
   });
-}
-
-/** Strip analytics from a generated page, then refuse a page that still loads from another host. */
-async function makeSelfContained(indexHtml: string): Promise<number> {
-  const page = await readFile(indexHtml, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err;
-    throw new ReportError('allure-failed', `allure generate reported success but wrote no ${indexHtml}`);
-  });
-  const { html, removed } = stripAnalytics(page);
-  const external = findExternalReferences(html);
-  if (external.length > 0)
-    throw new ReportError(
-      'not-self-contained',
-      `the generated report would load from ${[...new Set(external.map((e) => e.host))].join(', ')} ` +
-        `when opened (${external[0]!.where}); a review report must not call home. ` +
-        'This allure-commandline version adds something new: pin the version that passed (see package-lock.json)',
-    );
-  if (removed > 0) await writeFile(indexHtml, html);
-  return removed;
 }
 
 /**

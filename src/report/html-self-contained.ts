@@ -4,6 +4,9 @@
  * unless ALLURE_NO_ANALYTICS is set; we set it and still strip what is left, then check the
  * page loads nothing from another host.
  */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ReportError } from './generate-errors';
 
 /** The environment variable that stops Allure 2 adding gtag to the page and posting usage data itself. */
 export const NO_ANALYTICS_ENV = { ALLURE_NO_ANALYTICS: 'true' } as const;
@@ -62,4 +65,30 @@ export function findExternalReferences(html: string): ExternalReference[] {
 
 function shorten(text: string): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/**
+ * Strip analytics from a generated report's page, then refuse a report whose page or style sheets
+ * still load from another host. `dir` holds index.html (and, for the multi-file report, assets/).
+ */
+export async function makeSelfContained(dir: string): Promise<number> {
+  const indexHtml = join(dir, 'index.html');
+  const page = await readFile(indexHtml, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    throw new ReportError('allure-failed', `allure generate reported success but wrote no ${indexHtml}`);
+  });
+  const { html, removed } = stripAnalytics(page);
+  const external = findExternalReferences(html);
+  for (const sheet of (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.css')))
+    for (const ref of findExternalReferences(await readFile(join(dir, sheet), 'utf8')))
+      external.push({ ...ref, where: `${sheet}: ${ref.where}` });
+  if (external.length > 0)
+    throw new ReportError(
+      'not-self-contained',
+      `the generated report would load from ${[...new Set(external.map((e) => e.host))].join(', ')} ` +
+        `when opened (${external[0]!.where}); a review report must not call home. ` +
+        'This allure-commandline version adds something new: pin the version that passed (see package-lock.json)',
+    );
+  if (removed > 0) await writeFile(indexHtml, html);
+  return removed;
 }
