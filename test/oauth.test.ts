@@ -309,6 +309,9 @@ describe('sandbox OAuth and bearer tokens over HTTP', () => {
   test('expireAll expires every token issued so far; later logins and issued tokens work', async () => {
     const old = await tokensOf(await login(DEFAULT_ADMIN_USER, ADMIN_PASSWORD));
     const oldKubeconfig = auth.issueToken(DEFAULT_ADMIN_USER);
+    // used once first, so that a verified (cached) token is what expireAll must turn away
+    assert.equal((await get(old.access_token)).status, 200);
+    assert.equal((await get(oldKubeconfig)).status, 200);
     auth.expireAll();
     await assertStatus(await get(old.access_token), 401, 'Unauthorized', 'token is expired');
     await assertStatus(await get(oldKubeconfig), 401, 'Unauthorized', 'token is expired');
