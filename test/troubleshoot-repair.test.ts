@@ -43,7 +43,7 @@ function context(kind: 'sandbox' | 'live', params: Record<string, unknown> = {})
     {
       target: kind,
       reportsDir: reports,
-      waitTimeoutMs: 3000,
+      waitTimeoutMs: 10_000,
       ...(kind === 'live' ? { host: sandbox.url } : {}),
       ...params,
     },
