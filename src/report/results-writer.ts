@@ -52,6 +52,14 @@ export class ResultsWriter {
   private publish(name: string, write: (path: string) => void): void {
     if (!this.made) mkdirSync(this.resultsDir, { recursive: true });
     this.made = true;
-    write(join(this.resultsDir, name));
+    const path = join(this.resultsDir, name);
+    try {
+      write(path);
+    } catch (err) {
+      // The folder was removed under us (another run started with the same reports folder).
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(this.resultsDir, { recursive: true });
+      write(path);
+    }
   }
 }
