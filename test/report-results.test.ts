@@ -26,11 +26,13 @@ const SCENARIOS = [
   'Bind a node and unbind it again',
   'Patch the description of a nodegroup, leaving the rest alone',
   'A bound node carries the label of another nodegroup',
+  'Bind a namespace and check every object it touches',
 ];
 const FEATURES = [
   'features/binding/node.feature',
   'features/nodegroup/lifecycle.feature',
   'test/fixtures/failing/wrong-label.feature',
+  'features/binding/namespace.feature',
 ];
 /** A signed token as the sandbox (and KubeSphere) issues them: three base64url parts, JSON header. */
 const TOKEN_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
@@ -146,6 +148,7 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
     assert.deepEqual(results.map((r) => r.name).sort(), [...SCENARIOS].sort());
     assert.equal(byName(SCENARIOS[0]!).status, 'passed', run.out);
     assert.equal(byName(SCENARIOS[1]!).status, 'passed', run.out);
+    assert.equal(byName(SCENARIOS[3]!).status, 'passed', run.out);
   });
 
   test('a bind step carries the YAML diff of the node and its HTTP exchange', () => {
@@ -165,6 +168,18 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
     assert.equal(exchange.request.headers['authorization'], '<redacted>');
     assert.equal(exchange.response?.status, 200);
     assert.equal(exchange.response?.body.metadata.name, 'worker-3');
+  });
+
+  test('a namespace bind shows both objects it changed: the namespace and the nodegroup', () => {
+    const bind = step(
+      byName(SCENARIOS[3]!),
+      /^When I bind namespace "\$\{NAMESPACE\}" to nodegroup "tenants"$/,
+    );
+    const ns = attachment(resultsDir, bind, /^before -> after: namespace monitoring/);
+    assert.match(ns, /^\+ {3}apps\.edgewize\.io\/nodegroup: tenants-\S+$/m);
+    const group = attachment(resultsDir, bind, /^before -> after: nodegroup tenants-/);
+    assert.match(group, /^- labels: \{\}$/m);
+    assert.match(group, /^\+ {3}apps\.edgewize\.io\/namespace-monitoring: monitoring$/m);
   });
 
   test('creating a nodegroup shows it appear, with its finalizer and state', () => {

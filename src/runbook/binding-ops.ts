@@ -14,25 +14,31 @@ export class Operator extends NodegroupOperator {
   async bind(kind: BindingKind, group: string, target: string): Promise<KubeObject | undefined> {
     const before = await this.inspectTarget(kind, target);
     const previous = groupOf(kind, before);
+    await this.inspectGroup('before', kind, group);
     await this.change(
       { op: 'bind', kind, group, target, ...(previous ? { before: previous } : {}) },
       nodegroupRequests.bind(kind, group, target),
       commands.binding('bind', kind, group, target),
     );
-    return this.verifyGroup(kind, target, group);
+    const after = await this.verifyGroup(kind, target, group);
+    await this.inspectGroup('after', kind, group);
+    return after;
   }
 
   async unbind(kind: BindingKind, group: string, target: string): Promise<KubeObject | undefined> {
     checkDestructive(this.guardTarget, `unbind ${kind} ${target} from nodegroup ${group}`);
     const before = await this.inspectTarget(kind, target);
     const previous = groupOf(kind, before);
+    await this.inspectGroup('before', kind, group);
     await this.change(
       { op: 'unbind', kind, group, target, ...(previous ? { before: previous } : {}) },
       nodegroupRequests.unbind(kind, group, target),
       commands.binding('unbind', kind, group, target),
     );
     // Unbinding a target of another group leaves it there (the server unbinds only its own).
-    return this.verifyGroup(kind, target, previous === group ? undefined : previous);
+    const after = await this.verifyGroup(kind, target, previous === group ? undefined : previous);
+    await this.inspectGroup('after', kind, group);
+    return after;
   }
 
   /** Wait until the target shows `group` (undefined: no group). */
@@ -51,6 +57,12 @@ export class Operator extends NodegroupOperator {
     );
     this.snapshot('after', kind, target, after);
     return after;
+  }
+
+  /** Namespace and workspace bindings change the group too (its namespace labels): evidence as well. */
+  private async inspectGroup(label: 'before' | 'after', kind: BindingKind, group: string): Promise<void> {
+    if (kind === 'node') return;
+    this.snapshot(label, 'nodegroup', group, await this.ctx.verifier.get('nodegroup', group));
   }
 
   private async inspectTarget(kind: BindingKind, target: string): Promise<KubeObject | undefined> {
