@@ -19,6 +19,7 @@ import { diagnoseFailure, involvedIn } from '../src/report/failure-diagnosis';
 import { mergeFacts, renderProperties, writeRunMetadata } from '../src/report/metadata';
 import { objectDiff } from '../src/report/yaml-diff';
 import { type Operation, Recorder, type ScenarioRecord } from '../src/runbook/evidence';
+import { Kubectl } from '../src/runbook/kubectl';
 import { explainBlocked } from '../src/runbook/next-command';
 import { REDACTED, Redactor, redactArgs } from '../src/runbook/redact';
 import { Verifier } from '../src/runbook/verify';
@@ -80,6 +81,28 @@ describe('redaction at the source', () => {
       '-l',
       'a=b',
     ]);
+  });
+
+  test('kubectl: the kubeconfig credentials in its output and a --token flag stay out of the evidence', async () => {
+    const sandbox = await startSandbox();
+    const ops: Operation[] = [];
+    const kubectl = new Kubectl(sandbox.kubeconfigPath, undefined, (op) => ops.push(op));
+    try {
+      const token = /token: (\S+)/.exec(readFileSync(sandbox.kubeconfigPath, 'utf8'))?.[1];
+      assert.ok(token, 'the sandbox kubeconfig carries a token');
+      const view = await kubectl.run(['config', 'view', '--raw']);
+      assert.equal(view.exitCode, 0, view.stderr);
+      assert.equal(view.stdout.includes(token), false);
+      assert.match(view.stdout, /token: <redacted>/);
+      const flagged = await kubectl.run(['get', 'nodes', '--token', token]);
+      assert.equal(flagged.exitCode, 0, flagged.stderr);
+      const recorded = JSON.stringify(ops);
+      assert.equal(recorded.includes(token), false);
+      assert.match(recorded, /kubectl get nodes --token <redacted>/);
+    } finally {
+      kubectl.close();
+      await sandbox.stop();
+    }
   });
 
   test('the recorder stores operations redacted, with the secrets they carried scrubbed everywhere after', () => {
