@@ -5,6 +5,7 @@
  * throw, and the metadata merged from several workers.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,6 +272,72 @@ describe('categories against the library errors', () => {
     });
     assert.deepEqual(categorize(asResult(config)), []);
     assert.deepEqual(categorize({ status: 'passed' }), []);
+  });
+
+  test('allure generate (Java regexes, whole message) sorts results as categorize() does', () => {
+    const dir = join(scratch, 'category-results');
+    mkdirSync(dir, { recursive: true });
+    const cases: [string, string, string][] = [
+      [
+        'stuck',
+        'broken',
+        'VerifyError: wait expired: nodegroup g gone did not come about within 300 ms; ...\n    at x',
+      ],
+      [
+        'unreachable',
+        'broken',
+        'BlockedError: blocked: cannot reach http://h (ECONNREFUSED): check ...\n    at y',
+      ],
+      [
+        'wrong label',
+        'broken',
+        'VerifyError: expected node n with label a=b, but it did not hold\nwithin 300 ms',
+      ],
+      ['assertion', 'failed', 'AssertionError [ERR_ASSERTION]: nodegroup x is not in the list'],
+      ['bad parameter', 'broken', 'ConfigError: world parameter "target" must be "sandbox" or "live"'],
+    ];
+    for (const [name, status, message] of cases)
+      writeFileSync(
+        join(dir, `${name.replace(/ /g, '-')}-result.json`),
+        JSON.stringify({
+          uuid: name,
+          historyId: name,
+          name,
+          status,
+          statusDetails: { message },
+          start: 1,
+          stop: 2,
+        }),
+      );
+    writeFileSync(join(dir, 'categories.json'), JSON.stringify(CATEGORIES));
+    const out = join(scratch, 'category-report');
+    const allure = join(__dirname, '..', '..', 'node_modules', 'allure-commandline', 'bin', 'allure');
+    const gen = spawnSync(allure, ['generate', dir, '-o', out, '--clean'], { encoding: 'utf8' });
+    assert.equal(
+      gen.status,
+      0,
+      `${gen.stdout}${gen.stderr} (allure generate needs Java 17: apt-get install openjdk-17-jre-headless)`,
+    );
+    const tree = JSON.parse(readFileSync(join(out, 'data', 'categories.json'), 'utf8')) as {
+      children: { name: string; children: { children?: { name: string }[] }[] }[];
+    };
+    const sorted = Object.fromEntries(
+      tree.children.map((c) => [
+        c.name,
+        c.children.flatMap((m) => (m.children ?? []).map((t) => t.name)).sort(),
+      ]),
+    );
+    assert.deepEqual(sorted, {
+      'Stuck controllers': ['stuck'],
+      'Environment problems': ['unreachable'],
+      'Product defects': ['assertion', 'wrong label'],
+      'Test defects': ['bad parameter'],
+    });
+    for (const [name, status, message] of cases) {
+      const expected: string = Object.entries(sorted).find(([, names]) => names.includes(name))![0];
+      const mine = categorize({ status, statusDetails: { message } });
+      assert.deepEqual(mine, expected === 'Test defects' ? [] : [expected], name);
+    }
   });
 
   test('every category is written as Allure reads it: a Java-compatible regex, full match', () => {
