@@ -64,10 +64,12 @@ function context(kind: 'sandbox' | 'live', params: Record<string, unknown> = {})
 
 async function undoAll(ctx: RunContext, scenario: string): Promise<void> {
   const undoer = new Undoer({ kapi: ctx.kapi, verifier: ctx.verifier }, ctx.ledger.entries());
-  const failures = await undoEntries(undoer, ctx.ledger.pending(scenario), (e) =>
-    ctx.ledger.markUndone(e.seq),
-  );
-  assert.deepEqual(failures, []);
+  const pending = ctx.ledger.pending(scenario);
+  assert.deepEqual(await undoEntries(undoer, pending, (e) => ctx.ledger.markUndone(e.seq)), []);
+  // Idempotent, as `npm run revert` needs: replaying the same entries changes and fails nothing.
+  const after = await snapshotState(ctx.verifier.kube);
+  assert.deepEqual(await undoEntries(undoer, pending, () => {}), []);
+  assert.deepEqual(diffState(after, await snapshotState(ctx.verifier.kube)), []);
 }
 
 const nodeGroupOf = (name: string) =>

@@ -101,12 +101,43 @@ export class Undoer {
     return (await faults.clear(name)) ? `fault ${name} switched off` : `fault ${name} was already off`;
   }
 
+  /**
+   * The restore patch without the labels and annotations that name a group this run created and
+   * that is gone: putting them back would leave a dangling binding (and, on a replay of the ledger,
+   * redo a state between two entries already undone), as undoing an unbind does not rebind to a
+   * group that is gone.
+   */
+  private async withoutGoneGroups(restore: MergePatch): Promise<MergePatch> {
+    const ours = this.all.flatMap((e) => (e.change.op === 'create-nodegroup' ? [e.change.name] : []));
+    const copy = structuredClone(restore) as {
+      metadata?: Record<string, Record<string, unknown> | undefined>;
+    };
+    const gone = new Map<string, boolean>();
+    for (const field of ['labels', 'annotations']) {
+      const map = copy.metadata?.[field];
+      for (const [key, value] of Object.entries(map ?? {})) {
+        const text = `${key}=${typeof value === 'string' ? value : ''}`;
+        for (const group of ours.filter((g) =>
+          new RegExp(`(?<![a-z0-9])${g.replaceAll('.', '\\.')}(?![a-z0-9])`).test(text),
+        )) {
+          if (!gone.has(group)) {
+            const owner = await findGroup(this.tools.kapi, group);
+            gone.set(group, !owner || owner.metadata.deletionTimestamp !== undefined);
+          }
+          if (gone.get(group)) delete map![key];
+        }
+      }
+    }
+    return copy as MergePatch;
+  }
+
   private async restoreObject(change: Extract<Change, { op: 'patch-object' }>): Promise<string> {
     const { kapi, verifier } = this.tools;
-    const { resource, name, namespace, restore } = change;
+    const { resource, name, namespace } = change;
     const ref = `${resource} ${namespace ? `${namespace}/` : ''}${name}`;
     const current = await verifier.get(resource, name, namespace);
     if (!current) return `${ref} is gone: nothing to restore after "${change.what}"`;
+    const restore = await this.withoutGoneGroups(change.restore);
     if (holdsMergePatch(current, restore)) return `${ref} already as before "${change.what}"`;
     await sendMergePatch(kapi, resource, name, namespace, restore);
     await verifier.until(
