@@ -295,6 +295,12 @@ describe('categories against the library errors', () => {
       ],
       ['assertion', 'failed', 'AssertionError [ERR_ASSERTION]: nodegroup x is not in the list'],
       ['bad parameter', 'broken', 'ConfigError: world parameter "target" must be "sandbox" or "live"'],
+      [
+        'unavailable',
+        'broken',
+        'HttpError: GET /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 503: try later',
+      ],
+      ['server bug', 'broken', 'HttpError: POST /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 500: boom'],
     ];
     for (const [name, status, message] of cases)
       writeFileSync(
@@ -329,8 +335,8 @@ describe('categories against the library errors', () => {
     );
     assert.deepEqual(sorted, {
       'Stuck controllers': ['stuck'],
-      'Environment problems': ['unreachable'],
-      'Product defects': ['assertion', 'wrong label'],
+      'Environment problems': ['unavailable', 'unreachable'],
+      'Product defects': ['assertion', 'server bug', 'wrong label'],
       'Test defects': ['bad parameter'],
     });
     for (const [name, status, message] of cases) {

@@ -7,10 +7,12 @@
  * The markers are the runbook library's own wording, kept deliberately:
  *  - environment: BlockedError ("blocked: cannot reach / no credentials / rejected the token /
  *    no answer from ..."), the kubeconfig and Kubernetes API preflight, socket errors, kubectl's
- *    "Unable to connect", cucumber's step timeout ("function timed out");
+ *    "Unable to connect", cucumber's step timeout ("function timed out"), and KAPI answers 403,
+ *    502, 503, 504 (HttpError "METHOD path -> 503 ...");
  *  - stuck controller: a wait on an object still in transition (src/runbook/verify.ts: "wait expired: ");
  *  - product defect: any other assertion on the nodegroup's behaviour: node:assert's AssertionError
- *    in the steps and the library's VerifyError ("expected ..., but it did not hold").
+ *    in the steps, the library's VerifyError ("expected ..., but it did not hold") and any other
+ *    KAPI error that escapes a step (HttpError, e.g. a 500).
  */
 
 export interface Category {
@@ -36,12 +38,16 @@ const ENVIRONMENT_MARKERS = [
   'ETIMEDOUT',
   'function timed out',
 ];
+/** KAPI answers that mean the server or the user's rights, not the nodegroup: gateway, unavailable, forbidden. */
+const ENVIRONMENT_STATUSES = ' -> (?:403|502|503|504)\\b';
 const STUCK_MARKER = 'wait expired: ';
-const PRODUCT_MARKERS = ['AssertionError', 'VerifyError'];
+/** Any other KAPI error that escapes a step (e.g. a 500) is the product's answer. */
+const PRODUCT_MARKERS = ['AssertionError', 'VerifyError', 'HttpError'];
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const anyOf = (markers: string[]) => `(?:${markers.map(escapeRegex).join('|')})`;
-const ENV = anyOf(ENVIRONMENT_MARKERS);
+const anyOf = (markers: string[], ...patterns: string[]) =>
+  `(?:${[...markers.map(escapeRegex), ...patterns].join('|')})`;
+const ENV = anyOf(ENVIRONMENT_MARKERS, ENVIRONMENT_STATUSES);
 const STUCK = anyOf([STUCK_MARKER]);
 
 export const CATEGORIES: Category[] = [
