@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import {
   DESIRED_NODEGROUP_ANNOTATION,
@@ -20,22 +20,12 @@ import {
   WORKSPACE_PARENT_ANNOTATION,
 } from '../src/constants';
 import { startSandbox } from '../src/sandbox/sandbox';
-import {
-  annotationsOf,
-  eventsFor,
-  type Harness,
-  KAPI,
-  labelsOf,
-  startHarness,
-  waitFor,
-} from './nodegroup-harness';
+import { annotationsOf, eventsFor, KAPI, labelsOf, useHarness, waitFor } from './nodegroup-harness';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-  for (const name of ['ng-1', 'ng-2']) await h.request('POST', `${KAPI}/nodegroups`, { metadata: { name } });
+const h = useHarness(async (harness) => {
+  for (const name of ['ng-1', 'ng-2'])
+    await harness.request('POST', `${KAPI}/nodegroups`, { metadata: { name } });
 });
-after(() => h.close());
 
 const bind = (ng: string, kind: string, name: string) =>
   h.request('POST', `${KAPI}/nodegroups/${ng}/${kind}/${name}`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   DESIRED_NODEGROUP_ANNOTATION,
   ippoolKeyOf,
@@ -8,21 +8,9 @@ import {
   NODEGROUP_NAMESPACE,
 } from '../src/constants';
 import type { KubeObject } from '../src/sandbox/object';
-import {
-  annotationsOf,
-  eventsFor,
-  type Harness,
-  KAPI,
-  labelsOf,
-  startHarness,
-  waitFor,
-} from './nodegroup-harness';
+import { annotationsOf, eventsFor, KAPI, labelsOf, useHarness, waitFor } from './nodegroup-harness';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(() => h.close());
+const h = useHarness();
 
 const FAULTS = '/sandbox/v1/faults';
 const put = (name: string, options?: unknown, headers?: Record<string, string>) =>

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   DESIRED_NODEGROUP_ANNOTATION,
   NODE_GROUP_LABEL,
@@ -7,13 +7,9 @@ import {
   NODEGROUP_FINALIZER,
 } from '../src/constants';
 import type { KubeObject } from '../src/sandbox/object';
-import { type Harness, KAPI, labelsOf, startHarness, waitFor } from './nodegroup-harness';
+import { KAPI, labelsOf, useHarness, waitFor } from './nodegroup-harness';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(() => h.close());
+const h = useHarness();
 
 const create = (name: string, spec: Record<string, unknown> = {}, labels: Record<string, string> = {}) =>
   h.request('POST', `${KAPI}/nodegroups`, { metadata: { name, labels }, spec });

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { NodegroupController } from '../src/sandbox/controller';
 import { Faults } from '../src/sandbox/faults';
 import { loadFixture } from '../src/sandbox/fixture';
@@ -30,10 +31,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** Start a harness; `into` (when given) is filled in and returned, so it can be handed out before the start. */
+export async function startHarness(into = {} as Harness): Promise<Harness> {
   const store = new ObjectStore();
   loadFixture(store);
-  const harness = { expiredTokens: 0 } as Harness;
+  const harness = Object.assign(into, { expiredTokens: 0 });
   const faults = new Faults({ store, expireTokens: () => harness.expiredTokens++ });
   const controller = new NodegroupController({ store, faults });
   controller.start();
@@ -92,6 +94,20 @@ export async function startHarness(): Promise<Harness> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   });
+}
+
+/**
+ * One harness for the calling test file: started before its tests (then `setup` runs), closed
+ * after them. The object is returned at once and usable from the first test on.
+ */
+export function useHarness(setup?: (h: Harness) => Promise<unknown>): Harness {
+  const h = {} as Harness;
+  before(async () => {
+    await startHarness(h);
+    await setup?.(h);
+  });
+  after(() => h.close());
+  return h;
 }
 
 /** Poll `check` until it returns a truthy value or the deadline passes (then throw, naming `what`). */

@@ -2,6 +2,7 @@
  * Errors of the KAPI client. Each class has a stable `code` and the context a user needs
  * (method, path, status, the server's own message), so callers never show a bare stack trace.
  */
+import { CodedError } from '../coded-error';
 
 export type KapiErrorCode =
   | 'KAPI_HTTP_ERROR'
@@ -12,9 +13,7 @@ export type KapiErrorCode =
   | 'KAPI_TOKEN_CACHE_CORRUPT'
   | 'KAPI_TOKEN_CACHE_UNREADABLE';
 
-export abstract class KapiError extends Error {
-  abstract readonly code: KapiErrorCode;
-}
+export abstract class KapiError extends CodedError<KapiErrorCode> {}
 
 /** How the server phrased its error: Kubernetes Status JSON, OAuth JSON, KAPI text/plain or other. */
 export type ServerErrorForm = 'status' | 'oauth' | 'text' | 'json' | 'empty';
@@ -33,7 +32,6 @@ export class HttpError extends KapiError {
     readonly body: string,
   ) {
     super(`${method} ${path} -> ${status}${reason ? ` ${reason}` : ''}: ${serverMessage}`);
-    this.name = 'HttpError';
   }
 }
 
@@ -51,7 +49,6 @@ export class ConnectionError extends KapiError {
     readonly tls = false,
   ) {
     super(`cannot reach ${host} (${method} ${path}): ${detail}`);
-    this.name = 'ConnectionError';
   }
 }
 
@@ -65,7 +62,6 @@ export class TimeoutError extends KapiError {
     readonly timeoutMs: number,
   ) {
     super(`no answer from ${host} within ${timeoutMs / 1000} s (${method} ${path})`);
-    this.name = 'TimeoutError';
   }
 }
 
@@ -78,17 +74,12 @@ export class UsageError extends KapiError {
     readonly hint?: string,
   ) {
     super(message);
-    this.name = 'UsageError';
   }
 }
 
 /** No token and no way to get one: the message names the missing variable or command. */
 export class CredentialsError extends KapiError {
   readonly code = 'KAPI_NO_CREDENTIALS' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'CredentialsError';
-  }
 }
 
 export class TokenCacheError extends KapiError {
@@ -101,7 +92,6 @@ export class TokenCacheError extends KapiError {
       `token cache ${file} is ${code === 'KAPI_TOKEN_CACHE_CORRUPT' ? 'corrupt' : 'unreadable'} (${why}); ` +
         'inspect it, then run `nodegroup-api clear-cache` and `nodegroup-api login`',
     );
-    this.name = 'TokenCacheError';
   }
 }
 

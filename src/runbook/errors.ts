@@ -2,6 +2,7 @@
  * Errors of the runbook library. Each has a stable `code` and says what to do next, so a step's
  * failure reads as an instruction, not a stack trace.
  */
+import { CodedError } from '../coded-error';
 
 export type RunbookErrorCode =
   | 'RUNBOOK_CONFIG'
@@ -11,17 +12,11 @@ export type RunbookErrorCode =
   | 'RUNBOOK_VERIFY'
   | 'RUNBOOK_CLEANUP';
 
-export abstract class RunbookError extends Error {
-  abstract readonly code: RunbookErrorCode;
-}
+export abstract class RunbookError extends CodedError<RunbookErrorCode> {}
 
 /** A run parameter or profile setting is wrong. */
 export class ConfigError extends RunbookError {
   readonly code = 'RUNBOOK_CONFIG' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }
 
 /** `${VAR}` in a step has no value; raised before anything is sent. */
@@ -35,17 +30,12 @@ export class MissingParameterError extends RunbookError {
       `"${text}" needs \${${variable}}, which has no value: pass --world-parameters ` +
         `'{"vars":{"${variable}":"..."}}' or export ${variable}=... (nothing was changed on the target)`,
     );
-    this.name = 'MissingParameterError';
   }
 }
 
 /** A destructive operation refused on a target other than the embedded sandbox. */
 export class GuardrailError extends RunbookError {
   readonly code = 'RUNBOOK_GUARDRAIL' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'GuardrailError';
-  }
 }
 
 /** The operation cannot run here (no credentials, host unreachable): says what is missing and what to run. */
@@ -63,17 +53,12 @@ export class BlockedError extends RunbookError {
       `blocked: ${missing}. Once fixed, run: ${command}  (API: ${apiPath})`,
       cause ? { cause } : undefined,
     );
-    this.name = 'BlockedError';
   }
 }
 
 /** An after-state check that did not hold. */
 export class VerifyError extends RunbookError {
   readonly code = 'RUNBOOK_VERIFY' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'VerifyError';
-  }
 }
 
 /** Undoing the ledger failed: the target may still carry changes of the run. */
@@ -84,6 +69,5 @@ export class CleanupError extends RunbookError {
     readonly failures: { entry: string; error: string }[],
   ) {
     super(message);
-    this.name = 'CleanupError';
   }
 }
