@@ -39,20 +39,23 @@ function expectedWorkspaces(ev: Evidence): string[] {
   return names;
 }
 
+/** A bind or unbind recorded on the object that the controller has not applied: then the only problem. */
+function unappliedRequest(obj: KubeObject): Problem | undefined {
+  const intent = annotationOf(obj, DESIRED_NODEGROUP_ANNOTATION);
+  if (intent === undefined) return undefined;
+  return {
+    text: `${intent ? `bind to ${intent}` : 'unbind'} requested, not applied`,
+    cause: `the request is recorded (${DESIRED_NODEGROUP_ANNOTATION}) but the controller has not applied it: see controller health`,
+    next: cmd.controllerPods(),
+  };
+}
+
 function namespaceProblems(ev: Evidence, ns: KubeObject, workspaces: string[]): Problem[] {
+  const pending = unappliedRequest(ns);
+  if (pending) return [pending];
   const group = ev.target.nodegroup;
   const name = nameOf(ns);
   const bindCmd = cmd.bind('namespace', group, name);
-  const intent = annotationOf(ns, DESIRED_NODEGROUP_ANNOTATION);
-  if (intent !== undefined) {
-    return [
-      {
-        text: `${intent ? `bind to ${intent}` : 'unbind'} requested, not applied`,
-        cause: `the request is recorded (${DESIRED_NODEGROUP_ANNOTATION}) but the controller has not applied it: see controller health`,
-        next: cmd.controllerPods(),
-      },
-    ];
-  }
   const label = labelOf(ns, NODE_GROUP_LABEL);
   if (label !== group) {
     const listed = labelOf(ev.nodegroup, `${NAMESPACE_LABEL_PREFIX}${name}`) === name;
@@ -97,19 +100,11 @@ function namespaceProblems(ev: Evidence, ns: KubeObject, workspaces: string[]): 
 }
 
 function workspaceProblems(ev: Evidence, ws: KubeObject): Problem[] {
+  const pending = unappliedRequest(ws);
+  if (pending) return [pending];
   const group = ev.target.nodegroup;
   const name = nameOf(ws);
   const bindCmd = cmd.bind('workspace', group, name);
-  const intent = annotationOf(ws, DESIRED_NODEGROUP_ANNOTATION);
-  if (intent !== undefined) {
-    return [
-      {
-        text: `${intent ? `bind to ${intent}` : 'unbind'} requested, not applied`,
-        cause: `the request is recorded (${DESIRED_NODEGROUP_ANNOTATION}) but the controller has not applied it: see controller health`,
-        next: cmd.controllerPods(),
-      },
-    ];
-  }
   const parent = annotationOf(ws, WORKSPACE_PARENT_ANNOTATION);
   if (parent !== group) {
     const cause = parent
