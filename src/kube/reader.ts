@@ -136,49 +136,27 @@ export class KubeReader {
     const byKey = new Map(first.items.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
     const current = () => [...byKey.values()];
     if (holds(current())) return current();
-    const watch = new (load().Watch)(this.config);
-    return new Promise((resolve, reject) => {
-      let controller: AbortController | undefined;
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        controller?.abort();
-        fn();
-      };
-      const timeout = () => new WaitTimeoutError(description, timeoutMs, undefined);
-      const timer = setTimeout(() => finish(() => reject(timeout())), timeoutMs);
-      const query: Record<string, string | boolean> = { resourceVersion: first.resourceVersion };
-      if (options.labelSelector) query['labelSelector'] = options.labelSelector;
-      if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
-      watch
-        .watch(
-          collectionPath(r, options.namespace),
-          query,
-          (type: string, obj: KubeObject) => {
-            if (type === 'ERROR' || type === 'BOOKMARK') return;
-            const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
-            if (type === 'DELETED') byKey.delete(key);
-            else byKey.set(key, obj);
-            if (holds(current())) finish(() => resolve(current()));
-          },
-          (err: unknown) => {
-            if (settled) return;
-            if (err && (err as { name?: string }).name !== 'AbortError') return finish(() => reject(err));
-            this.list(r, options).then(
-              (again) => finish(() => (holds(again.items) ? resolve(again.items) : reject(timeout()))),
-              (e) => finish(() => reject(e)),
-            );
-          },
-        )
-        .then(
-          (c) => {
-            controller = c;
-            if (settled) c.abort();
-          },
-          (err) => finish(() => reject(err)),
-        );
+    const timeout = () => new WaitTimeoutError(description, timeoutMs, undefined);
+    const query: Record<string, string | boolean> = { resourceVersion: first.resourceVersion };
+    if (options.labelSelector) query['labelSelector'] = options.labelSelector;
+    if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
+    return this.followWatch({
+      path: collectionPath(r, options.namespace),
+      query,
+      timeoutMs,
+      timeout,
+      onEvent: (type, obj) => {
+        if (type === 'ERROR' || type === 'BOOKMARK') return undefined;
+        const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+        if (type === 'DELETED') byKey.delete(key);
+        else byKey.set(key, obj);
+        return holds(current()) ? { value: current() } : undefined;
+      },
+      onClosed: async () => {
+        const again = await this.list(r, options);
+        if (holds(again.items)) return again.items;
+        throw timeout();
+      },
     });
   }
 
@@ -198,6 +176,37 @@ export class KubeReader {
     const first = await this.list(r, { namespace: options.namespace, fieldSelector });
     let last = first.items[0];
     if (holds(last)) return last;
+    return this.followWatch({
+      path: collectionPath(r, options.namespace),
+      query: { fieldSelector, resourceVersion: first.resourceVersion, allowWatchBookmarks: false },
+      timeoutMs,
+      timeout: () => new WaitTimeoutError(description, timeoutMs, last),
+      onEvent: (type, obj) => {
+        if (type === 'ERROR') return undefined;
+        last = type === 'DELETED' ? undefined : obj;
+        return holds(last) ? { value: last } : undefined;
+      },
+      onClosed: async () => {
+        last = await this.get(r, name, options.namespace);
+        if (holds(last)) return last;
+        throw new WaitTimeoutError(`${description} (watch closed early)`, timeoutMs, last);
+      },
+    });
+  }
+
+  /**
+   * Follow a watch until `onEvent` returns the awaited value, the deadline passes (`timeout()`),
+   * or the server ends the watch first (then `onClosed` reads again and decides). The watch is
+   * aborted whichever way it ends.
+   */
+  private followWatch<T>(w: {
+    path: string;
+    query: Record<string, string | boolean>;
+    timeoutMs: number;
+    timeout: () => Error;
+    onEvent: (type: string, obj: KubeObject) => { value: T } | undefined;
+    onClosed: () => Promise<T>;
+  }): Promise<T> {
     const watch = new (load().Watch)(this.config);
     return new Promise((resolve, reject) => {
       let controller: AbortController | undefined;
@@ -209,32 +218,21 @@ export class KubeReader {
         controller?.abort();
         fn();
       };
-      const timer = setTimeout(
-        () => finish(() => reject(new WaitTimeoutError(description, timeoutMs, last))),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => finish(() => reject(w.timeout())), w.timeoutMs);
       watch
         .watch(
-          collectionPath(r, options.namespace),
-          { fieldSelector, resourceVersion: first.resourceVersion, allowWatchBookmarks: false },
+          w.path,
+          w.query,
           (type: string, obj: KubeObject) => {
-            if (type === 'ERROR') return;
-            last = type === 'DELETED' ? undefined : obj;
-            if (holds(last)) finish(() => resolve(last));
+            const done = w.onEvent(type, obj);
+            if (done) finish(() => resolve(done.value));
           },
           (err: unknown) => {
-            // The server closed the watch before the condition held: read again and re-check.
             if (settled) return;
             if (err && (err as { name?: string }).name !== 'AbortError') return finish(() => reject(err));
-            this.get(r, name, options.namespace).then(
-              (obj) => {
-                last = obj;
-                if (holds(obj)) finish(() => resolve(obj));
-                else
-                  finish(() =>
-                    reject(new WaitTimeoutError(`${description} (watch closed early)`, timeoutMs, last)),
-                  );
-              },
+            // The server closed the watch before the condition held: read again and re-check.
+            w.onClosed().then(
+              (value) => finish(() => resolve(value)),
               (e) => finish(() => reject(e)),
             );
           },
