@@ -4,9 +4,6 @@
  * that is not the embedded sandbox (nothing sent, nothing in the ledger).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NODE_GROUP_LABEL } from '../src/constants';
 import { nodegroupRequests } from '../src/kapi/nodegroups';
@@ -16,55 +13,30 @@ import {
   diffState,
   GuardrailError,
   Operator,
-  openRunContext,
-  parseRunConfig,
   preflight,
-  type RunContext,
   snapshotState,
-  type TargetAccess,
   Undoer,
   undoEntries,
   VerifyError,
 } from '../src/runbook';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+import { sandboxRunContexts } from './sandbox-run-contexts';
 
 let sandbox: Sandbox;
-const reports = mkdtempSync(join(tmpdir(), 'runbook-target-'));
-const contexts: RunContext[] = [];
-
-function context(
-  kind: 'sandbox' | 'live',
-  params: Record<string, unknown> = {},
-  withCredentials = true,
-): RunContext {
-  const config = parseRunConfig(
-    {
-      target: kind,
-      reportsDir: reports,
-      waitTimeoutMs: 2000,
-      ...(kind === 'live' ? { host: sandbox.url } : {}),
-      ...params,
-    },
-    {},
-  );
-  const target: TargetAccess = {
-    kind,
-    host: sandbox.url,
-    kubeconfig: sandbox.kubeconfigPath,
-    ...(withCredentials ? { credentials: { username: sandbox.username, password: sandbox.password } } : {}),
-  };
-  const ctx = openRunContext({ config, runId: `260101000000-test${contexts.length}`, worker: '0', target });
-  contexts.push(ctx);
-  return ctx;
-}
+const contexts = sandboxRunContexts({
+  sandbox: () => sandbox,
+  reportsPrefix: 'runbook-target',
+  runIdTag: 'test',
+  waitTimeoutMs: 2000,
+});
+const context = contexts.open;
 
 before(async () => {
   sandbox = await startSandbox();
 });
 after(async () => {
-  for (const ctx of contexts) await ctx.close();
+  await contexts.closeAll();
   await sandbox.stop();
-  rmSync(reports, { recursive: true, force: true });
 });
 
 describe('waits', () => {

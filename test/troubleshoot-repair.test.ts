@@ -5,9 +5,6 @@
  * staged, and a repair runs only with the destructive opt-in (and is then kept).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { NODE_GROUP_LABEL, NODE_SELECTOR_ANNOTATION } from '../src/constants';
 import {
@@ -17,14 +14,11 @@ import {
   expectFinding,
   expectHealthy,
   GuardrailError,
-  openRunContext,
-  parseRunConfig,
   type RunContext,
   SANDBOX_ONLY_TAG,
   type StateSnapshot,
   sandboxOnlySkipNote,
   snapshotState,
-  type TargetAccess,
   Troubleshooter,
   troubleshootMode,
   Undoer,
@@ -32,31 +26,20 @@ import {
   undoEntries,
 } from '../src/runbook';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+import { sandboxRunContexts } from './sandbox-run-contexts';
 
 let sandbox: Sandbox;
 let baseline: StateSnapshot;
-const reports = mkdtempSync(join(tmpdir(), 'troubleshoot-repair-'));
-const contexts: RunContext[] = [];
+let probe: RunContext;
+const contexts = sandboxRunContexts({
+  sandbox: () => sandbox,
+  reportsPrefix: 'troubleshoot-repair',
+  runIdTag: 'trbl',
+  waitTimeoutMs: 10_000,
+});
 
 function context(kind: 'sandbox' | 'live', params: Record<string, unknown> = {}): RunContext {
-  const config = parseRunConfig(
-    {
-      target: kind,
-      reportsDir: reports,
-      waitTimeoutMs: 10_000,
-      ...(kind === 'live' ? { host: sandbox.url } : {}),
-      ...params,
-    },
-    {},
-  );
-  const target: TargetAccess = {
-    kind,
-    host: sandbox.url,
-    kubeconfig: sandbox.kubeconfigPath,
-    credentials: { username: sandbox.username, password: sandbox.password },
-  };
-  const ctx = openRunContext({ config, runId: `260101000000-trbl${contexts.length}`, worker: '0', target });
-  contexts.push(ctx);
+  const ctx = contexts.open(kind, params);
   ctx.recorder.startScenario('test', 'test', []);
   ctx.recorder.startStep('test');
   return ctx;
@@ -77,18 +60,17 @@ const nodeGroupOf = (name: string) =>
 
 before(async () => {
   sandbox = await startSandbox();
-  const probe = context('sandbox');
+  probe = context('sandbox');
   baseline = await snapshotState(probe.verifier.kube);
 });
 afterEach(async () => {
   // Every test leaves the sandbox as it found it (the tests undo their own ledgers).
-  assert.deepEqual(diffState(baseline, await snapshotState(contexts[0]!.verifier.kube)), []);
+  assert.deepEqual(diffState(baseline, await snapshotState(probe.verifier.kube)), []);
   assert.deepEqual(sandbox.faults.list(), []);
 });
 after(async () => {
-  for (const ctx of contexts) await ctx.close();
+  await contexts.closeAll();
   await sandbox.stop();
-  rmSync(reports, { recursive: true, force: true });
 });
 
 describe('what a troubleshooting runbook may do where', () => {
