@@ -7,6 +7,7 @@
 import type { KubeObject } from '../kube/reader';
 import { Operator } from './binding-ops';
 import { VerifyError } from './errors';
+import type { Change } from './ledger';
 import type { KubectlEffect } from './troubleshoot-commands';
 import { applyEdit, holdsMergePatch, mergeDiff } from './troubleshoot-patch';
 
@@ -37,6 +38,18 @@ export class KubectlOperator extends Operator {
     return result;
   }
 
+  /** The ledger entry first, then kubectl; if kubectl fails the entry is voided (nothing to undo). */
+  private async ledgeredKubectl(command: string, args: string[], change: Change): Promise<void> {
+    const entry = this.ctx.ledger.record(this.scenario, change);
+    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
+    try {
+      await this.kubectl(command, args);
+    } catch (err) {
+      this.ctx.ledger.markUndone(entry.seq, 'refused');
+      throw err;
+    }
+  }
+
   protected async kubectlRead(command: string, args: string[], grep?: string): Promise<string> {
     const { stdout } = await this.kubectl(command, args);
     if (grep === undefined) return stdout;
@@ -57,7 +70,7 @@ export class KubectlOperator extends Operator {
       );
     const after = applyEdit(before, effect.edit);
     const forward = mergeDiff(before, after);
-    const entry = this.ctx.ledger.record(this.scenario, {
+    await this.ledgeredKubectl(command, args, {
       op: 'patch-object',
       resource,
       name,
@@ -65,13 +78,6 @@ export class KubectlOperator extends Operator {
       what: command,
       restore: mergeDiff(after, before),
     });
-    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
-    try {
-      await this.kubectl(command, args);
-    } catch (err) {
-      this.ctx.ledger.markUndone(entry.seq, 'refused');
-      throw err;
-    }
     const seen = await this.ctx.verifier.until(
       {
         resource,
@@ -86,14 +92,7 @@ export class KubectlOperator extends Operator {
   }
 
   protected async restart(command: string, args: string[], name: string, namespace: string): Promise<void> {
-    const entry = this.ctx.ledger.record(this.scenario, { op: 'restart-deployment', name, namespace });
-    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
-    try {
-      await this.kubectl(command, args);
-    } catch (err) {
-      this.ctx.ledger.markUndone(entry.seq, 'refused');
-      throw err;
-    }
+    await this.ledgeredKubectl(command, args, { op: 'restart-deployment', name, namespace });
     const seen = await this.ctx.verifier.until(
       {
         resource: 'deployment',
