@@ -4,7 +4,7 @@
  * not `enabled: true` is off, as the controller reads it. A disabled section explains missing
  * annotations (a warning, not a failure: it may be intended).
  */
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import {
   type ConfigSection,
   NODEGROUP_CONFIG_KEY,
@@ -12,17 +12,11 @@ import {
   NODEGROUP_CONFIGMAP,
   NODEGROUP_NAMESPACE,
 } from '../constants';
+import { DISABLED_CONFIG, parseNodegroupConfig } from '../nodegroup-config';
 import { nextCommands as cmd } from './commands';
 import { REASONS } from './model-names';
 import { eventsAbout, finding } from './objects';
 import type { ConfigEvidence, Evidence, Finding } from './types';
-
-const allOff = (): Record<ConfigSection, boolean> => ({
-  scheduling: false,
-  policy: false,
-  rbac: false,
-  ippool: false,
-});
 
 /** What a disabled section leaves undone (model of the controller). */
 const EFFECT: Record<ConfigSection, string> = {
@@ -34,33 +28,8 @@ const EFFECT: Record<ConfigSection, string> = {
 
 /** The config as the controller reads it, from the ConfigMap's key (undefined: no ConfigMap). */
 export function parseConfig(text: string | undefined, found = true): ConfigEvidence {
-  const out: ConfigEvidence = { found, sections: allOff() };
-  if (text === undefined) return out;
-  out.text = text;
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    out.error = `${NODEGROUP_CONFIG_KEY} is not valid YAML: ${(err as Error).message.split('\n')[0]}`;
-    return out;
-  }
-  if (doc === null || doc === undefined) return out;
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    out.error = `${NODEGROUP_CONFIG_KEY} must be a map of sections`;
-    return out;
-  }
-  out.document = doc as Record<string, unknown>;
-  for (const section of NODEGROUP_CONFIG_SECTIONS) {
-    const value = out.document[section];
-    if (value === undefined || value === null) continue;
-    const enabled = typeof value === 'object' ? (value as { enabled?: unknown }).enabled : undefined;
-    if (typeof value !== 'object' || (enabled !== undefined && typeof enabled !== 'boolean')) {
-      out.error = `section "${section}" must be a map such as {enabled: true}`;
-      return out;
-    }
-    out.sections[section] = enabled === true;
-  }
-  return out;
+  if (text === undefined) return { found, sections: { ...DISABLED_CONFIG } };
+  return { found, text, ...parseNodegroupConfig(text) };
 }
 
 /** The config text with these sections enabled, everything else kept. */
