@@ -1,7 +1,6 @@
 /** Small helpers shared by the benchmarks: timing, load loops, printing ratios. */
 import { performance } from 'node:perf_hooks';
-import { Pool, request } from 'undici';
-import { OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET } from '../src/constants';
+import { Pool } from 'undici';
 
 export interface Timing {
   median: number;
@@ -74,19 +73,5 @@ export function report(title: string, rows: [string, string][]): void {
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
 }
 
-/** An access token from a sandbox's /oauth/token (password grant). */
-export async function accessToken(url: string, username: string, password: string): Promise<string> {
-  const res = await request(`${url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username,
-      password,
-      client_id: OAUTH_CLIENT_ID,
-      client_secret: OAUTH_CLIENT_SECRET,
-    }).toString(),
-  });
-  if (res.statusCode !== 200) throw new Error(`login as ${username}: ${res.statusCode}`);
-  return ((await res.body.json()) as { access_token: string }).access_token;
-}
+/** An access token from a sandbox (password grant): the tests' helper, shared. */
+export { accessToken } from '../test/sandbox-http';

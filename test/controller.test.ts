@@ -21,6 +21,7 @@ import {
 } from '../src/constants';
 import { startSandbox } from '../src/sandbox/sandbox';
 import { annotationsOf, eventsFor, KAPI, labelsOf, useHarness, waitFor } from './nodegroup-harness';
+import { accessToken } from './sandbox-http';
 
 const h = useHarness(async (harness) => {
   for (const name of ['ng-1', 'ng-2'])
@@ -245,18 +246,7 @@ describe('through startSandbox and the real kubectl', () => {
         ),
       );
     try {
-      const form = new URLSearchParams({
-        grant_type: 'password',
-        username: sandbox.username,
-        password: sandbox.password,
-        client_id: 'kubesphere',
-        client_secret: 'kubesphere',
-      });
-      const token = (
-        (await (await fetch(`${sandbox.url}/oauth/token`, { method: 'POST', body: form })).json()) as {
-          access_token: string;
-        }
-      ).access_token;
+      const token = await accessToken(sandbox.url, sandbox.username, sandbox.password);
       const res = await fetch(`${sandbox.url}${KAPI}/nodegroups/edge-a/nodes/edge-node-1`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },

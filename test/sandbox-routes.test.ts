@@ -5,29 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
-import { NODE_GROUP_LABEL, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET } from '../src/constants';
+import { NODE_GROUP_LABEL } from '../src/constants';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+import { accessToken, httpsGet } from './sandbox-http';
 
 let sandbox: Sandbox;
 const tokens: Record<'admin' | 'viewer', string> = { admin: '', viewer: '' };
-
-async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${sandbox.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username,
-      password,
-      client_id: OAUTH_CLIENT_ID,
-      client_secret: OAUTH_CLIENT_SECRET,
-    }),
-  });
-  assert.equal(res.status, 200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 interface Answer {
   status: number;
@@ -59,26 +43,10 @@ async function call(
   return { status: res.status, type: res.headers.get('content-type') ?? '', body };
 }
 
-/** GET over the kube-apiserver listener with the sandbox's CA. */
-function httpsGet(url: string, token: string, ca: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 before(async () => {
   sandbox = await startSandbox();
-  tokens.admin = await login(sandbox.username, sandbox.password);
-  tokens.viewer = await login(sandbox.readonly.username, sandbox.readonly.password);
+  tokens.admin = await accessToken(sandbox.url, sandbox.username, sandbox.password);
+  tokens.viewer = await accessToken(sandbox.url, sandbox.readonly.username, sandbox.readonly.password);
 });
 after(async () => {
   await sandbox.stop();
@@ -180,7 +148,10 @@ describe('/clusters/{cluster}/... (KubeSphere 4 cluster dispatcher)', () => {
     const res = await call('GET', '/clusters/host/nothing-here');
     assert.equal(res.status, 404);
     assert.equal(res.body.text, '404: Page Not Found');
-    const kube = await httpsGet(`${sandbox.kubeUrl}/clusters/host/api/v1/nodes`, tokens.admin, sandbox.caPem);
+    const kube = await httpsGet(`${sandbox.kubeUrl}/clusters/host/api/v1/nodes`, {
+      ca: sandbox.caPem,
+      headers: { authorization: `Bearer ${tokens.admin}` },
+    });
     assert.equal(kube.status, 404);
     assert.equal(JSON.parse(kube.body).reason, 'NotFound');
   });
@@ -251,10 +222,13 @@ describe('fault control through the ks-apiserver router', () => {
     assert.equal(expired.body.reason, 'Unauthorized');
     assert.match(String(expired.body.message), /expired/);
     const kubeconfigToken = /token: (\S+)/.exec(readFileSync(sandbox.kubeconfigPath, 'utf8'))![1]!;
-    const kube = await httpsGet(`${sandbox.kubeUrl}/api/v1/nodes`, kubeconfigToken, sandbox.caPem);
+    const kube = await httpsGet(`${sandbox.kubeUrl}/api/v1/nodes`, {
+      ca: sandbox.caPem,
+      headers: { authorization: `Bearer ${kubeconfigToken}` },
+    });
     assert.equal(kube.status, 401);
 
-    tokens.admin = await login(sandbox.username, sandbox.password);
+    tokens.admin = await accessToken(sandbox.url, sandbox.username, sandbox.password);
     assert.equal((await call('GET', '/api/v1/nodes')).status, 200);
     assert.equal((await call('DELETE', '/sandbox/v1/faults/token-expiry')).status, 200);
   });

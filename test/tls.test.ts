@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:https';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,24 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { KUBERNETES_VERSION } from '../src/constants';
 import { type Certificates, createCertificates } from '../src/sandbox/tls';
+import { httpsGet } from './sandbox-http';
 
 const run = promisify(execFile);
-
-/** GET over https, resolving with the status and body or rejecting with the TLS error. */
-function get(url: string, ca?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('sandbox certificates', () => {
   let certs: Certificates;
@@ -83,12 +68,15 @@ describe('sandbox certificates', () => {
   });
 
   test('node:https serves with it and a client trusting only the CA accepts it', async () => {
-    const ok = await get(`${base}/version`, certs.caPem);
+    const ok = await httpsGet(`${base}/version`, { ca: certs.caPem });
     assert.equal(ok.status, 200);
     assert.equal(JSON.parse(ok.body).gitVersion, KUBERNETES_VERSION.gitVersion);
-    await assert.rejects(get(`${base}/version`), /self[- ]signed certificate|unable to verify/i);
+    await assert.rejects(httpsGet(`${base}/version`), /self[- ]signed certificate|unable to verify/i);
     const other = await createCertificates();
-    await assert.rejects(get(`${base}/version`, other.caPem), /self[- ]signed certificate|unable to verify/i);
+    await assert.rejects(
+      httpsGet(`${base}/version`, { ca: other.caPem }),
+      /self[- ]signed certificate|unable to verify/i,
+    );
   });
 
   test('kubectl accepts it with --certificate-authority and sends its bearer token', async () => {
