@@ -1,20 +1,35 @@
 /**
- * The Allure formatter of cucumber.js: allure-cucumberjs's own, writing through ResultsWriter
- * (same files, no fsync per file: see src/report/results-writer.ts). Cucumber calls it with `new`;
- * allure-cucumberjs is loaded only then, in the process that formats, not with the support code.
+ * The Allure formatter of cucumber.js: allure-cucumberjs's own, configured through its reporter
+ * options (which it hands on to allure-js-commons' ReporterRuntime): results written by
+ * ResultsWriter (same files, no fsync per file: see src/report/results-writer.ts), and a lifecycle
+ * listener giving each result its place in the Suites tree (features/<folder> -> feature).
+ * Cucumber calls it with `new`; allure-cucumberjs is loaded only then, in the process that
+ * formats, not with the support code.
  */
 import type { IFormatterOptions } from '@cucumber/cucumber';
+import type { TestResult } from 'allure-js-commons';
 import { ResultsWriter } from '../src/report/results-writer';
+import { suiteLabels } from '../src/report/scenario-parameters';
 
 type AllureReporter = new (options: IFormatterOptions) => object;
 
 export default function AllureFormatter(options: IFormatterOptions): object {
   const Reporter = require('allure-cucumberjs/reporter') as AllureReporter;
-  const formatter = new Reporter(options);
-  const resultsDir = (options.parsedArgvOptions as { resultsDir?: string }).resultsDir ?? 'allure-results';
-  // The runtime keeps its writer in a field; the formatter offers no option to choose another.
-  (formatter as { allureRuntime?: { writer: unknown } }).allureRuntime!.writer = new ResultsWriter(
-    resultsDir,
-  );
-  return formatter;
+  const argv = options.parsedArgvOptions as { resultsDir?: string };
+  const resultsDir = argv.resultsDir ?? 'allure-results';
+  return new Reporter({
+    ...options,
+    parsedArgvOptions: {
+      ...argv,
+      resultsDir,
+      writer: new ResultsWriter(resultsDir),
+      listeners: [
+        {
+          afterTestResultStart: (result: TestResult) => {
+            result.labels.push(...suiteLabels(result));
+          },
+        },
+      ],
+    },
+  });
 }

@@ -1,10 +1,12 @@
 /**
  * Report hooks: after every step, its evidence as attachments (allure-cucumberjs turns cucumber
- * attachments into Allure ones); after a failed step, the automatic diagnosis; once per worker,
- * the run's metadata (environment, executor, categories) in the Allure results. Formatting lives in
- * src/report; these hooks only hand it the evidence, and never fail a step themselves.
+ * attachments into Allure ones) and the scenario's parameters (its ${VAR}s and the unique names it
+ * claimed, through the Allure runtime API); after a failed step, the automatic diagnosis; once per
+ * worker, the run's metadata (environment, executor, categories) in the Allure results. Formatting
+ * lives in src/report; these hooks only hand it the evidence, and never fail a step themselves.
  */
 import { AfterAll, AfterStep, BeforeAll, Status } from '@cucumber/cucumber';
+import type { Parameter } from 'allure-js-commons';
 import { kubeReaderSource } from '../src/diagnose';
 import { evidenceAttachments } from '../src/report/attachments';
 import { diagnosisAttachments } from '../src/report/diagnosis-attachments';
@@ -15,6 +17,13 @@ import {
   writeEnvironmentFragment,
   writeRunMetadata,
 } from '../src/report/metadata';
+import {
+  claimedNameParameters,
+  resolvedStepText,
+  type ScenarioText,
+  variableParameters,
+  variablesOf,
+} from '../src/report/scenario-parameters';
 import type { RunContext } from '../src/runbook';
 import { processState } from './run-state';
 import type { RunbookWorld } from './world';
@@ -23,32 +32,81 @@ const resultsDir = () => process.env[ALLURE_RESULTS_ENV];
 /** A failed step waits at most this long for its diagnosis. */
 const DIAGNOSIS_TIMEOUT_MS = 15_000;
 
-AfterStep({ timeout: DIAGNOSIS_TIMEOUT_MS + 5_000 }, async function (this: RunbookWorld, { result }) {
-  let ctx: RunContext;
-  try {
-    ctx = this.ctx;
-  } catch {
-    return; // no run context: BeforeAll failed and says why
-  }
-  if (!resultsDir()) return; // RUNBOOK_ALLURE=off
-  try {
-    this.attachEvidence(evidenceAttachments(ctx.recorder.currentStep?.operations ?? []));
-    if (result.status !== Status.FAILED) return;
-    const involved = involvedIn(ctx.recorder.currentScenario);
-    const diagnostics = await diagnoseFailure(
-      kubeReaderSource(ctx.verifier.kube),
-      involved,
-      DIAGNOSIS_TIMEOUT_MS,
+/**
+ * The Allure runtime API, only when results are written (RUNBOOK_ALLURE=off loads nothing):
+ * requiring allure-cucumberjs registers its runtime, which sends each call to the formatter as a
+ * cucumber attachment of the running step.
+ */
+function loadAllureRuntime(): typeof import('allure-js-commons') {
+  require('allure-cucumberjs');
+  return require('allure-js-commons');
+}
+const allure = resultsDir() ? loadAllureRuntime() : undefined;
+
+/** Per scenario: whether its variables went out, and which claimed names did. */
+const sent = new WeakMap<RunbookWorld, { variables: boolean; names: Set<string> }>();
+
+/**
+ * The scenario's parameters not sent yet: its ${VAR}s on its first step (all of them, from the
+ * scenario text, so the historyId does not depend on how far a run got), and each unique name
+ * after the step that claimed it (excluded from the historyId: new every run).
+ */
+function newParameters(world: RunbookWorld, ctx: RunContext, scenario: ScenarioText): Parameter[] {
+  const state = sent.get(world) ?? { variables: false, names: new Set<string>() };
+  sent.set(world, state);
+  const out: Parameter[] = [];
+  if (!state.variables) {
+    state.variables = true;
+    out.push(
+      ...variableParameters(
+        variablesOf(scenario),
+        (n) => world.variable(n),
+        (t) => ctx.recorder.redactor.text(t),
+      ),
     );
-    this.attachEvidence(diagnosisAttachments(diagnostics));
-  } catch (err) {
-    // The step's own result stands; say what went wrong with its evidence instead of failing.
-    this.attach(`the evidence of this step could not be attached: ${(err as Error).message}`, {
-      mediaType: 'text/plain',
-      fileName: 'evidence error.txt',
-    });
   }
-});
+  const fresh = world.names.entries().filter(([, unique]) => !state.names.has(unique));
+  for (const [, unique] of fresh) state.names.add(unique);
+  out.push(...claimedNameParameters(fresh));
+  return out;
+}
+
+AfterStep(
+  { timeout: DIAGNOSIS_TIMEOUT_MS + 5_000 },
+  async function (this: RunbookWorld, { result, pickle, pickleStep }) {
+    let ctx: RunContext;
+    try {
+      ctx = this.ctx;
+    } catch {
+      return; // no run context: BeforeAll failed and says why
+    }
+    if (!allure) return; // RUNBOOK_ALLURE=off
+    try {
+      for (const p of newParameters(this, ctx, pickle))
+        await allure.parameter(p.name, p.value, { excluded: p.excluded ?? false });
+      const asRun = resolvedStepText(
+        pickleStep.text,
+        (n) => this.variable(n),
+        (n) => this.names.resolve(n),
+      );
+      this.attachEvidence(evidenceAttachments(ctx.recorder.currentStep?.operations ?? [], asRun));
+      if (result.status !== Status.FAILED) return;
+      const involved = involvedIn(ctx.recorder.currentScenario);
+      const diagnostics = await diagnoseFailure(
+        kubeReaderSource(ctx.verifier.kube),
+        involved,
+        DIAGNOSIS_TIMEOUT_MS,
+      );
+      this.attachEvidence(diagnosisAttachments(diagnostics));
+    } catch (err) {
+      // The step's own result stands; say what went wrong with its evidence instead of failing.
+      this.attach(`the evidence of this step could not be attached: ${(err as Error).message}`, {
+        mediaType: 'text/plain',
+        fileName: 'evidence error.txt',
+      });
+    }
+  },
+);
 
 /** Where this run's fragments go (the run context is gone by the time AfterAll runs last). */
 let run: { reportsDir: string; runId: string } | undefined;

@@ -10,6 +10,7 @@ import { ALLURE_RESULTS_ENV } from '../src/report/metadata';
 import {
   expandVariables,
   type KubectlResult,
+  MissingParameterError,
   NameBook,
   Operator,
   type RunContext,
@@ -41,6 +42,16 @@ export class RunbookWorld extends World {
   /** `${VAR}` from run parameters, then the environment. */
   expand(text: string): string {
     return expandVariables(text, this.ctx.config.vars, process.env);
+  }
+
+  /** The value `${name}` takes in this run; undefined when neither source sets it. */
+  variable(name: string): string | undefined {
+    try {
+      return this.expand(`\${${name}}`);
+    } catch (err) {
+      if (err instanceof MissingParameterError) return undefined;
+      throw err;
+    }
   }
 
   /** The real name for a name in the runbook: the scenario's unique name, or the name itself. */

@@ -18,6 +18,15 @@ import { evidenceAttachments } from '../src/report/attachments';
 import { CATEGORIES, categorize } from '../src/report/categories';
 import { diagnoseFailure, involvedIn } from '../src/report/failure-diagnosis';
 import { mergeFacts, renderProperties, writeRunMetadata } from '../src/report/metadata';
+import {
+  claimedNameParameters,
+  isSecretVariable,
+  NOT_SET,
+  resolvedStepText,
+  suiteLabels,
+  variableParameters,
+  variablesOf,
+} from '../src/report/scenario-parameters';
 import { objectDiff } from '../src/report/yaml-diff';
 import { type Operation, Recorder, type ScenarioRecord } from '../src/runbook/evidence';
 import { Kubectl } from '../src/runbook/kubectl';
@@ -189,6 +198,85 @@ describe('before/after diff', () => {
     assert.deepEqual(
       evidenceAttachments(expired).map((a) => a.name),
       ['waits and ledger.txt'],
+    );
+  });
+});
+
+describe('scenario parameters and suite labels', () => {
+  const vars: Record<string, string> = { NODE: 'worker-3', KUBESPHERE_PASSWORD: 'P@88w0rd-long', EMPTY: '' };
+  const lookup = (name: string) => vars[name];
+  /** `${NAME}` as a runbook writes it. */
+  const v = (name: string) => `\${${name}}`;
+
+  test('variables come from the step texts, doc strings and tables, each once, in order', () => {
+    const scenario = {
+      steps: [
+        { text: `node "${v('NODE')}" is bound to nodegroup "${v('NODEGROUP')}"` },
+        {
+          text: 'I apply:',
+          argument: { docString: { content: `{"alias":"${v('ALIAS')}","node":"${v('NODE')}"}` } },
+        },
+        {
+          text: 'the table',
+          argument: { dataTable: { rows: [{ cells: [{ value: v('ROW') }, { value: 'x' }] }] } },
+        },
+      ],
+    };
+    assert.deepEqual(variablesOf(scenario), ['NODE', 'NODEGROUP', 'ALIAS', 'ROW']);
+  });
+
+  test('values are part of the historyId; credentials and unset variables never show a value', () => {
+    const redact = (t: string) => t.replace('worker', '<w>');
+    assert.deepEqual(
+      variableParameters(['NODE', 'KUBESPHERE_PASSWORD', 'EMPTY', 'MISSING'], lookup, redact),
+      [
+        { name: 'NODE', value: '<w>-3' },
+        { name: 'KUBESPHERE_PASSWORD', value: REDACTED },
+        { name: 'EMPTY', value: NOT_SET },
+        { name: 'MISSING', value: NOT_SET },
+      ],
+    );
+    for (const secret of ['KUBESPHERE_PASSWORD', 'CLIENT_SECRET', 'ACCESS_TOKEN', 'TOKEN', 'CLIENT_KEY_DATA'])
+      assert.equal(isSecretVariable(secret), true, secret);
+    for (const plain of ['NODE', 'WORKSPACE_NAMESPACE', 'TOKENIZER_NODE', 'KEY_NAME'])
+      assert.equal(isSecretVariable(plain), false, plain);
+    assert.deepEqual(claimedNameParameters([['site', 'site-ab12w1-3']]), [
+      { name: 'site', value: 'site-ab12w1-3', excluded: true },
+    ]);
+  });
+
+  test('the step as it ran: values and unique names filled in, credentials and unset variables not', () => {
+    const resolve = (name: string) => (name === 'site' ? 'site-ab12w1-3' : name);
+    assert.equal(
+      resolvedStepText(`I bind node "${v('NODE')}" to nodegroup "site"`, lookup, resolve),
+      'I bind node "worker-3" to nodegroup "site-ab12w1-3"',
+    );
+    assert.equal(
+      resolvedStepText(
+        `I log in with "${v('KUBESPHERE_PASSWORD')}" as ${v('MISSING')} on "edge-a"`,
+        lookup,
+        resolve,
+      ),
+      `I log in with "${REDACTED}" as ${v('MISSING')} on "edge-a"`,
+    );
+  });
+
+  test('suite labels: the feature file folder and the feature; labels set by tags stay', () => {
+    const feature = { name: 'feature', value: 'Bind and unbind nodes' };
+    assert.deepEqual(
+      suiteLabels({
+        titlePath: ['nodegroup-runbooks', 'features', 'binding', feature.value],
+        labels: [feature],
+      }),
+      [
+        { name: 'parentSuite', value: 'binding' },
+        { name: 'suite', value: feature.value },
+      ],
+    );
+    const tagged = [feature, { name: 'suite', value: 'from a tag' }];
+    assert.deepEqual(
+      suiteLabels({ titlePath: ['p', 'features', 'binding', feature.value], labels: tagged }),
+      [{ name: 'parentSuite', value: 'binding' }],
     );
   });
 });

@@ -7,18 +7,18 @@
  * the sandbox password or an issued token; history carries over into the next run's results.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_ADMIN_PASSWORD } from '../src/constants';
+import { loginRequest } from '../src/kapi/auth';
 import { type Category, categorize } from '../src/report/categories';
 import { carryHistory } from '../src/report/history';
 import { startSandbox } from '../src/sandbox/sandbox';
+import { type FinishedRun, runCucumber } from './cucumber-harness';
 
-const root = join(__dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'report-results-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -37,38 +37,12 @@ const FEATURES = [
 /** A signed token as the sandbox (and KubeSphere) issues them: three base64url parts, JSON header. */
 const TOKEN_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 
-function cucumber(
-  reports: string,
-  features = FEATURES,
-  extra: string[] = [],
-): Promise<{ code: number | null; out: string }> {
+function cucumber(reports: string, features = FEATURES, extra: string[] = []) {
   const name = `^(${SCENARIOS.join('|')})$`;
-  const args = [
-    join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'),
-    '-p',
-    'default',
-    ...extra,
-    '--world-parameters',
-    '{"waitTimeoutMs":1500}',
-    '--name',
-    name,
-    ...features,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, HOME: scratch, RUNBOOK_REPORTS_DIR: reports, RUNBOOK_RUN_ID: '' },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-  });
+  return runCucumber(
+    ['-p', 'default', ...extra, '--world-parameters', '{"waitTimeoutMs":1500}', '--name', name, ...features],
+    { HOME: scratch, RUNBOOK_REPORTS_DIR: reports, RUNBOOK_RUN_ID: '' },
+  );
 }
 
 interface AllureStep {
@@ -80,6 +54,9 @@ interface AllureStep {
 }
 interface AllureResult extends AllureStep {
   status: string;
+  historyId: string;
+  parameters: { name: string; value: string; excluded?: boolean }[];
+  labels: { name: string; value: string }[];
 }
 
 /** One exchange of an HTTP attachment (src/report/attachments.ts). */
@@ -129,7 +106,7 @@ function filesUnder(dir: string): string[] {
 describe('Allure results of a runbook run against the sandbox (--parallel 2)', () => {
   const reports = join(scratch, 'reports');
   const resultsDir = join(reports, 'allure-results');
-  let run: { code: number | null; out: string };
+  let run: FinishedRun;
   let results: AllureResult[];
   const byName = (name: string) => {
     const r = results.find((x) => x.name === name);
@@ -168,6 +145,58 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
     assert.equal(exchange.request.headers['authorization'], '<redacted>');
     assert.equal(exchange.response?.status, 200);
     assert.equal(exchange.response?.body.metadata.name, 'worker-3');
+  });
+
+  test('a result names what its words stood for: each variable and, kept out of the historyId, each unique name', () => {
+    const bound = byName(SCENARIOS[0]!);
+    const param = (r: AllureResult, name: string) => {
+      const found = r.parameters.filter((p) => p.name === name);
+      assert.equal(found.length, 1, `"${r.name}" parameters: ${JSON.stringify(r.parameters)}`);
+      return found[0]!;
+    };
+    assert.deepEqual(param(bound, 'NODE'), { name: 'NODE', value: 'worker-3', excluded: false });
+    const site = param(bound, 'site');
+    assert.match(site.value, /^site-[a-z0-9-]+$/);
+    assert.equal(site.excluded, true);
+    // The same unique name the bind step's evidence shows.
+    const bind = step(bound, /^When I bind node "\$\{NODE\}" to nodegroup "site"$/);
+    const diff = attachment(resultsDir, bind, /^before -> after: node worker-3/);
+    assert.match(diff, new RegExp(`^\\+ {3}apps\\.edgewize\\.io/nodegroup: ${site.value}$`, 'm'));
+    // The step's note opens with the step as it ran.
+    const note = attachment(resultsDir, bind, /^waits and ledger/);
+    assert.equal(note.split('\n')[0], `# I bind node "worker-3" to nodegroup "${site.value}"`);
+    // The failing scenario names its variables and its nodegroup too.
+    const failed = byName(SCENARIOS[2]!);
+    assert.equal(param(failed, 'NODE').value, 'worker-3');
+    assert.equal(param(failed, 'labelled').excluded, true);
+    // A scenario without variables has only its unique names, all excluded.
+    const patched = byName(SCENARIOS[1]!);
+    assert.deepEqual(
+      patched.parameters.map((p) => [p.name, p.excluded]),
+      [['patched', true]],
+    );
+  });
+
+  test('the Suites tree follows the features folder: parentSuite is the folder, suite the feature', () => {
+    const suites = (r: AllureResult) =>
+      ['parentSuite', 'suite', 'feature'].map((name) =>
+        r.labels.filter((l) => l.name === name).map((l) => l.value),
+      );
+    assert.deepEqual(suites(byName(SCENARIOS[0]!)), [
+      ['binding'],
+      ['Bind and unbind nodes'],
+      ['Bind and unbind nodes'],
+    ]);
+    assert.deepEqual(suites(byName(SCENARIOS[1]!)), [
+      ['nodegroup'],
+      ['Nodegroup lifecycle'],
+      ['Nodegroup lifecycle'],
+    ]);
+    assert.deepEqual(suites(byName(SCENARIOS[2]!)), [
+      ['failing'],
+      ['A deliberately failing runbook (report tests)'],
+      ['A deliberately failing runbook (report tests)'],
+    ]);
   });
 
   test('a namespace bind shows both objects it changed: the namespace and the nodegroup', () => {
@@ -259,17 +288,8 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
     // The scan looks for the token shape: check the sandbox really issues tokens of that shape.
     const sandbox = await startSandbox();
     try {
-      const res = await fetch(`${sandbox.url}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'password',
-          username: sandbox.username,
-          password: sandbox.password,
-          client_id: 'kubesphere',
-          client_secret: 'kubesphere',
-        }),
-      });
+      const login = loginRequest({ username: sandbox.username, password: sandbox.password });
+      const res = await fetch(`${sandbox.url}${login.path}`, login);
       const { access_token } = (await res.json()) as { access_token: string };
       assert.match(access_token, TOKEN_SHAPE);
       assert.equal(sandbox.password, DEFAULT_ADMIN_PASSWORD);
@@ -310,6 +330,10 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
       [SCENARIOS[1]],
       'the earlier run results are not mixed in',
     );
+    // Same scenario, same historyId, though its unique name is new: Allure's history is not split.
+    const [before, again] = [byName(SCENARIOS[1]!), now[0]!];
+    assert.notEqual(again.parameters[0]?.value, before.parameters[0]?.value);
+    assert.equal(again.historyId, before.historyId);
     assert.deepEqual(carryHistory(previousReport, resultsDir), { copied: 2 });
     assert.equal(readFileSync(join(resultsDir, 'history', 'history-trend.json'), 'utf8'), trend);
     assert.equal(readFileSync(join(resultsDir, 'history', 'history.json'), 'utf8'), history);

@@ -146,13 +146,14 @@ export function kubectlCommands(ops: readonly Operation[]): Attachment[] {
  * Waits, ledger entries and notes: what the step waited for, what it recorded for undo. Only for
  * steps that changed something or whose wait expired: a verification whose wait held says no more
  * than its own step text, and every attachment is a file to write (bench/report.bench.ts).
+ * `heading` (the step text as it ran, names and values filled in) opens the note.
  */
-export function flowRecord(ops: readonly Operation[]): Attachment[] {
+export function flowRecord(ops: readonly Operation[], heading?: string): Attachment[] {
   const noteworthy = ops.some(
     (op) => op.kind === 'ledger' || op.kind === 'note' || (op.kind === 'wait' && !op.ok),
   );
   if (!noteworthy) return [];
-  const lines: string[] = [];
+  const lines: string[] = heading ? [`# ${heading}`] : [];
   for (const op of ops) {
     if (op.kind === 'wait') {
       const w = op as WaitOperation;
@@ -171,10 +172,10 @@ export function flowRecord(ops: readonly Operation[]): Attachment[] {
       );
     } else if (op.kind === 'note') lines.push(`note  ${op.text}`);
   }
-  return lines.length ? [text('waits and ledger.txt', `${lines.join('\n')}\n`)] : [];
+  return [text('waits and ledger.txt', `${lines.join('\n')}\n`)];
 }
 
-/** Every attachment of one step (or of the cleanup), in review order. */
-export function evidenceAttachments(ops: readonly Operation[]): Attachment[] {
-  return [...objectChanges(ops), ...httpExchanges(ops), ...kubectlCommands(ops), ...flowRecord(ops)];
+/** Every attachment of one step (or of the cleanup), in review order; `heading` opens the note. */
+export function evidenceAttachments(ops: readonly Operation[], heading?: string): Attachment[] {
+  return [...objectChanges(ops), ...httpExchanges(ops), ...kubectlCommands(ops), ...flowRecord(ops, heading)];
 }
