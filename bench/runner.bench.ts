@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { loginRequest } from '../src/kapi/auth';
 import type { HttpOperation, RunRecord } from '../src/runbook/evidence';
 import { startSandbox } from '../src/sandbox/sandbox';
 import { fmt, report } from './harness';
@@ -80,18 +81,7 @@ async function bareScript({ requests, kubectl: commands }: Recorded): Promise<nu
   const cacheDir = mkdtempSync(join(scratch, 'kubectl-cache-'));
   const sandbox = await startSandbox();
   const pool = new Pool(sandbox.url);
-  const login = await pool.request({
-    method: 'POST',
-    path: '/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username: sandbox.username,
-      password: sandbox.password,
-      client_id: 'kubesphere',
-      client_secret: 'kubesphere',
-    }).toString(),
-  });
+  const login = await pool.request({ ...loginRequest(sandbox), method: 'POST' });
   const token = ((await login.body.json()) as { access_token: string }).access_token;
   for (const req of requests) {
     const url = new URL(req.url);

@@ -4,36 +4,17 @@
  * was, which the AfterAll hook checks). Bad input gets a message naming what to fix.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { PROJECT_ROOT, runRunbooks } from './cucumber-harness';
 
-const root = join(__dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'runbook-acceptance-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function runbooks(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/scripts/run-runbooks.js'), ...args], {
-      cwd: root,
-      env: { ...process.env, HOME: scratch, RUNBOOK_REPORTS_DIR: join(scratch, 'reports'), ...env },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+const runbooks = (args: string[], env: Record<string, string> = {}) =>
+  runRunbooks(args, { HOME: scratch, RUNBOOK_REPORTS_DIR: join(scratch, 'reports'), ...env });
 
 function assertAllPassed(out: string): void {
   assert.match(out, /runbooks: PASSED/, out);
@@ -66,7 +47,7 @@ describe('cucumber options', () => {
   const dir = join(scratch, 'options');
   mkdirSync(join(dir, 'features'), { recursive: true });
   // Step definitions of the test's own: they must register with the project's cucumber instance.
-  const cucumber = JSON.stringify(require.resolve('@cucumber/cucumber', { paths: [root] }));
+  const cucumber = JSON.stringify(require.resolve('@cucumber/cucumber', { paths: [PROJECT_ROOT] }));
   writeFileSync(
     join(dir, 'extra-steps.js'),
     [

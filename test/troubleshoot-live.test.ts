@@ -5,7 +5,6 @@
  * the destructive opt-in the runbook runs that command and the repair stays.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,8 @@ import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../src/constants';
 import { KubeReader } from '../src/kube/reader';
 import { diffState, type StateSnapshot, snapshotState } from '../src/runbook';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+import { runRunbooks } from './cucumber-harness';
 
-const root = join(__dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'troubleshoot-live-'));
 let sandbox: Sandbox;
 let reader: KubeReader;
@@ -44,40 +43,18 @@ interface JsonScenario {
 
 const isHook = (step: { keyword: string }) => step.keyword === 'Before' || step.keyword === 'After';
 
-function live(
-  args: string[],
-  env: Record<string, string> = {},
-  profile = 'live',
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(root, 'dist/scripts/run-runbooks.js'), '-p', profile, ...args],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          HOME: scratch,
-          RUNBOOK_REPORTS_DIR: join(scratch, 'reports'),
-          KUBESPHERE_HOST: sandbox.url,
-          KUBESPHERE_USERNAME: sandbox.username,
-          KUBESPHERE_PASSWORD: sandbox.password,
-          KUBECONFIG: sandbox.kubeconfigPath,
-          NODEGROUP: 'edge-a',
-          RUNBOOK_ALLOW_DESTRUCTIVE: '',
-          ...env,
-        },
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
+/** The runbook runner against the sandbox posing as a live target (no destructive opt-in unless given). */
+function live(args: string[], env: Record<string, string> = {}, profile = 'live') {
+  return runRunbooks(['-p', profile, ...args], {
+    HOME: scratch,
+    RUNBOOK_REPORTS_DIR: join(scratch, 'reports'),
+    KUBESPHERE_HOST: sandbox.url,
+    KUBESPHERE_USERNAME: sandbox.username,
+    KUBESPHERE_PASSWORD: sandbox.password,
+    KUBECONFIG: sandbox.kubeconfigPath,
+    NODEGROUP: 'edge-a',
+    RUNBOOK_ALLOW_DESTRUCTIVE: '',
+    ...env,
   });
 }
 
