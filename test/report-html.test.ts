@@ -106,6 +106,13 @@ async function openChromium(): Promise<BrowserContext> {
   });
 }
 
+/** The Suites tree groups as features/ does: open the feature file's folder, then the feature. */
+async function openSuite(page: Page, featureFile: string): Promise<void> {
+  const folder = featureFile.split('/').at(-2)!;
+  const feature = /^Feature:\s*(.+?)\s*$/m.exec(readFileSync(join(root, featureFile), 'utf8'))![1]!;
+  for (const group of [folder, feature]) await page.getByText(group, { exact: true }).first().click();
+}
+
 /** Open a scenario, then a step of it, then its first attachment: the attachment's text. */
 async function openFirstAttachment(page: Page, scenario: string, step: RegExp): Promise<string> {
   await page.getByText(scenario, { exact: true }).first().click();
@@ -148,6 +155,7 @@ describe('the generated report in headless Chromium', () => {
     try {
       const page = await browser!.newPage();
       await page.goto(`${origin}/index.html#suites`);
+      await openSuite(page, FEATURE);
       for (const name of scenarios) await page.getByText(name, { exact: true }).first().waitFor();
       // Opening a scenario and an attachment of its first step loads their own data files.
       assert.match(
@@ -173,6 +181,7 @@ describe('the generated report in headless Chromium', () => {
     const url = pathToFileURL(report.singleFile).href;
     const page = await browser!.newPage();
     await page.goto(`${url}#suites`);
+    await openSuite(page, FEATURE);
     for (const name of scenarios) await page.getByText(name, { exact: true }).first().waitFor();
     // The attachments are inside the file too.
     assert.match(await openFirstAttachment(page, scenarios[0]!, /I list the nodegroups/), /GET .*\/kapis\//);
