@@ -15,8 +15,11 @@ import {
   Ledger,
   latestRunId,
   MissingParameterError,
+  metadataHolds,
   NameBook,
   newRunId,
+  parseKey,
+  parseKeyValue,
   parseRunConfig,
   readRunLedgers,
 } from '../src/runbook';
@@ -164,5 +167,38 @@ describe('state diff', () => {
       'removed nodegroup/x',
     ]);
     assert.deepEqual(diffState(before, structuredClone(before)), []);
+  });
+});
+
+describe('label and annotation expectations', () => {
+  const node = {
+    metadata: { name: 'w', labels: { 'apps.edgewize.io/nodegroup': 'edge-a' }, annotations: { a: '' } },
+  };
+
+  test('KEY=VALUE splits at the first =, keeps an empty value, and a bad form says how to write it', () => {
+    assert.deepEqual(parseKeyValue('label', 'apps.edgewize.io/nodegroup=edge-a'), {
+      key: 'apps.edgewize.io/nodegroup',
+      value: 'edge-a',
+    });
+    assert.deepEqual(parseKeyValue('annotation', 'k=a=b'), { key: 'k', value: 'a=b' });
+    assert.deepEqual(parseKeyValue('label', 'k='), { key: 'k', value: '' });
+    assert.throws(() => parseKeyValue('label', 'no-value'), /must read KEY=VALUE .*got "no-value"/);
+    assert.throws(() => parseKeyValue('label', '=v'), ConfigError);
+    assert.throws(() => parseKey('label', 'k=v'), /takes the label's key alone/);
+    assert.equal(parseKey('annotation', 'k'), 'k');
+  });
+
+  test('present with the value, absent, and a missing object never holds', () => {
+    const label = (value: string | undefined) => ({
+      field: 'label' as const,
+      key: 'apps.edgewize.io/nodegroup',
+      value,
+    });
+    assert.equal(metadataHolds(node, label('edge-a')), true);
+    assert.equal(metadataHolds(node, label('edge-b')), false);
+    assert.equal(metadataHolds(node, label(undefined)), false);
+    assert.equal(metadataHolds(node, { field: 'annotation', key: 'a', value: '' }), true);
+    assert.equal(metadataHolds(node, { field: 'annotation', key: 'b', value: undefined }), true);
+    assert.equal(metadataHolds(undefined, label(undefined)), false);
   });
 });

@@ -13,6 +13,14 @@ Feature: Bind and unbind nodes
     Then node "${NODE}" belongs to no nodegroup
     And kubectl does not list node "${NODE}" in nodegroup "site"
 
+  Scenario: Bind a node to an existing nodegroup, as the guide writes it
+    Given nodegroup "${NODEGROUP}"
+    And node "${NODE}" is in no nodegroup
+    When I bind node "${NODE}" to nodegroup "${NODEGROUP}"
+    Then node "${NODE}" has label "apps.edgewize.io/nodegroup=${NODEGROUP}"
+    When I unbind node "${NODE}" from nodegroup "${NODEGROUP}"
+    Then node "${NODE}" has no label "apps.edgewize.io/nodegroup"
+
   Scenario: Move a node from one nodegroup to another
     Given a new nodegroup "first"
     And a new nodegroup "second"

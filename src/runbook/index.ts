@@ -9,6 +9,7 @@ export * from './faults';
 export * from './guardrails';
 export * from './kubectl';
 export * from './ledger';
+export * from './metadata';
 export * from './names';
 export * from './next-command';
 export * from './nodegroup-ops';

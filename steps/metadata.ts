@@ -1,0 +1,64 @@
+/** Steps about any object's labels and annotations, and the guide's "Given nodegroup X". */
+import { strict as assert } from 'node:assert';
+import { Given, Then } from '@cucumber/cucumber';
+import type { ResourceName } from '../src/kube/resources';
+import { type MetadataField, parseKey, parseKeyValue, verifyMetadata } from '../src/runbook';
+import type { RunbookWorld } from '../support/world';
+
+Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, name: string) {
+  const real = this.name(name);
+  const group = await this.op.getNodeGroup(real);
+  assert.ok(
+    group,
+    `nodegroup ${real} does not exist; list the groups with: nodegroup-api nodegroup list, ` +
+      `or create it with: nodegroup-api nodegroup create --name ${real}`,
+  );
+});
+
+Then(
+  /^(node|namespace|workspace|nodegroup) "([^"]+)" has (label|annotation) "([^"]+)"$/,
+  async function (
+    this: RunbookWorld,
+    resource: ResourceName,
+    name: string,
+    field: MetadataField,
+    text: string,
+  ) {
+    const { key, value } = parseKeyValue(field, this.expand(text));
+    const real = this.name(name);
+    const seen = await verifyMetadata(
+      this.op.ctx.verifier,
+      { resource, name: real },
+      {
+        field,
+        key,
+        value: this.name(value),
+      },
+    );
+    this.op.snapshot('after', resource, real, seen);
+  },
+);
+
+Then(
+  /^(node|namespace|workspace|nodegroup) "([^"]+)" has no (label|annotation) "([^"]+)"$/,
+  async function (
+    this: RunbookWorld,
+    resource: ResourceName,
+    name: string,
+    field: MetadataField,
+    text: string,
+  ) {
+    const key = parseKey(field, this.expand(text));
+    const real = this.name(name);
+    const seen = await verifyMetadata(
+      this.op.ctx.verifier,
+      { resource, name: real },
+      {
+        field,
+        key,
+        value: undefined,
+      },
+    );
+    this.op.snapshot('after', resource, real, seen);
+  },
+);
