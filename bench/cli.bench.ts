@@ -9,7 +9,7 @@
  * CA file at every start, before any of our code runs (nodejs/node#40524).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +20,14 @@ import { fmt, report, summarize } from './harness';
 
 const RUNS = 15;
 const bin = join(__dirname, '..', '..', 'bin', 'nodegroup-api.js');
+const dist = join(__dirname, '..');
+
+/** Whether the bin takes the bundle now: built after the last compile (see bin/nodegroup-api.js). */
+function bundleFresh(): boolean {
+  const bundle = statSync(join(dist, 'src', 'cli', 'nodegroup-api.bundle.js'), { throwIfNoEntry: false });
+  const compiled = statSync(join(dist, '.tsbuildinfo'), { throwIfNoEntry: false });
+  return !!bundle && !!compiled && bundle.mtimeMs >= compiled.mtimeMs;
+}
 const PYTHON = `
 import os, sys, requests
 r = requests.get(os.environ["KUBESPHERE_HOST"] + "/kapis/infra.kubesphere.io/v1alpha1/nodegroups",
@@ -109,6 +117,7 @@ async function main(): Promise<void> {
         args: ['-c', PYTHON],
         samples: [],
       });
+    const freshBefore = bundleFresh();
     for (const c of contenders) await runOnce(c, env); // warm the file cache
     for (let i = 0; i < RUNS; i++) for (const c of contenders) c.samples.push(await runOnce(c, env));
 
@@ -137,6 +146,13 @@ async function main(): Promise<void> {
         ]);
       }
     } else rows.push(['python3 requests', 'not installed (Debian python3-requests): skipped']);
+    const fresh = freshBefore && bundleFresh();
+    rows.push([
+      'bundle (dist/src/cli/nodegroup-api.bundle.js)',
+      fresh
+        ? 'used'
+        : 'NOT used in every run: missing, or a compile came after it (npm run build makes it); the first row measured the compiled files',
+    ]);
     report(`nodegroup-api start-up (median of ${RUNS} interleaved runs, wall time)`, rows);
   } finally {
     rmSync(home, { recursive: true, force: true });
