@@ -3,6 +3,7 @@
  * (labels, annotations, finalizers, deletion, state, and a nodegroup's spec) as YAML, diffed line
  * by line with `-`/`+` markers and the whole object as context (objects are short).
  */
+import { diffLines as jsdiffLines } from 'diff';
 import { stringify } from 'yaml';
 
 /** The fields of an object a runbook operation changes or checks; undefined = absent. */
@@ -25,34 +26,18 @@ export function reviewView(resource: string, obj: unknown): Record<string, unkno
 export const toYaml = (value: unknown): string =>
   value === undefined ? '(does not exist)\n' : stringify(value, { sortMapEntries: true, lineWidth: 0 });
 
-/** Longest common subsequence table, for a minimal line diff (objects are tens of lines). */
-function lcs(a: string[], b: string[]): number[][] {
-  const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--)
-      t[i]![j] = a[i] === b[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
-  return t;
-}
-
 export interface LineDiff {
   /** Lines prefixed `  ` (same), `- ` (before only), `+ ` (after only). */
   lines: string[];
   changed: boolean;
 }
 
+/** A minimal line diff (jsdiff), every line kept as context: objects are tens of lines. */
 export function diffLines(before: string, after: string): LineDiff {
-  const a = before.replace(/\n$/, '').split('\n');
-  const b = after.replace(/\n$/, '').split('\n');
-  const t = lcs(a, b);
   const lines: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      lines.push(`  ${a[i++]}`);
-      j++;
-    } else if (i < a.length && (j === b.length || t[i + 1]![j]! >= t[i]![j + 1]!)) lines.push(`- ${a[i++]}`);
-    else lines.push(`+ ${b[j++]}`);
+  for (const part of jsdiffLines(before.replace(/\n?$/, '\n'), after.replace(/\n?$/, '\n'))) {
+    const mark = part.added ? '+ ' : part.removed ? '- ' : '  ';
+    for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push(`${mark}${line}`);
   }
   return { lines, changed: lines.some((l) => !l.startsWith('  ')) };
 }
