@@ -64,7 +64,6 @@ interface EventFields {
 const fields = (e: KubeObject) => e as unknown as EventFields;
 export const reasonOf = (e: KubeObject) => fields(e).reason ?? '';
 export const messageOf = (e: KubeObject) => fields(e).message ?? '';
-export const typeOf = (e: KubeObject) => fields(e).type ?? '';
 
 /** Oldest first: by last time seen, then by the version of the Event (later writes are newer). */
 function when(e: KubeObject): [number, number] {

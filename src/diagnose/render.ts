@@ -3,7 +3,6 @@ import { stringify } from 'yaml';
 import type { Diagnosis } from './diagnose';
 
 export type DiagnosisFormat = 'table' | 'json' | 'yaml';
-export const DIAGNOSIS_FORMATS: DiagnosisFormat[] = ['table', 'json', 'yaml'];
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

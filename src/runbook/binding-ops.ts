@@ -2,7 +2,6 @@
  * Bind and unbind nodes, namespaces and workspaces through the KAPI (the guide's API-first rule),
  * in the safe flow: the target's group before, the change, the target's group after.
  */
-import { HttpError } from '../kapi/errors';
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
 import { bindingMark, bindingResource, groupOf } from './bindings';
@@ -71,5 +70,3 @@ export class Operator extends NodegroupOperator {
     return obj;
   }
 }
-
-export const isRefusal = (err: unknown): err is HttpError => err instanceof HttpError && err.status >= 400;
