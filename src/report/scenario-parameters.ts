@@ -6,12 +6,11 @@
  * failing run got to, and the unique names, new every run, are excluded.
  */
 import type { Label, Parameter } from 'allure-js-commons';
+import { replaceVariables, variablesIn } from '../runbook/expand';
 import { isSecretKey, REDACTED } from '../runbook/redact';
 
 /** Stands for a ${VAR} that neither the run parameters nor the environment set. */
 export const NOT_SET = '(not set)';
-
-const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** A variable whose name ends in a credential word (KUBESPHERE_PASSWORD, CLIENT_SECRET, X_TOKEN). */
 export function isSecretVariable(name: string): boolean {
@@ -39,7 +38,7 @@ export function variablesOf(scenario: ScenarioText): string[] {
       step.argument?.docString?.content ?? '',
       ...(step.argument?.dataTable?.rows.flatMap((r) => r.cells.map((c) => c.value)) ?? []),
     ];
-    for (const text of texts) for (const m of text.matchAll(VARIABLE)) found.add(m[1]!);
+    for (const text of texts) for (const name of variablesIn(text)) found.add(name);
   }
   return [...found];
 }
@@ -75,7 +74,7 @@ export function resolvedStepText(
   resolve: (name: string) => string,
 ): string {
   const expand = (s: string) =>
-    s.replace(VARIABLE, (written, name: string) => {
+    replaceVariables(s, (name, written) => {
       const value = lookup(name);
       if (value === undefined || value === '') return written;
       return isSecretVariable(name) ? REDACTED : value;
