@@ -2,9 +2,8 @@
  * `--dry-run`: the exact HTTP request and an equivalent curl command, secrets replaced by
  * shell variables ("$KUBESPHERE_TOKEN", "$KUBESPHERE_PASSWORD") so the command stays runnable.
  */
+import { REDACTED } from '../kapi/exchange';
 import type { HttpRequest } from '../kapi/transport';
-
-export const REDACTED = '<redacted>';
 
 /** Quote for a POSIX shell. */
 export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
