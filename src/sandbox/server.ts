@@ -113,10 +113,11 @@ export function createRouter(deps: RouterDeps, listener: Listener) {
     };
     const area = areaOf(ctx.path, listener);
     try {
-      // KubeSphere authenticates before it dispatches, so an unknown cluster needs a valid token too.
-      if (dispatched) ctx.user = deps.auth.authenticate(ctx);
-      if (dispatched && dispatched.cluster !== HOST_CLUSTER)
-        throw badRequest(`cluster ${dispatched.cluster} not exists`);
+      if (dispatched) {
+        // KubeSphere authenticates before it dispatches, so an unknown cluster needs a valid token too.
+        ctx.user = deps.auth.authenticate(ctx);
+        if (dispatched.cluster !== HOST_CLUSTER) throw badRequest(`cluster ${dispatched.cluster} not exists`);
+      }
       if (area === 'public') return answerPublic(ctx);
       if (area === 'oauth') return await deps.auth.handleOAuth(ctx);
       if (area === 'unknown') {
@@ -124,7 +125,7 @@ export function createRouter(deps: RouterDeps, listener: Listener) {
           throw new StatusError('NotFound', 'the server could not find the requested resource');
         return sendText(res, 404, '404: Page Not Found');
       }
-      ctx.user = deps.auth.authenticate(ctx);
+      ctx.user ??= deps.auth.authenticate(ctx);
       deps.auth.authorizeRequest(ctx.user, ctx.method, accessTarget(ctx.path), ctx.query);
       if (await deps.faults.intercept(ctx)) return;
       if (area === 'kube') return await deps.kube(ctx);
