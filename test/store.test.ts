@@ -231,6 +231,8 @@ describe('object store: selectors', () => {
     assert.match(statusOf(() => parseLabelSelector('tier in (a')).message, /unable to parse requirement/);
     assert.equal(statusOf(() => names('bad key!=x')).code, 400);
     assert.match(statusOf(() => names(undefined, 'spec.x=1')).message, /field label not supported: spec.x/);
+    // a name Object.prototype carries is no field either
+    assert.match(statusOf(() => names(undefined, 'constructor=x')).message, /field label not supported/);
   });
 
   it('filters namespaced lists by namespace', () => {

@@ -115,13 +115,14 @@ export function labelMatcher(selector: string | undefined): Matcher {
 type FieldReader = (obj: KubeObject) => string;
 
 /** The value at a dotted path as Kubernetes' field selectors compare it ('' when absent). */
-const at =
-  (path: string): FieldReader =>
-  (obj) => {
+const at = (path: string): FieldReader => {
+  const keys = path.split('.');
+  return (obj) => {
     let value: unknown = obj;
-    for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+    for (const key of keys) value = (value as Record<string, unknown> | undefined)?.[key];
     return value === undefined || value === null ? '' : String(value);
   };
+};
 
 const COMMON_FIELDS: Record<string, FieldReader> = {
   'metadata.name': (obj) => obj.metadata.name ?? '',
@@ -164,25 +165,33 @@ const SPECIAL_READERS: Record<string, FieldReader> = {
   'nodes:spec.unschedulable': (obj) => String(at('spec.unschedulable')(obj) === 'true'),
 };
 
-function fieldsOf(resource: string | undefined): Record<string, FieldReader> {
-  const fields = { ...COMMON_FIELDS };
-  for (const path of RESOURCE_FIELDS[resource ?? ''] ?? [])
-    fields[path] = SPECIAL_READERS[`${resource}:${path}`] ?? at(path);
+/** Field readers per resource ('' = the common fields only), built once on first use. */
+const fieldsByResource = new Map<string, ReadonlyMap<string, FieldReader>>();
+
+function fieldsOf(resource = ''): ReadonlyMap<string, FieldReader> {
+  let fields = fieldsByResource.get(resource);
+  if (!fields) {
+    const built = new Map(Object.entries(COMMON_FIELDS));
+    for (const path of RESOURCE_FIELDS[resource] ?? [])
+      built.set(path, SPECIAL_READERS[`${resource}:${path}`] ?? at(path));
+    fields = built;
+    fieldsByResource.set(resource, fields);
+  }
   return fields;
 }
 
 /** A field selector for `resource` (the common fields only when none is given). */
 export function fieldMatcher(selector: string | undefined, resource?: string): Matcher {
   if (!selector) return matchAll;
+  const fields = fieldsOf(resource);
   const tests = splitTerms(selector).map((term) => {
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
     if (!m) throw badRequest(`invalid field selector "${selector}": expected FIELD=VALUE or FIELD!=VALUE`);
     const [, field, op, value] = m as unknown as [string, string, string, string];
-    const fields = fieldsOf(resource);
-    const read = fields[field];
+    const read = fields.get(field);
     if (!read) {
       throw badRequest(
-        `field label not supported: ${field} (supported${resource ? ` for ${resource}` : ''}: ${Object.keys(fields).join(', ')})`,
+        `field label not supported: ${field} (supported${resource ? ` for ${resource}` : ''}: ${[...fields.keys()].join(', ')})`,
       );
     }
     return op === '!=' ? (obj: KubeObject) => read(obj) !== value : (obj: KubeObject) => read(obj) === value;
