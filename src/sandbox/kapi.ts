@@ -230,12 +230,12 @@ function effectiveGroup(target: Target, obj: KubeObject): string | undefined {
  * scheduling or IPPool annotation the config asks for), e.g. after a hand edit: binding it again
  * writes the whole binding anew, as the diagnosis recommends.
  */
-function namespaceIncomplete(store: ObjectStore, ns: KubeObject, group: string): boolean {
+function namespaceIncomplete(store: ObjectStore, ns: KubeObject, ng: KubeObject): boolean {
   const name = ns.metadata.name!;
+  const group = ng.metadata.name!;
   const read = readNodegroupConfig(store);
   const config = 'config' in read ? read.config : undefined;
   const notes = ns.metadata.annotations ?? {};
-  const ng = store.get('nodegroups', undefined, group);
   return (
     ng.metadata.labels?.[`${NAMESPACE_LABEL_PREFIX}${name}`] !== name ||
     (config?.scheduling === true && notes[NODE_SELECTOR_ANNOTATION] !== `${NODE_GROUP_LABEL}=${group}`) ||
@@ -256,9 +256,12 @@ function bind(store: ObjectStore, group: string, target: Target, name: string, o
     );
   }
   const effective = effectiveGroup(target, obj);
-  const pending = obj.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION] !== undefined;
-  const repair = on && target === 'namespaces' && !pending && namespaceIncomplete(store, obj, group);
-  if (on ? effective === group && !repair : effective !== group) return obj;
+  if (!on && effective !== group) return obj;
+  if (on && effective === group) {
+    // Already bound (or pending): nothing to write, unless a bound namespace needs repairing.
+    const pending = obj.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION] !== undefined;
+    if (target !== 'namespaces' || pending || !namespaceIncomplete(store, obj, ng)) return obj;
+  }
   return store.mutate(TARGETS[target], undefined, name, (o) => {
     o.metadata.annotations = { ...o.metadata.annotations, [DESIRED_NODEGROUP_ANNOTATION]: on ? group : '' };
   });
