@@ -7,7 +7,7 @@
 import type { KubeObject } from './object';
 import { badRequest } from './status';
 
-type Requirement =
+export type Requirement =
   | { key: string; op: 'eq' | 'neq'; value: string }
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | 'notexists' };
@@ -97,7 +97,9 @@ function matches(labels: Record<string, string> | undefined, r: Requirement): bo
 }
 
 /** The requirements an index by `key=value` can answer: `=`, `==` and `in`, as key + values. */
-export function indexableRequirements(requirements: Requirement[]): { key: string; values: string[] }[] {
+export function indexableRequirements(
+  requirements: readonly Requirement[],
+): { key: string; values: string[] }[] {
   const out: { key: string; values: string[] }[] = [];
   for (const r of requirements) {
     if (r.op === 'eq') out.push({ key: r.key, values: [r.value] });
@@ -106,8 +108,9 @@ export function indexableRequirements(requirements: Requirement[]): { key: strin
   return out;
 }
 
-export function labelMatcher(selector: string | undefined): Matcher {
-  const requirements = parseLabelSelector(selector);
+/** A label selector as text, or already parsed (the store parses once for its index too). */
+export function labelMatcher(selector: string | undefined | readonly Requirement[]): Matcher {
+  const requirements = typeof selector === 'object' ? selector : parseLabelSelector(selector);
   if (requirements.length === 0) return matchAll;
   return (obj) => requirements.every((r) => matches(obj.metadata.labels, r));
 }
@@ -199,7 +202,11 @@ export function fieldMatcher(selector: string | undefined, resource?: string): M
   return (obj) => tests.every((t) => t(obj));
 }
 
-export function selectorMatcher(labelSelector?: string, fieldSelector?: string, resource?: string): Matcher {
+export function selectorMatcher(
+  labelSelector?: string | readonly Requirement[],
+  fieldSelector?: string,
+  resource?: string,
+): Matcher {
   const byLabel = labelMatcher(labelSelector);
   const byField = fieldMatcher(fieldSelector, resource);
   if (byLabel === matchAll) return byField;

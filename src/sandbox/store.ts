@@ -17,7 +17,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { apiVersionOf, kindByResource, type ResourceKind } from './kinds';
 import { deepCopy, type KubeObject } from './object';
-import { indexableRequirements, type Matcher, parseLabelSelector, selectorMatcher } from './selectors';
+import {
+  indexableRequirements,
+  type Matcher,
+  parseLabelSelector,
+  type Requirement,
+  selectorMatcher,
+} from './selectors';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './status';
 import { annotationsErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelsErrors } from './validation';
 
@@ -184,8 +190,8 @@ export class ObjectStore {
    * Entries a label selector can match, from the index, when one of its `=`/`in` requirements
    * narrows the table to under half; undefined means "scan the table".
    */
-  private candidates(resource: string, labelSelector: string | undefined): Entry[] | undefined {
-    const requirements = indexableRequirements(parseLabelSelector(labelSelector));
+  private candidates(resource: string, labelSelector: readonly Requirement[]): Entry[] | undefined {
+    const requirements = indexableRequirements(labelSelector);
     if (requirements.length === 0) return undefined;
     const table = this.table(resource);
     const index = this.indexOf(resource);
@@ -206,10 +212,11 @@ export class ObjectStore {
 
   private select(resource: string, options: ListOptions): Entry[] {
     const kind = kindByResource(resource);
-    const match = selectorMatcher(options.labelSelector, options.fieldSelector, resource);
+    const labelSelector = parseLabelSelector(options.labelSelector); // once, for the index and the match
+    const match = selectorMatcher(labelSelector, options.fieldSelector, resource);
     const out: Entry[] = [];
     const namespace = kind.namespaced ? options.namespace : undefined;
-    const entries = this.candidates(resource, options.labelSelector) ?? this.table(resource).values();
+    const entries = this.candidates(resource, labelSelector) ?? this.table(resource).values();
     for (const entry of entries) {
       if (namespace && entry.object.metadata.namespace !== namespace) continue;
       if (match(entry.object)) out.push(entry);
