@@ -20,20 +20,23 @@ import {
   parseRunConfig,
   preflight,
   RUN_ID_ENV,
+  runsDir,
+  STEP_TIMEOUT_MS,
   snapshotState,
   type TargetAccess,
   Undoer,
   undoEntries,
+  WORKER_ID_ENV,
 } from '../src/runbook';
 import { processState, setProcessState } from './run-state';
 import type { RunbookWorld } from './world';
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(STEP_TIMEOUT_MS);
 
 BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
   const config = parseRunConfig(this.parameters ?? {}, process.env);
   const runId = process.env[RUN_ID_ENV] ?? newRunId();
-  const worker = process.env['CUCUMBER_WORKER_ID'] ?? '0';
+  const worker = process.env[WORKER_ID_ENV] ?? '0';
   if (config.target === 'sandbox') {
     // Loaded here: the coordinator of --parallel and live runs never start a sandbox (~150 ms).
     const { startSandbox } = require('../src/sandbox/sandbox') as typeof import('../src/sandbox/sandbox');
@@ -111,7 +114,7 @@ AfterAll(async () => {
   }
   const { ctx, sandbox, baseline } = state;
   try {
-    const dir = join(ctx.config.reportsDir, 'runs', ctx.runId);
+    const dir = runsDir(ctx.config.reportsDir, ctx.runId);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `evidence-worker-${ctx.worker}.json`), JSON.stringify(ctx.recorder.run, null, 1));
     if (sandbox && baseline) {

@@ -15,6 +15,7 @@ import {
   Operator,
   type RunContext,
   runTag,
+  WORKER_ID_ENV,
 } from '../src/runbook';
 import { processState } from './run-state';
 
@@ -35,7 +36,7 @@ export class RunbookWorld extends World {
 
   /** Called by the Before hook once the scenario is known. */
   startScenario(scenarioKey: string): void {
-    this.names = new NameBook(runTag(this.ctx.runId, process.env['CUCUMBER_WORKER_ID']));
+    this.names = new NameBook(runTag(this.ctx.runId, process.env[WORKER_ID_ENV]));
     this.op = new Operator(this.ctx, scenarioKey);
   }
 

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../constants';
+import { runsDir } from '../runbook/config';
 import type { RunContext } from '../runbook/context';
 import { CATEGORIES } from './categories';
 
@@ -96,10 +97,8 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
   return facts;
 }
 
-const fragmentsDir = (reportsDir: string, runId: string) => join(reportsDir, 'runs', runId);
-
 export function writeEnvironmentFragment(ctx: RunContext, facts: EnvironmentFacts): void {
-  const dir = fragmentsDir(ctx.config.reportsDir, ctx.runId);
+  const dir = runsDir(ctx.config.reportsDir, ctx.runId);
   mkdirSync(dir, { recursive: true });
   writeAtomically(join(dir, `environment-worker-${ctx.worker}.json`), JSON.stringify(facts, null, 1));
 }
@@ -168,7 +167,7 @@ export function executorInfo(runId: string, env: Readonly<Record<string, string 
 
 /** Merge the fragments of the run into environment.properties; write executor and categories. */
 export function writeRunMetadata(resultsDir: string, reportsDir: string, runId: string): void {
-  const dir = fragmentsDir(reportsDir, runId);
+  const dir = runsDir(reportsDir, runId);
   const fragments = existsSync(dir)
     ? readdirSync(dir)
         .filter((f) => FRAGMENT.test(f))

@@ -3,6 +3,7 @@
  * it, whether destructive operations are allowed, and the values `${VAR}` expands to. Read from
  * the world parameters and the environment; every wrong value gets a message naming it.
  */
+import { join } from 'node:path';
 import { HOST_ENV } from '../kapi/env';
 import { ConfigError } from './errors';
 
@@ -18,6 +19,8 @@ export const DEFAULT_REPORTS_DIR = 'reports';
 /** Under the reports folder: `ledger/<run-id>/` (crash-safe undo log) and `runs/<run-id>/` (evidence). */
 export const LEDGER_SUBDIR = 'ledger';
 export const RUNS_SUBDIR = 'runs';
+/** Where a run's evidence and its workers' report fragments go. */
+export const runsDir = (reportsDir: string, runId: string) => join(reportsDir, RUNS_SUBDIR, runId);
 /** The live target: the variables of the operations guide, as `nodegroup-api` reads them. */
 export { CA_FILE_ENV, HOST_ENV, PASSWORD_ENV, TOKEN_ENV, USERNAME_ENV } from '../kapi/env';
 export const KUBECONFIG_ENV = 'KUBECONFIG';
