@@ -3,15 +3,8 @@
  * profiles of cucumber.js, check the run parameters before anything starts, and print a summary
  * (counts, each problem in one place, the ledger and evidence paths). Exit code 1 on any failure.
  */
-import { join } from 'node:path';
-import {
-  DEFAULT_REPORTS_DIR,
-  LEDGER_SUBDIR,
-  parseRunConfig,
-  REPORTS_DIR_ENV,
-  RUN_ID_ENV,
-  RUNS_SUBDIR,
-} from '../src/runbook/config';
+import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
+import { ledgerDir } from '../src/runbook/ledger';
 import { newRunId } from '../src/runbook/names';
 import { renderSummary, SummaryCollector } from './runbook-summary';
 
@@ -64,11 +57,15 @@ export async function runRunbooks(
   const { loadConfiguration, runCucumber } =
     require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
   let loaded: Awaited<ReturnType<typeof loadConfiguration>>;
+  let reportsDir: string;
   try {
     const { profiles, rest } = splitProfiles(argv);
     loaded = await loadConfiguration({ profiles, provided: rest });
     // The same check the BeforeAll hook makes, so a bad parameter stops the run before it starts.
-    parseRunConfig(loaded.useConfiguration.worldParameters as Record<string, unknown>, process.env);
+    ({ reportsDir } = parseRunConfig(
+      loaded.useConfiguration.worldParameters as Record<string, unknown>,
+      process.env,
+    ));
   } catch (err) {
     out.write(`runbooks: ${(err as Error).message} (nothing was run)\n`);
     return 2;
@@ -85,13 +82,12 @@ export async function runRunbooks(
     );
     return 1;
   }
-  const reports = process.env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR;
   const extra = loaded.useConfiguration.dryRun
     ? ['dry run: nothing was sent']
     : [
         `run id ${runId}`,
-        `ledger ${join(reports, LEDGER_SUBDIR, runId)}`,
-        `evidence ${join(reports, RUNS_SUBDIR, runId)}`,
+        `ledger ${ledgerDir(reportsDir, runId)}`,
+        `evidence ${runsDir(reportsDir, runId)}`,
       ];
   out.write(renderSummary({ ...collector.summary, success }, extra));
   return success ? 0 : 1;

@@ -36,10 +36,20 @@ describe('the runbooks against the embedded sandbox', () => {
     assertAllPassed(out);
   });
 
-  test('the read-only runbooks alone (what is safe against production)', async () => {
-    const { code, out } = await runbooks(['--tags', '@readonly']);
+  test('the read-only runbooks alone (what is safe against production), reports where the run parameter says', async () => {
+    const reportsDir = join(scratch, 'reports-by-parameter');
+    const { code, out } = await runbooks([
+      '--tags',
+      '@readonly',
+      '--world-parameters',
+      JSON.stringify({ reportsDir }),
+    ]);
     assert.equal(code, 0, out);
     assert.match(out, /runbooks: PASSED/);
+    const evidence = /evidence (\S+)/.exec(out)?.[1];
+    assert.ok(evidence?.startsWith(join(reportsDir, 'runs')), out);
+    assert.ok(existsSync(evidence!), `the summary names the evidence folder the run wrote: ${evidence}`);
+    assert.match(out, new RegExp(`ledger ${join(reportsDir, 'ledger')}`));
   });
 });
 
