@@ -2,14 +2,14 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { BindingKind } from '../src/kapi/nodegroups';
-import { bindingResource, groupOf } from '../src/runbook';
+import { groupOf } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 Given(
   '{kind} {string} is in no nodegroup',
   async function (this: RunbookWorld, kind: BindingKind, target: string) {
     const real = this.name(target);
-    const obj = await this.op.ctx.verifier.get(bindingResource[kind], real);
+    const obj = await this.op.ctx.verifier.get(kind, real);
     assert.ok(obj, `${kind} ${real} does not exist; pick another with a run parameter`);
     const group = groupOf(kind, obj);
     assert.equal(

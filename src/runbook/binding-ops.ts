@@ -4,7 +4,7 @@
  */
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
-import { bindingMark, bindingResource, groupOf } from './bindings';
+import { bindingMark, groupOf } from './bindings';
 import { checkDestructive } from './guardrails';
 import { commands } from './next-command';
 import { NodegroupOperator } from './nodegroup-ops';
@@ -50,7 +50,7 @@ export class Operator extends NodegroupOperator {
       ? `${kind} ${target} with ${bindingMark(kind)}=${group}`
       : `${kind} ${target} without ${bindingMark(kind)}`;
     const after = await this.ctx.verifier.until(
-      { resource: bindingResource[kind], name: target, description },
+      { resource: kind, name: target, description },
       (o) =>
         group === undefined ? o !== undefined && groupOf(kind, o) === undefined : groupOf(kind, o) === group,
     );
@@ -65,7 +65,7 @@ export class Operator extends NodegroupOperator {
   }
 
   private async inspectTarget(kind: BindingKind, target: string): Promise<KubeObject | undefined> {
-    const obj = await this.ctx.verifier.get(bindingResource[kind], target);
+    const obj = await this.ctx.verifier.get(kind, target);
     this.snapshot('before', kind, target, obj);
     return obj;
   }

@@ -2,15 +2,8 @@
 import { NODE_GROUP_LABEL, WORKSPACE_PARENT_ANNOTATION } from '../constants';
 import type { BindingKind } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
-import type { ResourceName } from '../kube/resources';
 
 export const BINDING_KINDS: readonly BindingKind[] = ['node', 'namespace', 'workspace'];
-
-export const bindingResource: Record<BindingKind, ResourceName> = {
-  node: 'node',
-  namespace: 'namespace',
-  workspace: 'workspace',
-};
 
 /** The group a node, namespace or workspace belongs to, from its label or annotation. */
 export function groupOf(kind: BindingKind, obj: KubeObject | undefined): string | undefined {

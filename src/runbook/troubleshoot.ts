@@ -18,7 +18,7 @@ import { renderDiagnosis } from '../diagnose/render';
 import { kubeReaderSource } from '../diagnose/sources';
 import type { Finding, Target } from '../diagnose/types';
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
-import { bindingResource, groupOf } from './bindings';
+import { groupOf } from './bindings';
 import type { RunContext } from './context';
 import { GuardrailError, VerifyError } from './errors';
 import { FaultClient } from './faults';
@@ -131,7 +131,7 @@ export class Troubleshooter extends KubectlOperator {
     target: string,
   ): Promise<void> {
     checkInjection(this.guardTarget, `${verb} ${kind} ${target} without waiting for the controller`);
-    const before = await this.ctx.verifier.get(bindingResource[kind], target);
+    const before = await this.ctx.verifier.get(kind, target);
     this.snapshot('before', kind, target, before);
     const previous = groupOf(kind, before);
     await this.change(
@@ -147,7 +147,7 @@ export class Troubleshooter extends KubectlOperator {
   async verifyPending(kind: BindingKind, target: string, group: string): Promise<void> {
     await this.ctx.verifier.until(
       {
-        resource: bindingResource[kind],
+        resource: kind,
         name: target,
         description: `${kind} ${target} with a request to join ${group} (${DESIRED_NODEGROUP_ANNOTATION}) not applied`,
       },

@@ -8,7 +8,7 @@ import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_STATE } from '../con
 import type { KapiClient, KapiRequest } from '../kapi/client';
 import { HttpError } from '../kapi/errors';
 import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nodegroups';
-import { bindingMark, bindingResource, groupOf } from './bindings';
+import { bindingMark, groupOf } from './bindings';
 import { FaultClient } from './faults';
 import type { Change, GroupState, LedgerEntry } from './ledger';
 import { sameJson } from './same';
@@ -216,13 +216,13 @@ export class Undoer {
   private async undoBind(kind: BindingKind, group: string, target: string, before?: string): Promise<string> {
     const { kapi, verifier } = this.tools;
     if (before === group) return `${kind} ${target} was already in ${group}`;
-    const current = groupOf(kind, await verifier.get(bindingResource[kind], target));
+    const current = groupOf(kind, await verifier.get(kind, target));
     if (current !== group) return `${kind} ${target} is not in ${group}`;
     if (before) await kapi.call(nodegroupRequests.bind(kind, before, target));
     else await callAllowing404(kapi, nodegroupRequests.unbind(kind, group, target));
     await verifier.until(
       {
-        resource: bindingResource[kind],
+        resource: kind,
         name: target,
         description: `${kind} ${target} ${before ? `back in ${before}` : `without ${bindingMark(kind)}`}`,
       },
@@ -239,7 +239,7 @@ export class Undoer {
   ): Promise<string> {
     const { kapi, verifier } = this.tools;
     if (before !== group) return `${kind} ${target} was not in ${group}`;
-    const current = groupOf(kind, await verifier.get(bindingResource[kind], target));
+    const current = groupOf(kind, await verifier.get(kind, target));
     if (current === group) return `${kind} ${target} is in ${group}`;
     const owner = await findGroup(kapi, group);
     if (!owner || owner.metadata.deletionTimestamp) {
@@ -248,7 +248,7 @@ export class Undoer {
     }
     await kapi.call(nodegroupRequests.bind(kind, group, target));
     await verifier.until(
-      { resource: bindingResource[kind], name: target, description: `${kind} ${target} back in ${group}` },
+      { resource: kind, name: target, description: `${kind} ${target} back in ${group}` },
       (o) => groupOf(kind, o) === group,
     );
     return `bound ${kind} ${target} to ${group} again`;
