@@ -3,13 +3,8 @@ import { strict as assert } from 'node:assert';
 import { Then, When } from '@cucumber/cucumber';
 import { NODE_GROUP_LABEL } from '../src/constants';
 import type { BindingKind } from '../src/kapi/nodegroups';
+import { RESOURCES } from '../src/kube/resources';
 import type { RunbookWorld } from '../support/world';
-
-const PLURAL: Record<BindingKind, string> = {
-  node: 'nodes',
-  namespace: 'namespaces',
-  workspace: 'workspaces',
-};
 
 function output(world: RunbookWorld) {
   assert.ok(world.kubectlResult, 'no kubectl command ran before this check');
@@ -37,7 +32,7 @@ Then(
   /^kubectl (lists|does not list) (node|namespace) "([^"]+)" in nodegroup "([^"]+)"$/,
   async function (this: RunbookWorld, lists: string, kind: BindingKind, target: string, group: string) {
     const [t, g] = [this.name(target), this.name(group)];
-    const result = await this.ctx.kubectl.run(['get', PLURAL[kind], '-l', `${NODE_GROUP_LABEL}=${g}`]);
+    const result = await this.ctx.kubectl.run(['get', RESOURCES[kind].plural, '-l', `${NODE_GROUP_LABEL}=${g}`]);
     assert.equal(result.exitCode, 0, `kubectl failed: ${result.stderr.trim()}`);
     const names = result.stdout
       .split('\n')
@@ -46,7 +41,7 @@ Then(
     assert.equal(
       names.includes(t),
       lists === 'lists',
-      `kubectl get ${PLURAL[kind]} -l ${NODE_GROUP_LABEL}=${g} shows: ${names.join(', ') || 'nothing'}`,
+      `kubectl get ${RESOURCES[kind].plural} -l ${NODE_GROUP_LABEL}=${g} shows: ${names.join(', ') || 'nothing'}`,
     );
   },
 );
