@@ -13,6 +13,7 @@ import {
   REASONS,
   WORKSPACE_LABEL,
 } from '../constants';
+import { DISABLED_CONFIG, type NodegroupConfig } from '../nodegroup-config';
 import type { Faults } from './faults';
 import {
   type ReconcileContext,
@@ -20,7 +21,7 @@ import {
   reconcileNode,
   reconcileWorkspace,
 } from './reconcile-bindings';
-import { DISABLED_CONFIG, type NodegroupConfig, readNodegroupConfig } from './reconcile-config';
+import { readNodegroupConfig } from './reconcile-config';
 import { EventRecorder } from './reconcile-events';
 import { reconcileNodegroup } from './reconcile-nodegroup';
 import type { ObjectStore, WatchEvent } from './store';

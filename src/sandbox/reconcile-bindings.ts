@@ -16,9 +16,9 @@ import {
   WORKSPACE_LABEL,
   WORKSPACE_PARENT_ANNOTATION,
 } from '../constants';
+import type { NodegroupConfig } from '../nodegroup-config';
 import type { Faults } from './faults';
 import type { KubeObject } from './object';
-import type { NodegroupConfig } from './reconcile-config';
 import type { EventRecorder } from './reconcile-events';
 import type { ObjectStore } from './store';
 

@@ -6,8 +6,6 @@ import { NODEGROUP_CONFIG_KEY, NODEGROUP_CONFIGMAP, NODEGROUP_NAMESPACE } from '
 import { DISABLED_CONFIG, type NodegroupConfig, parseNodegroupConfig } from '../nodegroup-config';
 import type { ObjectStore } from './store';
 
-export { DISABLED_CONFIG, type NodegroupConfig };
-
 /** The config in the store now: `{config}`, or `{error}` when the ConfigMap holds something unusable. */
 export function readNodegroupConfig(store: ObjectStore): { config: NodegroupConfig } | { error: string } {
   if (!store.has('configmaps', NODEGROUP_NAMESPACE, NODEGROUP_CONFIGMAP))
