@@ -39,14 +39,24 @@ export class OperatorBase {
 
   /** Record the change in the ledger, then make it; a refusal by the server voids the entry. */
   async change<T>(change: Change, req: KapiRequest, command: string): Promise<T> {
+    return this.ledgered(change, () => this.send<T>(req, command), refusedByServer);
+  }
+
+  /**
+   * The ledger entry on disk first, then the change; the entry is voided when `changedNothing`
+   * says the failure left the target as it was (nothing to undo).
+   */
+  protected async ledgered<T>(
+    change: Change,
+    make: () => Promise<T>,
+    changedNothing: (err: unknown) => boolean = () => true,
+  ): Promise<T> {
     const entry = this.ctx.ledger.record(this.scenario, change);
     this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
     try {
-      return await this.send<T>(req, command);
+      return await make();
     } catch (err) {
-      const cause = (err as { cause?: unknown }).cause ?? err;
-      if (cause instanceof HttpError && cause.status >= 400 && cause.status < 500 && cause.status !== 401)
-        this.ctx.ledger.markUndone(entry.seq, 'refused');
+      if (changedNothing(err)) this.ctx.ledger.markUndone(entry.seq, 'refused');
       throw err;
     }
   }
@@ -68,6 +78,12 @@ export class OperatorBase {
   get waitTimeoutMs(): number {
     return this.ctx.config.waitTimeoutMs;
   }
+}
+
+/** A 4xx other than 401: the server looked at the request and turned it down. */
+function refusedByServer(err: unknown): boolean {
+  const cause = (err as { cause?: unknown }).cause ?? err;
+  return cause instanceof HttpError && cause.status >= 400 && cause.status < 500 && cause.status !== 401;
 }
 
 export type { BindingKind };

@@ -40,14 +40,7 @@ export class KubectlOperator extends Operator {
 
   /** The ledger entry first, then kubectl; if kubectl fails the entry is voided (nothing to undo). */
   private async ledgeredKubectl(command: string, args: string[], change: Change): Promise<void> {
-    const entry = this.ctx.ledger.record(this.scenario, change);
-    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
-    try {
-      await this.kubectl(command, args);
-    } catch (err) {
-      this.ctx.ledger.markUndone(entry.seq, 'refused');
-      throw err;
-    }
+    await this.ledgered(change, () => this.kubectl(command, args));
   }
 
   protected async kubectlRead(command: string, args: string[], grep?: string): Promise<string> {

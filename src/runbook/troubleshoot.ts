@@ -61,18 +61,9 @@ export class Troubleshooter extends KubectlOperator {
   async injectFault(name: string, options: Record<string, unknown> = {}): Promise<void> {
     checkInjection(this.guardTarget, `switch on fault ${name}`);
     const before = (await this.faults.get(name))?.options;
-    const entry = this.ctx.ledger.record(this.scenario, {
-      op: 'set-fault',
-      name,
-      ...(before ? { before } : {}),
-    });
-    this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
-    try {
-      await this.faults.set(name, options);
-    } catch (err) {
-      this.ctx.ledger.markUndone(entry.seq, 'refused');
-      throw err;
-    }
+    await this.ledgered({ op: 'set-fault', name, ...(before ? { before } : {}) }, () =>
+      this.faults.set(name, options),
+    );
   }
 
   /** The cause goes away: undo this scenario's own injection of the fault now, as its After hook would. */
