@@ -31,8 +31,9 @@ Then('the kubectl output includes {string}', function (this: RunbookWorld, text:
 Then(
   /^kubectl (lists|does not list) (node|namespace) "([^"]+)" in nodegroup "([^"]+)"$/,
   async function (this: RunbookWorld, lists: string, kind: BindingKind, target: string, group: string) {
-    const [t, g] = [this.name(target), this.name(group)];
-    const result = await this.ctx.kubectl.run(['get', RESOURCES[kind].plural, '-l', `${NODE_GROUP_LABEL}=${g}`]);
+    const t = this.name(target);
+    const args = ['get', RESOURCES[kind].plural, '-l', `${NODE_GROUP_LABEL}=${this.name(group)}`];
+    const result = await this.ctx.kubectl.run(args);
     assert.equal(result.exitCode, 0, `kubectl failed: ${result.stderr.trim()}`);
     const names = result.stdout
       .split('\n')
@@ -41,7 +42,7 @@ Then(
     assert.equal(
       names.includes(t),
       lists === 'lists',
-      `kubectl get ${RESOURCES[kind].plural} -l ${NODE_GROUP_LABEL}=${g} shows: ${names.join(', ') || 'nothing'}`,
+      `kubectl ${args.join(' ')} shows: ${names.join(', ') || 'nothing'}`,
     );
   },
 );

@@ -49,10 +49,8 @@ export class Operator extends NodegroupOperator {
     const description = group
       ? `${kind} ${target} with ${bindingMark(kind)}=${group}`
       : `${kind} ${target} without ${bindingMark(kind)}`;
-    const after = await this.ctx.verifier.until(
-      { resource: kind, name: target, description },
-      (o) =>
-        group === undefined ? o !== undefined && groupOf(kind, o) === undefined : groupOf(kind, o) === group,
+    const after = await this.ctx.verifier.until({ resource: kind, name: target, description }, (o) =>
+      group === undefined ? o !== undefined && groupOf(kind, o) === undefined : groupOf(kind, o) === group,
     );
     this.snapshot('after', kind, target, after);
     return after;
