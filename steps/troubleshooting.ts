@@ -49,16 +49,10 @@ function lastFinding(world: RunbookWorld): Finding {
 }
 
 /**
- * The runbook's words with the scenario's unique names put in (`racks` -> `racks-<run>-<n>`, also
- * inside `racks-ippool` or `ippool-racks`), so name the groups of these runbooks with words that
- * do not occur in the expected texts.
+ * The runbook's words with the scenario's unique names put in, so name the groups of these
+ * runbooks with words that do not occur in the expected texts.
  */
-function withNames(world: RunbookWorld, text: string): string {
-  let out = world.expand(text);
-  for (const [base, unique] of world.names.entries())
-    out = out.replace(new RegExp(`(?<![a-z0-9])${base}(?![a-z0-9])`, 'g'), unique);
-  return out;
-}
+const withNames = (world: RunbookWorld, text: string) => world.names.inText(world.expand(text));
 
 function target(world: RunbookWorld, group: string, kind?: string, name?: string): Target {
   return { nodegroup: world.name(group), ...(kind && name ? { [kind]: world.name(name) } : {}) };

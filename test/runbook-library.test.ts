@@ -60,6 +60,15 @@ describe('per-run names', () => {
     const long = book.claim('x'.repeat(80));
     assert.ok(long.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(long));
   });
+  test('a text gets the unique names where it says a claimed name as a word of its own', () => {
+    const book = new NameBook('ab12w1');
+    const racks = book.claim('racks');
+    const dotted = book.claim('edge.a');
+    assert.equal(
+      book.inText('racks-ippool of ippool-racks, not myracks or racks2; edge.a, not edgexa'),
+      `${racks}-ippool of ippool-${racks}, not myracks or racks2; ${dotted}, not edgexa`,
+    );
+  });
   test('run ids sort by time', () => {
     assert.ok(newRunId(new Date('2026-01-01T00:00:00Z')) < newRunId(new Date('2026-01-02T00:00:00Z')));
   });

@@ -32,9 +32,22 @@ export class NameBook {
     return this.claimed.get(name) ?? name;
   }
 
-  /** The runbook name for a real name, to keep messages in the runbook's words. */
+  /** Every name claimed so far, as [name in the runbook, unique name]. */
   entries(): [string, string][] {
     return [...this.claimed.entries()];
+  }
+
+  /**
+   * A text with the unique names put in where it says a claimed name as a word of its own
+   * (`racks` -> `racks-<run>-<n>`, also inside `racks-ippool`, not inside `myracks`).
+   */
+  inText(text: string): string {
+    let out = text;
+    for (const [base, unique] of this.claimed) {
+      const word = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out = out.replace(new RegExp(`(?<![a-z0-9])${word}(?![a-z0-9])`, 'g'), unique);
+    }
+    return out;
   }
 }
 
