@@ -245,13 +245,14 @@ describe('exchange hook', () => {
     const server = await startServer(() => {});
     await server.close();
     const seen: HttpExchange[] = [];
-    const kapi = client(server.url, { retries: 0, onExchange: (e) => seen.push(e) });
+    const kapi = client(server.url, { retries: 1, onExchange: (e) => seen.push(e) });
     try {
       const thrown = await kapi.call({ method: 'GET', path: '/x' }).catch((err: unknown) => err);
       assert.ok(thrown instanceof ConnectionError);
       assert.equal(seen.length, 1);
       assert.equal(seen[0]!.error, thrown);
       assert.equal(seen[0]!.response, undefined);
+      assert.equal(seen[0]!.attempts, 2, 'the refused connection was retried once');
     } finally {
       await kapi.close();
     }

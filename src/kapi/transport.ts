@@ -128,49 +128,51 @@ export class Transport {
 
   /** Send with retries where safe; observers hear of the outcome, whichever it is. */
   async send(req: HttpRequest): Promise<HttpResponse> {
-    if (this.observers.length === 0) return (await this.attempt(req)).res;
+    const tries = { count: 0 };
+    if (this.observers.length === 0) return this.attempt(req, tries);
     const started = performance.now();
-    const tell = (outcome: { response: HttpResponse } | { error: Error }, attempts: number) => {
+    const tell = (outcome: { response: HttpResponse } | { error: Error }) => {
       const exchange: HttpExchange = {
         request: { ...req, headers: redactRequestHeaders(req.headers) },
         url: this.url(req.path),
         ...outcome,
         durationMs: performance.now() - started,
-        attempts,
+        attempts: tries.count,
       };
       for (const observer of [...this.observers]) observer(exchange);
     };
-    let result: { res: HttpResponse; attempts: number };
+    let response: HttpResponse;
     try {
-      result = await this.attempt(req);
+      response = await this.attempt(req, tries);
     } catch (err) {
-      tell({ error: err as Error }, (err as { attempts?: number }).attempts ?? 1);
+      tell({ error: err as Error });
       throw err;
     }
-    tell({ response: result.res }, result.attempts);
-    return result.res;
+    tell({ response });
+    return response;
   }
 
-  private async attempt(req: HttpRequest): Promise<{ res: HttpResponse; attempts: number }> {
+  /** The request, retried where safe; `tries.count` says how many times it went out. */
+  private async attempt(req: HttpRequest, tries: { count: number }): Promise<HttpResponse> {
     const retries = IDEMPOTENT.has(req.method) ? (this.options.retries ?? 2) : 0;
     let delay = this.options.backoffMs ?? 200;
     for (let attempt = 0; ; attempt++) {
+      tries.count = attempt + 1;
       this.options.onEvent?.({ kind: 'request', method: req.method, path: req.path });
       let reason: string;
       let wait = delay;
       try {
         const res = await this.once(req);
-        if (!RETRY_STATUSES.has(res.status) || attempt >= retries) return { res, attempts: attempt + 1 };
+        if (!RETRY_STATUSES.has(res.status) || attempt >= retries) return res;
         reason = `${res.status}`;
         const after = retryAfterMs(res.headers['retry-after']);
         if (after !== undefined) {
-          if (after > (this.options.maxRetryAfterMs ?? 10_000)) return { res, attempts: attempt + 1 };
+          if (after > (this.options.maxRetryAfterMs ?? 10_000)) return res;
           wait = after;
         }
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
-        if (!RETRY_CONNECT_CODES.has(code) || attempt >= retries)
-          throw Object.assign(this.wrap(err, req), { attempts: attempt + 1 });
+        if (!RETRY_CONNECT_CODES.has(code) || attempt >= retries) throw this.wrap(err, req);
         reason = code;
       }
       this.options.onEvent?.({
