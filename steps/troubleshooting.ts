@@ -5,12 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { Before, Given, Then, When } from '@cucumber/cucumber';
-import {
-  type ConfigSection,
-  IPPOOL_SYNCED_CONDITION,
-  NODEGROUP_DEPLOYMENTS,
-  NODEGROUP_NAMESPACE,
-} from '../src/constants';
+import type { ConfigSection } from '../src/constants';
 import type { Diagnosis, Finding, Target } from '../src/diagnose';
 import { renderDiagnosis } from '../src/diagnose/render';
 import type { BindingKind } from '../src/kapi/nodegroups';
@@ -134,41 +129,14 @@ Then(
 Then(
   /^the nodegroup controller is (not )?Ready$/,
   async function (this: RunbookWorld, not: string | undefined) {
-    const wanted = not ? 'False' : 'True';
-    const deployment = NODEGROUP_DEPLOYMENTS[1];
-    await this.ctx.verifier.until(
-      {
-        resource: 'deployment',
-        name: deployment,
-        namespace: NODEGROUP_NAMESPACE,
-        description: `deployment ${deployment} ${not ? 'without' : 'with'} an available replica`,
-      },
-      (d) => {
-        const available =
-          (d?.['status'] as { availableReplicas?: number } | undefined)?.availableReplicas ?? 0;
-        return available > 0 === (wanted === 'True');
-      },
-    );
+    await trouble(this).troubleshooter.verifyControllerReady(!not);
   },
 );
 
 Then(
   /^nodegroup "([^"]+)" reports its IPPool (in|out of) sync$/,
   async function (this: RunbookWorld, group: string, sync: string) {
-    const real = this.name(group);
-    const wanted = sync === 'in' ? 'True' : 'False';
-    await this.ctx.verifier.until(
-      {
-        resource: 'nodegroup',
-        name: real,
-        description: `nodegroup ${real} with ${IPPOOL_SYNCED_CONDITION}=${wanted}`,
-      },
-      (g) => {
-        const conditions = (g?.['status'] as { conditions?: { type: string; status: string }[] } | undefined)
-          ?.conditions;
-        return conditions?.find((c) => c.type === IPPOOL_SYNCED_CONDITION)?.status === wanted;
-      },
-    );
+    await trouble(this).troubleshooter.verifyIppoolSync(this.name(group), sync === 'in');
   },
 );
 

@@ -8,12 +8,15 @@
 import { parse, stringify } from 'yaml';
 import {
   type ConfigSection,
+  IPPOOL_SYNCED_CONDITION,
   NODEGROUP_CONFIG_KEY,
   NODEGROUP_CONFIGMAP,
+  NODEGROUP_DEPLOYMENTS,
   NODEGROUP_NAMESPACE,
 } from '../constants';
 import { type Diagnosis, diagnose } from '../diagnose/diagnose';
 import { DESIRED_NODEGROUP_ANNOTATION } from '../diagnose/model-names';
+import { conditionOf } from '../diagnose/objects';
 import { renderDiagnosis } from '../diagnose/render';
 import { kubeReaderSource } from '../diagnose/sources';
 import type { Finding, Target } from '../diagnose/types';
@@ -143,6 +146,37 @@ export class Troubleshooter extends KubectlOperator {
         description: `${kind} ${target} with a request to join ${group} (${DESIRED_NODEGROUP_ANNOTATION}) not applied`,
       },
       (o) => o?.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION] === group,
+    );
+  }
+
+  /** Wait until the controller's Deployment has an available replica (`ready`) or has none. */
+  async verifyControllerReady(ready: boolean): Promise<void> {
+    const deployment = NODEGROUP_DEPLOYMENTS[1];
+    await this.ctx.verifier.until(
+      {
+        resource: 'deployment',
+        name: deployment,
+        namespace: NODEGROUP_NAMESPACE,
+        description: `deployment ${deployment} ${ready ? 'with' : 'without'} an available replica`,
+      },
+      (d) => {
+        const available =
+          (d?.['status'] as { availableReplicas?: number } | undefined)?.availableReplicas ?? 0;
+        return available > 0 === ready;
+      },
+    );
+  }
+
+  /** Wait until the group's IPPool condition says it is in sync (`inSync`) or out of sync. */
+  async verifyIppoolSync(group: string, inSync: boolean): Promise<void> {
+    const wanted = inSync ? 'True' : 'False';
+    await this.ctx.verifier.until(
+      {
+        resource: 'nodegroup',
+        name: group,
+        description: `nodegroup ${group} with ${IPPOOL_SYNCED_CONDITION}=${wanted}`,
+      },
+      (g) => conditionOf(g, IPPOOL_SYNCED_CONDITION)?.status === wanted,
     );
   }
 
