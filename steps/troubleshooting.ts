@@ -189,7 +189,7 @@ When('I run the recommended command', async function (this: RunbookWorld) {
   const { nextCommand } = lastFinding(this);
   assert.ok(nextCommand, 'the finding recommends no command');
   const outputs = await trouble(this).troubleshooter.runRecommended(nextCommand);
-  for (const text of outputs) this.attach(text, 'text/plain');
+  for (const text of outputs) this.attach(this.scrub(text), 'text/plain');
 });
 
 Then(
@@ -207,7 +207,7 @@ When(
     const state = trouble(this);
     assert.ok(state.diagnosis, 'no diagnosis yet: "When I diagnose nodegroup ..." comes first');
     const shown = await state.troubleshooter.repairWhereAllowed(findingsOf(state.diagnosis, check));
-    for (const text of shown) this.log(text);
+    for (const text of shown) this.log(this.scrub(text));
   },
 );
 

@@ -65,11 +65,16 @@ export class RunbookWorld extends World {
     return this.names.claim(this.expand(text));
   }
 
+  /** A text for the report (kubectl output, notes) without the run's secrets, as the evidence is. */
+  scrub(text: string): string {
+    return this.ctx.recorder.redactor.text(text);
+  }
+
   /** Attach report-neutral attachments to the running step or hook (scrubbed of the run's secrets). */
   attachEvidence(attachments: Attachment[]): void {
     if (!process.env[ALLURE_RESULTS_ENV]) return; // RUNBOOK_ALLURE=off: no report, no attachments
     for (const a of attachments)
-      this.attach(this.ctx.recorder.redactor.text(a.body), { mediaType: a.mediaType, fileName: a.name });
+      this.attach(this.scrub(a.body), { mediaType: a.mediaType, fileName: a.name });
   }
 
   /** Run an action whose refusal by the server is the expected outcome; other failures propagate. */
