@@ -80,8 +80,7 @@ describe('controller-paused', () => {
 
     assert.equal((await bind('edge-a', 'nodes', 'worker-1')).status, 200);
     await h.request('POST', `${KAPI}/nodegroups`, { metadata: { name: 'paused-new' } });
-    // Give the controller every chance to run: a full round of the event loop, several times.
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    await waitFor('the paused controller to pass over its queue', () => h.controller.settled);
     assert.equal(labelsOf(h.store, 'nodes', 'worker-1')[NODE_GROUP_LABEL], undefined);
     assert.equal(annotationsOf(h.store, 'nodes', 'worker-1')[DESIRED_NODEGROUP_ANNOTATION], 'edge-a');
     assert.equal(h.store.get('nodegroups', undefined, 'paused-new').status, undefined);
@@ -106,7 +105,7 @@ describe('stuck-finalizer', () => {
       () =>
         (h.store.get('nodegroups', undefined, 'stuck').status as { state?: string })?.state === 'terminating',
     );
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    await waitFor('the controller to finish its passes', () => h.controller.settled);
     const ng = (await h.request('GET', `${KAPI}/nodegroups/stuck`)).json();
     assert.deepEqual(ng.metadata.finalizers, [NODEGROUP_FINALIZER]);
     assert.ok(ng.metadata.deletionTimestamp);

@@ -26,6 +26,7 @@ export interface Harness {
   url: string;
   store: ObjectStore;
   faults: Faults;
+  controller: NodegroupController;
   expiredTokens: number;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   close(): Promise<void>;
@@ -73,6 +74,7 @@ export async function startHarness(into = {} as Harness): Promise<Harness> {
     url,
     store,
     faults,
+    controller,
     async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       const init: RequestInit = { method, headers: { ...headers } };
       if (body !== undefined) {

@@ -75,6 +75,14 @@ export class NodegroupController {
     this.resync();
   }
 
+  /**
+   * No pass over the queue is scheduled: nothing runs until a change (or the unpause) queues a key.
+   * While paused, queued keys wait and the controller is still settled.
+   */
+  get settled(): boolean {
+    return !this.scheduled;
+  }
+
   stop(): void {
     this.running = false;
     for (const stop of this.stops.splice(0)) stop();
