@@ -4,6 +4,7 @@
  * ledger, and every undo checks the current state first. Credentials come from the environment
  * (KUBESPHERE_USERNAME/PASSWORD or KUBESPHERE_TOKEN or the token cache), never from the ledger.
  */
+import { parseArgs } from 'node:util';
 import { ConnectionError } from '../src/kapi/errors';
 import {
   appendUndone,
@@ -21,14 +22,18 @@ import {
   Verifier,
 } from '../src/runbook';
 
-function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  if (i >= 0) {
-    const value = argv[i + 1];
-    if (!value || value.startsWith('--')) throw new Error(`${name} needs a value`);
-    return value;
+const USAGE = 'usage: npm run revert -- [--run-id ID] [--reports DIR]';
+
+/** The options; anything else (an unknown option, a run id without --run-id) is refused. */
+function options(argv: string[]): { 'run-id'?: string; reports?: string } {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { 'run-id': { type: 'string' }, reports: { type: 'string' } },
+    }).values;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; ${USAGE}`);
   }
-  return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
 export async function revert(
@@ -36,16 +41,9 @@ export async function revert(
   env: Record<string, string | undefined> = process.env,
   out: { write(text: string): unknown } = process.stdout,
 ): Promise<number> {
-  const unknown = argv.filter(
-    (a, i) =>
-      a.startsWith('--') &&
-      !['--run-id', '--reports'].includes(a.split('=')[0]!) &&
-      argv[i - 1] !== '--run-id',
-  );
-  if (unknown.length)
-    throw new Error(`unknown option ${unknown[0]}; usage: npm run revert -- [--run-id ID] [--reports DIR]`);
-  const reports = option(argv, '--reports') ?? env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR;
-  const runId = option(argv, '--run-id') ?? latestRunId(reports);
+  const given = options(argv);
+  const reports = given.reports ?? env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR;
+  const runId = given['run-id'] ?? latestRunId(reports);
   if (!runId) throw new Error(`no run to revert: ${reports}/ledger is empty or missing`);
   let failed = 0;
   for (const ledger of readRunLedgers(reports, runId)) {

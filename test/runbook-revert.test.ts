@@ -103,3 +103,20 @@ test('a run killed mid-scenario is fully undone by revert, and revert is idempot
   assert.match(out.join(''), /0 change\(s\) to undo/);
   assert.deepEqual(diffState(baseline, await snapshotState(kube)), []);
 });
+
+test('revert refuses arguments it does not take, before reading any ledger', async () => {
+  const reports = join(scratch, 'no-reports'); // would say "no run to revert" if it got that far
+  const usage = /usage: npm run revert -- \[--run-id ID\] \[--reports DIR\]/;
+  const silent = { write: () => {} };
+  // A bare run id is not taken for "the latest run".
+  await assert.rejects(revert(['260101000000-abcdef', '--reports', reports], {}, silent), (err: Error) => {
+    assert.match(err.message, /Unexpected argument '260101000000-abcdef'/);
+    assert.match(err.message, usage);
+    return true;
+  });
+  await assert.rejects(revert(['--run', 'x', '--reports', reports], {}, silent), /Unknown option '--run'/);
+  await assert.rejects(
+    revert(['--reports', reports, '--run-id'], {}, silent),
+    /'--run-id <value>' argument missing/,
+  );
+});
