@@ -161,6 +161,25 @@ describe('bad input', () => {
     assert.match(run.stderr, /token cache .* is unreadable \(EISDIR\)/);
   });
 
+  it('diagnose with a broken or missing kubeconfig: exit 2, the file named, none of its content shown', async () => {
+    const token = 'kubeconfig-token-never-shown';
+    const broken = join(home.home, 'broken-kubeconfig.yaml');
+    // The YAML error sits right after the token: a quoted code frame would show it.
+    writeFileSync(broken, `users:\n- name: a\n  user:\n    token: ${token}\nclusters: [\n`);
+    const missing = join(home.home, 'no-such-kubeconfig.yaml');
+    for (const [file, why] of [
+      [broken, /unexpected end of the stream/],
+      [missing, /ENOENT/],
+    ] as const) {
+      const run = await runCli(['diagnose', 'g1', '--kubeconfig', file], env);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`error: cannot load the kubeconfig ${file}: `));
+      assert.match(run.stderr, why);
+      assert.match(run.stderr, /pass --kubeconfig a readable kubeconfig file/);
+      assert.deepEqual(secretsIn(run, [token]), []);
+    }
+  });
+
   it('the bin shim sets the exit code (no process.exit) and --help exits 0', () => {
     const bin = join(__dirname, '..', '..', 'bin', 'nodegroup-api.js');
     const bad = spawnSync(process.execPath, [bin, 'bogus'], {

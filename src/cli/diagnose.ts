@@ -49,7 +49,16 @@ export async function runDiagnose(ctx: CliContext, group: string, flags: Diagnos
   let source: import('../diagnose').ClusterSource;
   if (flags.kubeconfig !== undefined) {
     const { KubeReader } = require('../kube/reader') as typeof import('../kube/reader');
-    source = lib.kubeReaderSource(KubeReader.fromKubeconfig(flags.kubeconfig, flags.context));
+    let reader: import('../kube/reader').KubeReader;
+    try {
+      reader = KubeReader.fromKubeconfig(flags.kubeconfig, flags.context);
+    } catch (err) {
+      throw new UsageError(
+        (err as Error).message,
+        'pass --kubeconfig a readable kubeconfig file (and --context one of its contexts)',
+      );
+    }
+    source = lib.kubeReaderSource(reader);
   } else {
     source = lib.kapiSource(ctx.client(), ctx.options.cluster ? { cluster: ctx.options.cluster } : {});
   }

@@ -57,8 +57,14 @@ export class KubeReader {
   /** From a kubeconfig file (default: KUBECONFIG or ~/.kube/config), optionally another context. */
   static fromKubeconfig(path?: string, context?: string): KubeReader {
     const kc = new (load().KubeConfig)();
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
+    try {
+      if (path) kc.loadFromFile(path);
+      else kc.loadFromDefault();
+    } catch (err) {
+      // The first line only: a YAML error goes on to quote the file, which may hold a token.
+      const why = String((err as Error).message ?? err).split('\n')[0];
+      throw new Error(`cannot load the kubeconfig ${path ?? '(KUBECONFIG or ~/.kube/config)'}: ${why}`);
+    }
     if (context) {
       if (!kc.getContextObject(context)) {
         const known = kc.getContexts().map((c) => c.name);
