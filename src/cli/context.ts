@@ -10,7 +10,7 @@ import { CA_FILE_ENV, HOST_ENV, PASSWORD_ENV, TOKEN_ENV, USERNAME_ENV } from '..
 import { UsageError } from '../kapi/errors';
 import { tokenCachePath } from '../kapi/token-cache';
 import type { HttpRequest, TransportEvent } from '../kapi/transport';
-import { renderDryRun } from './dry-run';
+import { type CurlTls, renderDryRun } from './dry-run';
 import { asGroups, type NodeCounts, type OutputFormat, render } from './output';
 import type { PromptInput } from './prompt';
 
@@ -48,6 +48,12 @@ export class CliContext {
     return tokenCachePath(this.io.env['HOME'] || homedir());
   }
 
+  /** How to trust an https host (--insecure, KUBESPHERE_CA_FILE): the client's and the dry run's curl alike. */
+  get tls(): CurlTls {
+    const caFile = this.io.env[CA_FILE_ENV];
+    return { ...(this.options.insecure ? { insecure: true } : {}), ...(caFile ? { caFile } : {}) };
+  }
+
   /** KUBESPHERE_USERNAME and KUBESPHERE_PASSWORD, when both are set. */
   envCredentials(): Credentials | undefined {
     const username = this.io.env[USERNAME_ENV];
@@ -60,12 +66,10 @@ export class CliContext {
     if (this.built) return this.built;
     // Required lazily: --dry-run of a bad input never pays for the client.
     const { KapiClient } = require('../kapi/client') as typeof import('../kapi/client');
-    const caFile = this.io.env[CA_FILE_ENV];
     this.built = new KapiClient({
       host: this.host,
       ...(this.options.timeout ? { timeoutMs: this.options.timeout * 1000 } : {}),
-      ...(this.options.insecure ? { insecure: true } : {}),
-      ...(caFile ? { caFile } : {}),
+      ...this.tls,
       ...(this.options.token ? { token: this.options.token } : {}),
       ...(this.io.env[TOKEN_ENV] ? { envToken: this.io.env[TOKEN_ENV] } : {}),
       cacheFile: this.cacheFile,
@@ -92,13 +96,7 @@ export class CliContext {
 
   /** Print a prepared request instead of sending it. */
   printDryRun(req: HttpRequest, notes: string[]): void {
-    const caFile = this.io.env[CA_FILE_ENV];
-    this.io.stdout.write(
-      renderDryRun(req, this.client().transport.url(req.path), notes, {
-        ...(this.options.insecure ? { insecure: true } : {}),
-        ...(caFile ? { caFile } : {}),
-      }),
-    );
+    this.io.stdout.write(renderDryRun(req, this.client().transport.url(req.path), notes, this.tls));
   }
 
   /** Send a request (or show it with --dry-run) and print the answer. */
