@@ -4,6 +4,7 @@
  * (never a fixed sleep). client-node is loaded on first use: it costs ~1 s of start-up.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import { CodedError } from '../coded-error';
 import { collectionPath, type ResourceRef } from './resources';
 
 export interface KubeObject {
@@ -29,7 +30,7 @@ export interface ListOptions {
 }
 
 /** A wait that ran out of time: says what was awaited and what was last seen. */
-export class WaitTimeoutError extends Error {
+export class WaitTimeoutError extends CodedError<'WAIT_TIMEOUT'> {
   readonly code = 'WAIT_TIMEOUT';
   constructor(
     readonly description: string,
@@ -37,7 +38,6 @@ export class WaitTimeoutError extends Error {
     readonly lastSeen: KubeObject | undefined,
   ) {
     super(`timed out after ${timeoutMs} ms waiting for ${description}`);
-    this.name = 'WaitTimeoutError';
   }
 }
 
