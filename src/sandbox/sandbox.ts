@@ -100,7 +100,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fresh();
     controller.resync();
   };
-  const [certs] = await Promise.all([createCertificates()]);
+  const certs = await createCertificates();
   let listeners: Listeners;
   controller.start();
   const stopRestartWatch = restartEndsPause(store, faults);
