@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { defaultReportPaths, generateReport } from '../src/report/generate';
 import { ReportError } from '../src/report/generate-errors';
+import { reportsDirIn } from '../src/runbook/config';
 import { describeReport } from './report';
 import { runRunbooks } from './run-runbooks';
 
@@ -14,7 +15,7 @@ type Output = { write(text: string): unknown };
 
 /** cucumber's own outputs, for CI systems that read JUnit XML or keep cucumber's HTML page. */
 export function cucumberOutputs(env: NodeJS.ProcessEnv = process.env): { html: string; junit: string } {
-  const reports = env.RUNBOOK_REPORTS_DIR || 'reports';
+  const reports = reportsDirIn(env);
   return { html: join(reports, 'cucumber-report.html'), junit: join(reports, 'cucumber-junit.xml') };
 }
 

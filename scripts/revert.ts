@@ -8,15 +8,14 @@ import { parseArgs } from 'node:util';
 import { ConnectionError } from '../src/kapi/errors';
 import {
   appendUndone,
-  DEFAULT_REPORTS_DIR,
   describeChange,
   latestRunId,
   liveAccess,
   openKapi,
   openKube,
   parseRunConfig,
-  REPORTS_DIR_ENV,
   readRunLedgers,
+  reportsDirIn,
   Undoer,
   undoEntries,
   Verifier,
@@ -42,7 +41,7 @@ export async function revert(
   out: { write(text: string): unknown } = process.stdout,
 ): Promise<number> {
   const given = options(argv);
-  const reports = given.reports ?? env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR;
+  const reports = given.reports ?? reportsDirIn(env);
   const runId = given['run-id'] ?? latestRunId(reports);
   if (!runId) throw new Error(`no run to revert: ${reports}/ledger is empty or missing`);
   let failed = 0;

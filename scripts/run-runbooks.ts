@@ -84,11 +84,7 @@ export async function runRunbooks(
   }
   const extra = loaded.useConfiguration.dryRun
     ? ['dry run: nothing was sent']
-    : [
-        `run id ${runId}`,
-        `ledger ${ledgerDir(reportsDir, runId)}`,
-        `evidence ${runsDir(reportsDir, runId)}`,
-      ];
+    : [`run id ${runId}`, `ledger ${ledgerDir(reportsDir, runId)}`, `evidence ${runsDir(reportsDir, runId)}`];
   out.write(renderSummary({ ...collector.summary, success }, extra));
   return success ? 0 : 1;
 }

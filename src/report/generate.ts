@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { reportsDirIn } from '../runbook/config';
 import { checkJava, inspectResults } from './generate-checks';
 import { NOTHING_REPLACED, ReportError } from './generate-errors';
 import { carryHistory } from './history';
@@ -26,7 +27,7 @@ export interface ReportPaths {
 
 /** Where `npm run report` and the main job read and write: under RUNBOOK_REPORTS_DIR, else reports/. */
 export function defaultReportPaths(env: NodeJS.ProcessEnv = process.env): ReportPaths {
-  const reports = env.RUNBOOK_REPORTS_DIR || 'reports';
+  const reports = reportsDirIn(env);
   return {
     resultsDir: join(reports, 'allure-results'),
     reportDir: join(reports, 'allure-report'),

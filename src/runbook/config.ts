@@ -16,6 +16,8 @@ export const RUN_ID_ENV = 'RUNBOOK_RUN_ID';
 /** Where ledgers and evidence go (default `reports`). */
 export const REPORTS_DIR_ENV = 'RUNBOOK_REPORTS_DIR';
 export const DEFAULT_REPORTS_DIR = 'reports';
+/** The reports folder the environment names, else the default (what every command reads). */
+export const reportsDirIn = (env: Env): string => env[REPORTS_DIR_ENV] || DEFAULT_REPORTS_DIR;
 /** Under the reports folder: `ledger/<run-id>/` (crash-safe undo log) and `runs/<run-id>/` (evidence). */
 export const LEDGER_SUBDIR = 'ledger';
 export const RUNS_SUBDIR = 'runs';
@@ -104,7 +106,7 @@ export function parseRunConfig(params: Record<string, unknown>, env: Env): RunCo
     target,
     allowDestructive: allow === true || truthy(env[ALLOW_DESTRUCTIVE_ENV]),
     vars: vars as Record<string, string>,
-    reportsDir: optionalString(params, 'reportsDir') ?? env[REPORTS_DIR_ENV] ?? DEFAULT_REPORTS_DIR,
+    reportsDir: optionalString(params, 'reportsDir') ?? reportsDirIn(env),
     waitTimeoutMs: wait,
   };
   const context = optionalString(params, 'context') ?? env[CONTEXT_ENV];
