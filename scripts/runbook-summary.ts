@@ -44,7 +44,6 @@ export class SummaryCollector {
   private hooks = new Map<string, Envelope>();
   private hookRuns = new Map<string, string>();
   private startedAt = 0;
-  private finishedAt = 0;
   readonly summary: Summary = {
     scenarios: {},
     steps: {},
@@ -72,9 +71,8 @@ export class SummaryCollector {
       this.hookRuns.set(envelope['testRunHookStarted'].id, envelope['testRunHookStarted'].hookId);
     else if (envelope['testRunHookFinished']) this.hookFinished(envelope['testRunHookFinished']);
     else if (envelope['testRunFinished']) {
-      this.finishedAt = Date.now();
       this.summary.success = envelope['testRunFinished'].success;
-      this.summary.durationMs = this.finishedAt - this.startedAt;
+      this.summary.durationMs = Date.now() - this.startedAt;
       const exception = envelope['testRunFinished'].exception ?? envelope['testRunFinished'].message;
       if (exception && !this.summary.problems.length)
         this.summary.problems.push({
