@@ -10,9 +10,8 @@ import {
   NODEGROUP_FINALIZER,
   NODEGROUP_NAMESPACE,
 } from '../constants';
+import type { BindingKind } from '../kapi/nodegroups';
 import { ippoolKeyOf } from './model-names';
-
-export type BindingKind = 'node' | 'namespace' | 'workspace';
 
 /** A JSON text inside single quotes for a POSIX shell. */
 const quoted = (json: string) => `'${json.replaceAll("'", `'\\''`)}'`;
