@@ -8,6 +8,7 @@ import {
   NODEGROUP_DEPLOYMENTS,
   NODEGROUP_NAMESPACE,
 } from '../src/constants';
+import { parseNodegroupConfig } from '../src/nodegroup-config';
 import type { RunbookWorld } from '../support/world';
 
 Then(
@@ -17,14 +18,10 @@ Then(
     assert.ok(cm, `ConfigMap ${NODEGROUP_NAMESPACE}/${NODEGROUP_CONFIGMAP} does not exist`);
     const text = (cm['data'] as Record<string, string> | undefined)?.[NODEGROUP_CONFIG_KEY];
     assert.ok(text, `ConfigMap ${NODEGROUP_CONFIGMAP} has no key ${NODEGROUP_CONFIG_KEY}`);
-    // yaml is loaded by the one step that reads YAML, not by every cucumber process.
-    const { parse } = require('yaml') as typeof import('yaml');
-    const config = parse(text) as Record<string, { enabled?: boolean } | undefined>;
-    assert.equal(
-      config[section]?.enabled,
-      true,
-      `section ${section} of ${NODEGROUP_CONFIG_KEY} is not enabled`,
-    );
+    // Judged as the controller judges it.
+    const { sections, error } = parseNodegroupConfig(text);
+    assert.ok(!error, `${NODEGROUP_CONFIGMAP}: ${error}`);
+    assert.ok(sections[section], `section ${section} of ${NODEGROUP_CONFIG_KEY} is not enabled`);
   },
 );
 
