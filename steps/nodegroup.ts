@@ -70,37 +70,21 @@ When('I delete nodegroup {string}', async function (this: RunbookWorld, name: st
 Then(
   /^nodegroup "([^"]+)" has (alias|description|manager) "([^"]*)"$/,
   async function (this: RunbookWorld, name: string, field: string, value: string) {
-    const real = this.name(name);
-    await this.op.ctx.verifier.until(
-      {
-        resource: 'nodegroup',
-        name: real,
-        description: `nodegroup ${real} with ${field} "${this.expand(value)}"`,
-      },
-      (g) => (g?.['spec'] as Record<string, unknown> | undefined)?.[field] === this.expand(value),
-    );
+    await this.op.verifySpecField(this.name(name), field, this.expand(value));
   },
 );
 
 Then(
   'nodegroup {string} is in state {string}',
   async function (this: RunbookWorld, name: string, state: string) {
-    const real = this.name(name);
-    await this.op.ctx.verifier.until(
-      { resource: 'nodegroup', name: real, description: `nodegroup ${real} in state ${state}` },
-      (g) => (g?.['status'] as { state?: string } | undefined)?.state === state,
-    );
+    await this.op.verifyState(this.name(name), state);
   },
 );
 
 Then(
   /^nodegroup "([^"]+)" (?:still )?has finalizer "([^"]+)"$/,
   async function (this: RunbookWorld, name: string, finalizer: string) {
-    const real = this.name(name);
-    await this.op.ctx.verifier.until(
-      { resource: 'nodegroup', name: real, description: `nodegroup ${real} with finalizer ${finalizer}` },
-      (g) => (g?.metadata.finalizers ?? []).includes(finalizer),
-    );
+    await this.op.verifyFinalizer(this.name(name), finalizer);
   },
 );
 
@@ -116,11 +100,7 @@ Then(
 );
 
 Then('nodegroup {string} is gone', async function (this: RunbookWorld, name: string) {
-  const real = this.name(name);
-  await this.op.ctx.verifier.until(
-    { resource: 'nodegroup', name: real, description: `nodegroup ${real} gone` },
-    (g) => !g,
-  );
+  await this.op.verifyGone(this.name(name));
 });
 
 Then('nodegroup {string} does not exist', async function (this: RunbookWorld, name: string) {

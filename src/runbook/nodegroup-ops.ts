@@ -98,6 +98,33 @@ export class NodegroupOperator extends OperatorBase {
     return after;
   }
 
+  // --- what a runbook expects of a nodegroup, awaited ---
+
+  async verifySpecField(name: string, field: string, value: string): Promise<void> {
+    await this.untilGroup(name, `with ${field} "${value}"`, (g) => spec(g)[field] === value);
+  }
+
+  async verifyState(name: string, wanted: string): Promise<void> {
+    await this.untilGroup(name, `in state ${wanted}`, (g) => state(g) === wanted);
+  }
+
+  async verifyFinalizer(name: string, finalizer: string): Promise<void> {
+    await this.untilGroup(name, `with finalizer ${finalizer}`, (g) =>
+      (g?.metadata.finalizers ?? []).includes(finalizer),
+    );
+  }
+
+  async verifyGone(name: string): Promise<void> {
+    await this.untilGroup(name, 'gone', (g) => !g);
+  }
+
+  private untilGroup(name: string, what: string, holds: (g: KubeObject | undefined) => boolean) {
+    return this.ctx.verifier.until(
+      { resource: 'nodegroup', name, description: `nodegroup ${name} ${what}` },
+      holds,
+    );
+  }
+
   get guardTarget() {
     const { kind, host } = this.ctx.target;
     return { kind, host, allowDestructive: this.ctx.config.allowDestructive };
