@@ -79,10 +79,14 @@ class Reader {
   }
   skip(wireType: number): void {
     if (wireType === 0) this.varint();
-    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 1) this.fixed(8);
     else if (wireType === 2) this.bytes();
-    else if (wireType === 5) this.pos += 4;
+    else if (wireType === 5) this.fixed(4);
     else throw malformed(`unsupported wire type ${wireType}`);
+  }
+  private fixed(size: number): void {
+    if (this.pos + size > this.buf.length) throw malformed('truncated field');
+    this.pos += size;
   }
 }
 
