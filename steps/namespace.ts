@@ -6,21 +6,17 @@ import {
   NODE_GROUP_LABEL,
   NODE_SELECTOR_ANNOTATION,
 } from '../src/constants';
+import { verifyMetadata } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 Then(
   /^nodegroup "([^"]+)" (lists|no longer lists) namespace "([^"]+)"$/,
   async function (this: RunbookWorld, group: string, lists: string, namespace: string) {
-    const [g, ns] = [this.name(group), this.name(namespace)];
-    const key = `${NAMESPACE_LABEL_PREFIX}${ns}`;
-    const wanted = lists === 'lists';
-    await this.op.ctx.verifier.until(
-      {
-        resource: 'nodegroup',
-        name: g,
-        description: `nodegroup ${g} ${wanted ? 'with' : 'without'} label ${key}`,
-      },
-      (o) => (o?.metadata.labels?.[key] === ns) === wanted,
+    const ns = this.name(namespace);
+    await verifyMetadata(
+      this.ctx.verifier,
+      { resource: 'nodegroup', name: this.name(group) },
+      { field: 'label', key: `${NAMESPACE_LABEL_PREFIX}${ns}`, value: lists === 'lists' ? ns : undefined },
     );
   },
 );
@@ -28,15 +24,14 @@ Then(
 Then(
   'namespace {string} schedules onto nodegroup {string}',
   async function (this: RunbookWorld, namespace: string, group: string) {
-    const [ns, g] = [this.name(namespace), this.name(group)];
-    const value = `${NODE_GROUP_LABEL}=${g}`;
-    await this.op.ctx.verifier.until(
+    await verifyMetadata(
+      this.ctx.verifier,
+      { resource: 'namespace', name: this.name(namespace) },
       {
-        resource: 'namespace',
-        name: ns,
-        description: `namespace ${ns} with annotation ${NODE_SELECTOR_ANNOTATION}=${value}`,
+        field: 'annotation',
+        key: NODE_SELECTOR_ANNOTATION,
+        value: `${NODE_GROUP_LABEL}=${this.name(group)}`,
       },
-      (o) => o?.metadata.annotations?.[NODE_SELECTOR_ANNOTATION] === value,
     );
   },
 );
@@ -61,14 +56,10 @@ Then(
 Then(
   'namespace {string} has no scheduling annotation',
   async function (this: RunbookWorld, namespace: string) {
-    const ns = this.name(namespace);
-    await this.op.ctx.verifier.until(
-      {
-        resource: 'namespace',
-        name: ns,
-        description: `namespace ${ns} without annotation ${NODE_SELECTOR_ANNOTATION}`,
-      },
-      (o) => o !== undefined && o.metadata.annotations?.[NODE_SELECTOR_ANNOTATION] === undefined,
+    await verifyMetadata(
+      this.ctx.verifier,
+      { resource: 'namespace', name: this.name(namespace) },
+      { field: 'annotation', key: NODE_SELECTOR_ANNOTATION, value: undefined },
     );
   },
 );
