@@ -62,12 +62,7 @@ async function diagnose(world: RunbookWorld, t: Target): Promise<Diagnosis> {
 // Scenarios that stage a symptom run only against the embedded sandbox; elsewhere they are
 // skipped, saying so, and the @diagnose-only scenario of the same runbook runs instead.
 Before({ tags: SANDBOX_ONLY_TAG }, function (this: RunbookWorld) {
-  const { kind, host } = this.ctx.target;
-  const note = sandboxOnlySkipNote([SANDBOX_ONLY_TAG], {
-    kind,
-    host,
-    allowDestructive: this.ctx.config.allowDestructive,
-  });
+  const note = sandboxOnlySkipNote([SANDBOX_ONLY_TAG], this.op.guardTarget);
   if (!note) return undefined;
   this.ctx.record({ kind: 'note', text: note });
   this.log(note);
