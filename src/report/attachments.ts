@@ -5,14 +5,7 @@
  * (src/runbook/redact.ts), so rendering only formats it.
  */
 import { stringify } from 'yaml';
-import type {
-  HttpOperation,
-  KubectlOperation,
-  LedgerOperation,
-  Operation,
-  SnapshotOperation,
-  WaitOperation,
-} from '../runbook/evidence';
+import type { HttpOperation, KubectlOperation, Operation } from '../runbook/evidence';
 import { objectDiff, reviewView, toYaml } from './yaml-diff';
 
 export interface Attachment {
@@ -43,13 +36,12 @@ export function objectChanges(ops: readonly Operation[]): Attachment[] {
   >();
   for (const op of ops) {
     if (op.kind !== 'snapshot') continue;
-    const snap = op as SnapshotOperation;
-    const key = `${snap.resource}/${snap.name}`;
-    const entry = objects.get(key) ?? { resource: snap.resource, name: snap.name, seen: new Set<string>() };
+    const key = `${op.resource}/${op.name}`;
+    const entry = objects.get(key) ?? { resource: op.resource, name: op.name, seen: new Set<string>() };
     // The first "before" is the state the step started from; the last "after" the one it left.
-    if (snap.label === 'before' && !entry.seen.has('before')) entry.before = snap.object;
-    if (snap.label === 'after') entry.after = snap.object;
-    entry.seen.add(snap.label);
+    if (op.label === 'before' && !entry.seen.has('before')) entry.before = op.object;
+    if (op.label === 'after') entry.after = op.object;
+    entry.seen.add(op.label);
     objects.set(key, entry);
   }
   const out: Attachment[] = [];
@@ -156,19 +148,17 @@ export function flowRecord(ops: readonly Operation[], heading?: string): Attachm
   const lines: string[] = heading ? [`# ${heading}`] : [];
   for (const op of ops) {
     if (op.kind === 'wait') {
-      const w = op as WaitOperation;
-      lines.push(`${w.ok ? 'held' : 'EXPIRED'}  ${w.description} (${ms(w.durationMs)})`);
-      if (!w.ok && w.lastSeen !== undefined)
+      lines.push(`${op.ok ? 'held' : 'EXPIRED'}  ${op.description} (${ms(op.durationMs)})`);
+      if (!op.ok && op.lastSeen !== undefined)
         lines.push(
-          ...toYaml(reviewView(w.resource ?? '', w.lastSeen))
+          ...toYaml(reviewView(op.resource ?? '', op.lastSeen))
             .replace(/\n$/, '')
             .split('\n')
             .map((l) => `    ${l}`),
         );
     } else if (op.kind === 'ledger') {
-      const l = op as LedgerOperation;
       lines.push(
-        `ledger ${l.action}${l.error ? ` FAILED: ${l.error}` : ''}: ${JSON.stringify((l.entry as { change?: unknown }).change ?? l.entry)}`,
+        `ledger ${op.action}${op.error ? ` FAILED: ${op.error}` : ''}: ${JSON.stringify((op.entry as { change?: unknown }).change ?? op.entry)}`,
       );
     } else if (op.kind === 'note') lines.push(`note  ${op.text}`);
   }
