@@ -5,8 +5,7 @@ import type { KubeObject } from '../kube/reader';
 import { VerifyError } from './errors';
 import { checkDestructive } from './guardrails';
 import { commands } from './next-command';
-import { groupState, OperatorBase } from './operator';
-import { sameJson } from './same';
+import { groupState, hasGroupState, OperatorBase } from './operator';
 
 const spec = (obj: KubeObject | undefined) => (obj?.['spec'] as Record<string, unknown> | undefined) ?? {};
 const state = (obj: KubeObject | undefined) => (obj?.['status'] as { state?: string } | undefined)?.state;
@@ -72,10 +71,7 @@ export class NodegroupOperator extends OperatorBase {
       .newDocument as NodeGroup;
     const after = await this.ctx.verifier.until(
       { resource: 'nodegroup', name, description: `nodegroup ${name} with the JSON Patch applied` },
-      (g) =>
-        sameJson(spec(g), expected.spec ?? {}) &&
-        sameJson(g?.metadata.labels ?? {}, expected.metadata.labels ?? {}) &&
-        sameJson(g?.metadata.annotations ?? {}, expected.metadata.annotations ?? {}),
+      (g) => hasGroupState(g, groupState(expected)),
     );
     this.snapshot('after', 'nodegroup', name, after);
     return after!;

@@ -11,6 +11,7 @@ import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nod
 import { bindingMark, groupOf } from './bindings';
 import { FaultClient } from './faults';
 import type { Change, GroupState, LedgerEntry } from './ledger';
+import { hasGroupState } from './operator';
 import { sameJson } from './same';
 import { holdsMergePatch, type MergePatch, sendMergePatch } from './troubleshoot-patch';
 import type { Verifier } from './verify';
@@ -18,11 +19,6 @@ import type { Verifier } from './verify';
 export interface UndoTools {
   kapi: KapiClient;
   verifier: Verifier;
-}
-
-export interface UndoOutcome {
-  entry: LedgerEntry;
-  done: string;
 }
 
 async function callAllowing404(kapi: KapiClient, req: KapiRequest): Promise<void> {
@@ -52,12 +48,6 @@ function restoring(
     if (!sameJson(current[key], wanted[key])) patch[key] = key in wanted ? wanted[key] : null;
   return patch;
 }
-
-const matchesState = (g: { spec?: unknown; metadata: NodeGroup['metadata'] } | undefined, s: GroupState) =>
-  g !== undefined &&
-  sameJson(g.spec ?? {}, s.spec) &&
-  sameJson(g.metadata.labels ?? {}, s.labels) &&
-  sameJson(g.metadata.annotations ?? {}, s.annotations);
 
 export class Undoer {
   constructor(
@@ -172,7 +162,7 @@ export class Undoer {
       if (this.createdByRun(name)) return `nodegroup ${name} gone (created by this run)`;
       throw new Error(`cannot restore nodegroup ${name}: it no longer exists`);
     }
-    if (matchesState(group, before)) return `nodegroup ${name} already as before`;
+    if (hasGroupState(group, before)) return `nodegroup ${name} already as before`;
     const body = {
       spec: restoring((group.spec ?? {}) as Record<string, unknown>, before.spec),
       metadata: {
@@ -183,7 +173,7 @@ export class Undoer {
     await kapi.call({ ...nodegroupRequests.patchSpec(name, {}), body });
     await verifier.until(
       { resource: 'nodegroup', name, description: `nodegroup ${name} as before the run` },
-      (g) => matchesState(g as never, before),
+      (g) => hasGroupState(g, before),
     );
     return `restored spec, labels and annotations of nodegroup ${name}`;
   }
