@@ -11,9 +11,7 @@ import { After, AfterAll, Before, BeforeAll, BeforeStep, setDefaultTimeout } fro
 import { evidenceAttachments } from '../src/report/attachments';
 import {
   CleanupError,
-  describeChange,
   diffState,
-  type LedgerEntry,
   liveAccess,
   newRunId,
   openRunContext,
@@ -24,8 +22,7 @@ import {
   STEP_TIMEOUT_MS,
   snapshotState,
   type TargetAccess,
-  Undoer,
-  undoEntries,
+  undoScenario,
   WORKER_ID_ENV,
 } from '../src/runbook';
 import { processState, setProcessState } from './run-state';
@@ -79,31 +76,11 @@ After({ name: "undo the scenario's changes" }, async function (this: RunbookWorl
   const pending = ledger.pending(testCaseStartedId);
   if (pending.length === 0) return;
   try {
-    await undoScenario(this, pending);
+    await undoScenario(this.ctx, pending);
   } finally {
     this.attachEvidence(evidenceAttachments(recorder.currentScenario?.cleanup ?? []));
   }
 });
-
-async function undoScenario(world: RunbookWorld, pending: LedgerEntry[]): Promise<void> {
-  const { ledger, kapi, verifier } = world.ctx;
-  const all = ledger.entries();
-  const failures = await undoEntries(new Undoer({ kapi, verifier }, all), pending, (entry, done) => {
-    ledger.markUndone(entry.seq);
-    world.ctx.record({ kind: 'ledger', action: 'undone', entry, error: undefined });
-    world.ctx.record({ kind: 'note', text: done });
-  });
-  if (failures.length) {
-    for (const f of failures)
-      world.ctx.record({ kind: 'ledger', action: 'undone', entry: f.entry, error: f.error });
-    throw new CleanupError(
-      `cleanup failed, the target may still carry changes of this scenario:\n` +
-        failures.map((f) => `  ${describeChange(f.entry.change)}: ${f.error}`).join('\n') +
-        `\nundo them with: npm run revert -- --run-id ${world.ctx.runId}`,
-      failures.map((f) => ({ entry: describeChange(f.entry.change), error: f.error })),
-    );
-  }
-}
 
 AfterAll(async () => {
   let state: ReturnType<typeof processState>;

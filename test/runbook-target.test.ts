@@ -10,6 +10,7 @@ import { nodegroupRequests } from '../src/kapi/nodegroups';
 import {
   ALLOW_DESTRUCTIVE_ENV,
   BlockedError,
+  CleanupError,
   diffState,
   GuardrailError,
   Operator,
@@ -17,6 +18,7 @@ import {
   snapshotState,
   Undoer,
   undoEntries,
+  undoScenario,
   VerifyError,
 } from '../src/runbook';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
@@ -131,6 +133,43 @@ describe('cleanup failures', () => {
     );
     assert.deepEqual(undone, ['create-nodegroup'], 'the failure did not stop the next undo');
     assert.equal(await ctx.verifier.get('nodegroup', 'run-made'), undefined);
+  });
+
+  test("the After hook's cleanup fails the scenario naming what is left and the revert command", async () => {
+    const ctx = context('sandbox');
+    ctx.recorder.startScenario('cleanup failure', 'test', []);
+    ctx.recorder.startStep('changes');
+    const op = new Operator(ctx, 'scenario-hook');
+    await op.createNodeGroup('hook-made', {});
+    await ctx.kapi.call(nodegroupRequests.create('hook-outside'));
+    await op.patchNodeGroup('hook-outside', { alias: 'patched' });
+    await ctx.kapi.call(nodegroupRequests.delete('hook-outside'));
+    await ctx.verifier.until({ resource: 'nodegroup', name: 'hook-outside', description: 'gone' }, (g) => !g);
+
+    ctx.recorder.startCleanup();
+    await assert.rejects(undoScenario(ctx, ctx.ledger.pending('scenario-hook')), (err: Error) => {
+      assert.ok(err instanceof CleanupError, String(err));
+      assert.match(
+        err.message,
+        /patch-nodegroup hook-outside: cannot restore nodegroup hook-outside: it no longer exists/,
+      );
+      assert.match(err.message, new RegExp(`undo them with: npm run revert -- --run-id ${ctx.runId}$`));
+      return true;
+    });
+    assert.deepEqual(
+      ctx.ledger.pending('scenario-hook').map((e) => e.change.op),
+      ['patch-nodegroup'],
+      'the undone entry is marked in the ledger, the failed one stays for revert',
+    );
+    const cleanup = ctx.recorder.currentScenario?.cleanup ?? [];
+    assert.deepEqual(
+      cleanup.flatMap((o) => (o.kind === 'ledger' ? [[o.action, o.error ?? 'ok']] : [])),
+      [
+        ['undone', 'ok'],
+        ['undone', 'cannot restore nodegroup hook-outside: it no longer exists'],
+      ],
+    );
+    assert.equal(await ctx.verifier.get('nodegroup', 'hook-made'), undefined);
   });
 });
 

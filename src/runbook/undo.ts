@@ -9,6 +9,8 @@ import type { KapiClient, KapiRequest } from '../kapi/client';
 import { HttpError } from '../kapi/errors';
 import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nodegroups';
 import { bindingMark, groupOf } from './bindings';
+import type { RunContext } from './context';
+import { CleanupError } from './errors';
 import { FaultClient } from './faults';
 import type { Change, GroupState, LedgerEntry } from './ledger';
 import { hasGroupState } from './operator';
@@ -263,6 +265,31 @@ export async function undoEntries(
     }
   }
   return failures;
+}
+
+/**
+ * The After hook's cleanup of one scenario: undo its pending entries, each marked in the ledger
+ * and recorded as evidence; what could not be undone fails the scenario, naming the revert command.
+ */
+export async function undoScenario(ctx: RunContext, pending: LedgerEntry[]): Promise<void> {
+  const { ledger, kapi, verifier } = ctx;
+  const failures = await undoEntries(
+    new Undoer({ kapi, verifier }, ledger.entries()),
+    pending,
+    (entry, done) => {
+      ledger.markUndone(entry.seq);
+      ctx.record({ kind: 'ledger', action: 'undone', entry, error: undefined });
+      ctx.record({ kind: 'note', text: done });
+    },
+  );
+  if (!failures.length) return;
+  for (const f of failures) ctx.record({ kind: 'ledger', action: 'undone', entry: f.entry, error: f.error });
+  throw new CleanupError(
+    `cleanup failed, the target may still carry changes of this scenario:\n` +
+      failures.map((f) => `  ${describeChange(f.entry.change)}: ${f.error}`).join('\n') +
+      `\nundo them with: npm run revert -- --run-id ${ctx.runId}`,
+    failures.map((f) => ({ entry: describeChange(f.entry.change), error: f.error })),
+  );
 }
 
 export function describeChange(c: Change): string {
