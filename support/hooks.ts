@@ -20,8 +20,8 @@ import {
   RUN_ID_ENV,
   runsDir,
   STEP_TIMEOUT_MS,
+  sandboxAccess,
   snapshotState,
-  type TargetAccess,
   undoScenario,
   WORKER_ID_ENV,
 } from '../src/runbook';
@@ -38,13 +38,7 @@ BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
     // Loaded here: the coordinator of --parallel and live runs never start a sandbox (~150 ms).
     const { startSandbox } = require('../src/sandbox/sandbox') as typeof import('../src/sandbox/sandbox');
     const sandbox = await startSandbox();
-    const target: TargetAccess = {
-      kind: 'sandbox',
-      host: sandbox.url,
-      kubeconfig: sandbox.kubeconfigPath,
-      credentials: { username: sandbox.username, password: sandbox.password },
-    };
-    const ctx = openRunContext({ config, runId, worker, target });
+    const ctx = openRunContext({ config, runId, worker, target: sandboxAccess(sandbox) });
     setProcessState({ ctx, sandbox, baseline: await snapshotState(ctx.verifier.kube) });
     return;
   }

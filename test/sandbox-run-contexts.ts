@@ -6,7 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openRunContext, parseRunConfig, type RunContext, type TargetAccess } from '../src/runbook';
+import {
+  openRunContext,
+  parseRunConfig,
+  type RunContext,
+  sandboxAccess,
+  type TargetAccess,
+} from '../src/runbook';
 import type { Sandbox } from '../src/sandbox/sandbox';
 
 export interface SandboxRunContexts {
@@ -39,14 +45,8 @@ export function sandboxRunContexts(options: {
         },
         {},
       );
-      const target: TargetAccess = {
-        kind,
-        host: sandbox.url,
-        kubeconfig: sandbox.kubeconfigPath,
-        ...(withCredentials
-          ? { credentials: { username: sandbox.username, password: sandbox.password } }
-          : {}),
-      };
+      const { credentials, ...access } = sandboxAccess(sandbox);
+      const target: TargetAccess = { ...access, kind, ...(withCredentials ? { credentials } : {}) };
       const runId = `260101000000-${options.runIdTag}${contexts.length}`;
       const ctx = openRunContext({ config, runId, worker: '0', target });
       contexts.push(ctx);

@@ -42,6 +42,21 @@ export interface RunContext {
   close(): Promise<void>;
 }
 
+/** An embedded sandbox as the target, logging in as its admin. */
+export function sandboxAccess(sandbox: {
+  url: string;
+  kubeconfigPath: string;
+  username: string;
+  password: string;
+}): TargetAccess {
+  return {
+    kind: 'sandbox',
+    host: sandbox.url,
+    kubeconfig: sandbox.kubeconfigPath,
+    credentials: { username: sandbox.username, password: sandbox.password },
+  };
+}
+
 /** Live access from the environment (credentials never leave the process). */
 export function liveAccess(
   config: RunConfig,
