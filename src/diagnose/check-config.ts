@@ -33,7 +33,7 @@ export function parseConfig(text: string | undefined, found = true): ConfigEvide
 }
 
 /** The config text with these sections enabled, everything else kept. */
-export function enabledText(config: ConfigEvidence, sections: ConfigSection[]): string {
+function enabledText(config: ConfigEvidence, sections: ConfigSection[]): string {
   const doc: Record<string, unknown> = structuredClone(config.document ?? {});
   for (const section of sections) {
     const old = doc[section];

@@ -7,7 +7,7 @@ import type { Evidence, Finding, KubeObject } from './types';
 
 const stateOf = (ng: KubeObject) => (ng['status'] as { state?: string } | undefined)?.state;
 
-export function groupExcerpt(ng: KubeObject) {
+function groupExcerpt(ng: KubeObject) {
   const state = stateOf(ng);
   return excerpt('nodegroup', ng, state ? { state } : {});
 }

@@ -22,7 +22,7 @@ import type { Evidence, Finding, KubeObject } from './types';
 const BINDING_REASONS = [REASONS.nodeBound, REASONS.nodeUnbound];
 
 /** The group the node's last binding event put it in ('' = it left its group), if any event. */
-export function groupFromEvents(events: KubeObject[], node: string): string | undefined {
+function groupFromEvents(events: KubeObject[], node: string): string | undefined {
   const last = eventsAbout(events, 'Node', node, BINDING_REASONS).at(-1);
   if (!last) return undefined;
   if (reasonOf(last) === REASONS.nodeUnbound) return '';

@@ -8,7 +8,7 @@ import { checkNodeLabels } from './check-nodes';
 import { gatherEvidence } from './gather';
 import type { CheckStatus, ClusterSource, Evidence, Finding, Target } from './types';
 
-export const CHECK_FUNCTIONS: ((ev: Evidence) => Finding[])[] = [
+const CHECK_FUNCTIONS: ((ev: Evidence) => Finding[])[] = [
   checkResourceExists,
   checkFinalizer,
   checkNodeLabels,

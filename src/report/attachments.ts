@@ -29,7 +29,7 @@ function clip(body: string): string {
 }
 
 /** Before and after of every object the step touched, in the order first seen. */
-export function objectChanges(ops: readonly Operation[]): Attachment[] {
+function objectChanges(ops: readonly Operation[]): Attachment[] {
   const objects = new Map<
     string,
     { resource: string; name: string; before?: unknown; after?: unknown; seen: Set<string> }
@@ -77,7 +77,7 @@ const pathOf = (url: string) => {
 };
 
 /** One document for all of a step's HTTP exchanges, in order. */
-export function httpExchanges(ops: readonly Operation[]): Attachment[] {
+function httpExchanges(ops: readonly Operation[]): Attachment[] {
   const calls = ops.filter((op): op is HttpOperation => op.kind === 'http');
   if (!calls.length) return [];
   const host = (() => {
@@ -121,7 +121,7 @@ export function httpExchanges(ops: readonly Operation[]): Attachment[] {
   ];
 }
 
-export function kubectlCommands(ops: readonly Operation[]): Attachment[] {
+function kubectlCommands(ops: readonly Operation[]): Attachment[] {
   return ops
     .filter((op): op is KubectlOperation => op.kind === 'kubectl')
     .map((k) =>
@@ -140,7 +140,7 @@ export function kubectlCommands(ops: readonly Operation[]): Attachment[] {
  * than its own step text, and every attachment is a file to write (bench/report.bench.ts).
  * `heading` (the step text as it ran, names and values filled in) opens the note.
  */
-export function flowRecord(ops: readonly Operation[], heading?: string): Attachment[] {
+function flowRecord(ops: readonly Operation[], heading?: string): Attachment[] {
   const noteworthy = ops.some(
     (op) => op.kind === 'ledger' || op.kind === 'note' || (op.kind === 'wait' && !op.ok),
   );

@@ -103,7 +103,7 @@ function head(path: string): string {
 }
 
 /** The java allure-commandline's launcher would start: $JAVA_HOME's, else the one on PATH. */
-export function javaCommand(env: NodeJS.ProcessEnv): string {
+function javaCommand(env: NodeJS.ProcessEnv): string {
   if (!env.JAVA_HOME) return 'java';
   const sh = join(env.JAVA_HOME, 'jre', 'sh', 'java');
   return existsSync(sh) ? sh : join(env.JAVA_HOME, 'bin', 'java');

@@ -34,7 +34,7 @@ async function within<T>(what: Promise<T>, ms = LOOKUP_TIMEOUT_MS): Promise<T> {
 
 const unknown = (err: unknown) => `unknown (${(err as Error).message.split('\n')[0]})`;
 
-export function runnerVersion(): string {
+function runnerVersion(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
@@ -137,7 +137,7 @@ export function renderProperties(facts: EnvironmentFacts): string {
 }
 
 /** Who ran it: the CI system when there is one, else this machine. Allure shows it on the overview. */
-export function executorInfo(runId: string, env: Readonly<Record<string, string | undefined>> = process.env) {
+function executorInfo(runId: string, env: Readonly<Record<string, string | undefined>> = process.env) {
   // Run ids start with yymmddHHMMSS: a number that grows run after run, as Allure's trend wants.
   const buildOrder = Number(runId.slice(0, 12)) || Math.floor(Date.now() / 1000);
   const common = { buildOrder, buildName: `run ${runId}`, reportName: 'NodeGroup runbooks' };

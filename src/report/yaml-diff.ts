@@ -26,14 +26,14 @@ export function reviewView(resource: string, obj: unknown): Record<string, unkno
 export const toYaml = (value: unknown): string =>
   value === undefined ? '(does not exist)\n' : stringify(value, { sortMapEntries: true, lineWidth: 0 });
 
-export interface LineDiff {
+interface LineDiff {
   /** Lines prefixed `  ` (same), `- ` (before only), `+ ` (after only). */
   lines: string[];
   changed: boolean;
 }
 
 /** A minimal line diff (jsdiff), every line kept as context: objects are tens of lines. */
-export function diffLines(before: string, after: string): LineDiff {
+function diffLines(before: string, after: string): LineDiff {
   const lines: string[] = [];
   for (const part of jsdiffLines(before.replace(/\n?$/, '\n'), after.replace(/\n?$/, '\n'))) {
     const mark = part.added ? '+ ' : part.removed ? '- ' : '  ';

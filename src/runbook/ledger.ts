@@ -148,7 +148,7 @@ export interface LedgerFile {
   pending: LedgerEntry[];
 }
 
-export function readLedgerFile(file: string): LedgerFile {
+function readLedgerFile(file: string): LedgerFile {
   const lines = readFileSync(file, 'utf8').split('\n');
   let header: LedgerHeader | undefined;
   const entries: LedgerEntry[] = [];

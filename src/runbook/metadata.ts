@@ -44,7 +44,7 @@ export function metadataHolds(obj: KubeObject | undefined, want: MetadataExpecta
   return want.value === undefined ? actual === undefined : actual === want.value;
 }
 
-export const describeExpectation = (resource: ResourceName, name: string, want: MetadataExpectation) =>
+const describeExpectation = (resource: ResourceName, name: string, want: MetadataExpectation) =>
   want.value === undefined
     ? `${resource} ${name} without ${want.field} ${want.key}`
     : `${resource} ${name} with ${want.field} ${want.key}=${want.value}`;

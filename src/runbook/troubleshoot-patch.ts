@@ -11,7 +11,7 @@ import { VerifyError } from './errors';
 import { sameJson } from './same';
 import type { ObjectEdit } from './troubleshoot-commands';
 
-export const MERGE_PATCH = 'application/merge-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
 
 export type MergePatch = Record<string, unknown>;
 
@@ -28,7 +28,7 @@ export function holdsMergePatch(obj: unknown, patch: MergePatch): boolean {
   });
 }
 
-export function objectPath(resource: ResourceName, name: string, namespace?: string): string {
+function objectPath(resource: ResourceName, name: string, namespace?: string): string {
   return `${collectionPath(RESOURCES[resource], namespace)}/${encodeURIComponent(name)}`;
 }
 
