@@ -20,7 +20,8 @@ if (!process.env.RUNBOOK_RUN_ID) {
 // Allure results of this run, for the formatter and for the hooks writing the run's metadata and
 // evidence attachments. RUNBOOK_ALLURE=off leaves both out (the baseline of bench/report.bench.ts).
 const allureOn = process.env.RUNBOOK_ALLURE !== 'off';
-const allureResults = resolve(process.env.RUNBOOK_REPORTS_DIR || 'reports', 'allure-results');
+const reportsDir = process.env.RUNBOOK_REPORTS_DIR || 'reports';
+const allureResults = resolve(reportsDir, 'allure-results');
 if (allureOn) process.env.RUNBOOK_ALLURE_RESULTS = allureResults;
 else delete process.env.RUNBOOK_ALLURE_RESULTS;
 // A new run starts from an empty results folder (an earlier run's results would pass for retries);
@@ -64,8 +65,8 @@ module.exports = {
     format: [
       'progress',
       ...allure,
-      'junit:reports/cucumber-junit.xml',
-      'message:reports/cucumber-messages.ndjson',
+      `junit:${reportsDir}/cucumber-junit.xml`,
+      `message:${reportsDir}/cucumber-messages.ndjson`,
     ],
     worldParameters: { target: 'sandbox', vars: sandboxVars },
   },

@@ -4,6 +4,7 @@ import { Then, When } from '@cucumber/cucumber';
 import { NODE_GROUP_LABEL } from '../src/constants';
 import type { BindingKind } from '../src/kapi/nodegroups';
 import { RESOURCES } from '../src/kube/resources';
+import { kubectlWords } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 function output(world: RunbookWorld) {
@@ -12,9 +13,7 @@ function output(world: RunbookWorld) {
 }
 
 When('I run kubectl {string}', async function (this: RunbookWorld, command: string) {
-  const args = this.expand(command).split(/\s+/).filter(Boolean);
-  if (args[0] === 'kubectl') args.shift();
-  this.kubectlResult = await this.ctx.kubectl.run(args);
+  this.kubectlResult = await this.ctx.kubectl.run(kubectlWords(this.expand(command)));
 });
 
 Then('kubectl succeeds', function (this: RunbookWorld) {

@@ -158,14 +158,17 @@ Then(
   },
 );
 
-Then('its likely cause is that {string}', function (this: RunbookWorld, text: string) {
-  const { likelyCause } = lastFinding(this);
-  const wanted = withNames(this, text);
-  assert.ok(
-    likelyCause?.includes(wanted),
-    `the likely cause is "${likelyCause}", which does not say "${wanted}"`,
-  );
-});
+Then(
+  /^(?:its likely cause is that|it names the request still waiting:) "(.+)"$/,
+  function (this: RunbookWorld, text: string) {
+    const { likelyCause } = lastFinding(this);
+    const wanted = withNames(this, text);
+    assert.ok(
+      likelyCause?.includes(wanted),
+      `the likely cause is "${likelyCause}", which does not say "${wanted}"`,
+    );
+  },
+);
 
 Then(
   /^it recommends (running|a command starting with) "(.+)"$/,

@@ -12,6 +12,7 @@ import {
   diffState,
   expandVariables,
   GuardrailError,
+  kubectlWords,
   Ledger,
   latestRunId,
   MissingParameterError,
@@ -209,5 +210,24 @@ describe('label and annotation expectations', () => {
     assert.equal(metadataHolds(node, { field: 'annotation', key: 'a', value: '' }), true);
     assert.equal(metadataHolds(node, { field: 'annotation', key: 'b', value: undefined }), true);
     assert.equal(metadataHolds(undefined, label(undefined)), false);
+  });
+});
+
+describe('kubectl commands written in a step', () => {
+  test('shell words with quotes; a leading "kubectl" is optional', () => {
+    assert.deepEqual(kubectlWords(`kubectl get nodes -l 'apps.edgewize.io/nodegroup in (a,b)'`), [
+      'get',
+      'nodes',
+      '-l',
+      'apps.edgewize.io/nodegroup in (a,b)',
+    ]);
+    assert.deepEqual(kubectlWords('get ns demo-app -o yaml'), ['get', 'ns', 'demo-app', '-o', 'yaml']);
+  });
+
+  test('pipes, chains, expansions and an empty command are refused with how to write it', () => {
+    assert.throws(() => kubectlWords('get nodes | grep edge'), /uses "\|"; write one kubectl command/);
+    assert.throws(() => kubectlWords('get nodes && get ns'), /uses "&&"/);
+    assert.throws(() => kubectlWords('get ns $(id)'), /cannot run: the shell syntax "\$"/);
+    assert.throws(() => kubectlWords('kubectl'), /names no command/);
   });
 });

@@ -55,7 +55,7 @@ Feature: Bind and unbind nodes
   Scenario: A nodegroup being deleted takes no new nodes
     Given a new nodegroup "doomed"
     And node "${NODE}" is bound to nodegroup "doomed"
-    And I delete nodegroup "doomed"
-    When I try to bind node "${OTHER_NODE}" to nodegroup "doomed"
+    When I delete nodegroup "doomed"
+    And I try to bind node "${OTHER_NODE}" to nodegroup "doomed"
     Then the request is refused with 409
     And node "${OTHER_NODE}" belongs to no nodegroup

@@ -17,7 +17,7 @@ Feature: Troubleshoot a nodegroup controller that is down
     When I diagnose nodegroup "frozen" for node "${NODE}"
     Then the "controller-health" check fails with "nodegroup-controller-manager"
     And its likely cause is that "the controller is not running: nothing converges"
-    And its likely cause is that "node/${NODE} -> frozen"
+    And it names the request still waiting: "node/${NODE} -> frozen"
     And it recommends running "kubectl rollout restart deployment/nodegroup-controller-manager -n kubesphere-system"
     When I run the recommended command
     Then the nodegroup controller is Ready

@@ -6,8 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from './errors';
 import type { KubectlOperation, Operation } from './evidence';
 import { redactArgs, redactTextPatterns } from './redact';
+import { shellTokens, UnrunnableCommandError } from './troubleshoot-commands';
 
 export interface KubectlResult {
   exitCode: number;
@@ -49,4 +51,31 @@ export class Kubectl {
     if (this.cacheDir) rmSync(this.cacheDir, { recursive: true, force: true });
     this.cacheDir = undefined;
   }
+}
+
+/**
+ * The arguments of `kubectl ...` as written in a step, quotes and all (the same shell words as a
+ * recommended command): one command, nothing a shell would expand, pipe or chain.
+ */
+export function kubectlWords(text: string): string[] {
+  let tokens: ReturnType<typeof shellTokens>;
+  try {
+    tokens = shellTokens(text);
+  } catch (err) {
+    if (!(err instanceof UnrunnableCommandError)) throw err;
+    throw new ConfigError(
+      `the kubectl command in the step \`${text}\` cannot run: ${err.why}; write one kubectl command`,
+    );
+  }
+  const words = tokens.map((t) => {
+    if ('op' in t)
+      throw new ConfigError(
+        `the kubectl command in the step \`${text}\` uses "${t.op}"; write one kubectl command and check its output with a Then step`,
+      );
+    return t.word;
+  });
+  if (words[0] === 'kubectl') words.shift();
+  if (words.length === 0)
+    throw new ConfigError('the kubectl step names no command; e.g. I run kubectl "get nodes"');
+  return words;
 }

@@ -35,7 +35,7 @@ export type RecommendedStep =
 export class UnrunnableCommandError extends ConfigError {
   constructor(
     readonly command: string,
-    why: string,
+    readonly why: string,
   ) {
     super(`cannot run the recommended command \`${command}\`: ${why}; run it by hand if it is right`);
     this.name = 'UnrunnableCommandError';
