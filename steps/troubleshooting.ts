@@ -7,7 +7,6 @@ import { strict as assert } from 'node:assert';
 import { Before, Given, Then, When } from '@cucumber/cucumber';
 import type { ConfigSection } from '../src/constants';
 import type { Diagnosis, Finding, Target } from '../src/diagnose';
-import { renderDiagnosis } from '../src/diagnose/render';
 import type { BindingKind } from '../src/kapi/nodegroups';
 import {
   expectCheckPasses,
@@ -54,9 +53,8 @@ function target(world: RunbookWorld, group: string, kind?: string, name?: string
 }
 
 async function diagnose(world: RunbookWorld, t: Target): Promise<Diagnosis> {
-  const diagnosis = await trouble(world).troubleshooter.diagnose(t);
-  world.attach(renderDiagnosis(diagnosis, 'table'), 'text/plain');
-  return diagnosis;
+  // The findings table reaches the report through the evidence (the troubleshooter records it).
+  return trouble(world).troubleshooter.diagnose(t);
 }
 
 // Scenarios that stage a symptom run only against the embedded sandbox; elsewhere they are
