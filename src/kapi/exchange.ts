@@ -24,10 +24,11 @@ export interface HttpExchange {
 export type ExchangeObserver = (exchange: HttpExchange) => void;
 
 export const REDACTED = '<redacted>';
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+/** Headers that carry credentials, in either direction. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
 /** Headers safe to show or store: credentials replaced by `<redacted>`. */
-export function redactRequestHeaders(headers: Record<string, string>): Record<string, string> {
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers))
     out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;

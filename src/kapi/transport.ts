@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher, Agent as UndiciAgent } from 'undici';
 import { ConnectionError, TimeoutError, TLS_FAILURE_CODES, UsageError } from './errors';
-import { type ExchangeObserver, type HttpExchange, redactRequestHeaders } from './exchange';
+import { type ExchangeObserver, type HttpExchange, redactHeaders } from './exchange';
 
 export interface HttpRequest {
   method: string;
@@ -133,7 +133,7 @@ export class Transport {
     const started = performance.now();
     const tell = (outcome: { response: HttpResponse } | { error: Error }) => {
       const exchange: HttpExchange = {
-        request: { ...req, headers: redactRequestHeaders(req.headers) },
+        request: { ...req, headers: redactHeaders(req.headers) },
         url: this.url(req.path),
         ...outcome,
         durationMs: performance.now() - started,

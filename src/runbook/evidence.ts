@@ -4,7 +4,7 @@
  * and ledger entries. Reporters (Allure, the summary) read this model; it knows none of them.
  * Every operation passes the run's Redactor on the way in, so no secret is ever stored.
  */
-import { REDACTED, Redactor } from './redact';
+import { Redactor } from './redact';
 
 export interface HttpOperation {
   kind: 'http';
@@ -84,15 +84,6 @@ export interface RunRecord {
   worker: string;
   startedAt: string;
   scenarios: ScenarioRecord[];
-}
-
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie']);
-
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers))
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
-  return out;
 }
 
 /** Collects operations into the current step (or the scenario's cleanup). */

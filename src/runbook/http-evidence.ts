@@ -7,8 +7,9 @@
  * Fed by the Transport's exchange hook (`observe`), which redacts the Authorization header itself.
  */
 import type { KapiClient } from '../kapi/client';
+import { redactHeaders } from '../kapi/exchange';
 import type { HttpRequest } from '../kapi/transport';
-import { type HttpOperation, redactHeaders } from './evidence';
+import type { HttpOperation } from './evidence';
 import { REDACTED, Redactor } from './redact';
 
 const SECRET_FORM_FIELDS = ['password', 'refresh_token', 'client_secret', 'access_token', 'token'];

@@ -5,7 +5,9 @@
  * tokens it was issued). Applied where evidence is recorded, so nothing written later can leak.
  */
 
-export const REDACTED = '<redacted>';
+import { REDACTED } from '../kapi/exchange';
+
+export { REDACTED };
 
 /** Keys whose value is a credential: JSON bodies, kubeconfigs, OAuth answers, headers. */
 const SECRET_KEY =
