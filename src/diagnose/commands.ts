@@ -10,6 +10,7 @@ import {
   NODEGROUP_FINALIZER,
   NODEGROUP_NAMESPACE,
 } from '../constants';
+import { commands } from '../kapi/commands';
 import type { BindingKind } from '../kapi/nodegroups';
 import { ippoolKeyOf } from './model-names';
 
@@ -17,12 +18,11 @@ import { ippoolKeyOf } from './model-names';
 const quoted = (json: string) => `'${json.replaceAll("'", `'\\''`)}'`;
 
 export const nextCommands = {
-  listGroups: () => 'nodegroup-api nodegroup list',
-  getGroup: (group: string) => `nodegroup-api nodegroup get ${group}`,
-  bind: (kind: BindingKind, group: string, target: string) =>
-    `nodegroup-api bind ${kind} --nodegroup ${group} --${kind} ${target}`,
+  listGroups: commands.list,
+  getGroup: commands.get,
+  bind: (kind: BindingKind, group: string, target: string) => commands.binding('bind', kind, group, target),
   unbind: (kind: BindingKind, group: string, target: string) =>
-    `nodegroup-api unbind ${kind} --nodegroup ${group} --${kind} ${target}`,
+    commands.binding('unbind', kind, group, target),
   /** Several commands in order, as one shell line. */
   all: (commands: string[]) => commands.join(' && '),
   /** Low-level: put back a node label edited by hand. */

@@ -2,11 +2,12 @@
  * Bind and unbind nodes, namespaces and workspaces through the KAPI (the guide's API-first rule),
  * in the safe flow: the target's group before, the change, the target's group after.
  */
+
+import { commands } from '../kapi/commands';
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
 import { bindingMark, groupOf } from './bindings';
 import { checkDestructive } from './guardrails';
-import { commands } from './next-command';
 import { NodegroupOperator } from './nodegroup-ops';
 
 export class Operator extends NodegroupOperator {

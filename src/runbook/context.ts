@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { KapiClient } from '../kapi/client';
+import { commands } from '../kapi/commands';
 import { nodegroupRequests } from '../kapi/nodegroups';
 import { tokenCachePath } from '../kapi/token-cache';
 import { KubeReader } from '../kube/reader';
@@ -15,7 +16,7 @@ import { type Operation, Recorder } from './evidence';
 import { recordExchanges } from './http-evidence';
 import { Kubectl } from './kubectl';
 import { Ledger, type LedgerTarget } from './ledger';
-import { commands, explainBlocked } from './next-command';
+import { explainBlocked } from './next-command';
 import { Verifier } from './verify';
 
 export interface TargetAccess extends LedgerTarget {

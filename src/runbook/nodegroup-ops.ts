@@ -1,10 +1,10 @@
 /** NodeGroup writes in the safe flow: create, patch (fields or raw JSON Patch), delete. */
 import { NODEGROUP_FINALIZER, NODEGROUP_STATE } from '../constants';
+import { commands } from '../kapi/commands';
 import { type NodeGroup, type NodeGroupSpec, nodegroupRequests } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
 import { VerifyError } from './errors';
 import { checkDestructive } from './guardrails';
-import { commands } from './next-command';
 import { groupState, hasGroupState, OperatorBase } from './operator';
 
 const spec = (obj: KubeObject | undefined) => (obj?.['spec'] as Record<string, unknown> | undefined) ?? {};
