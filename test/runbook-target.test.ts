@@ -11,6 +11,9 @@ import {
   ALLOW_DESTRUCTIVE_ENV,
   BlockedError,
   CleanupError,
+  checkConfigSectionEnabled,
+  checkDeploymentsAvailable,
+  checkPodsRunningAndReady,
   diffState,
   GuardrailError,
   Operator,
@@ -221,5 +224,27 @@ describe('blocked', () => {
       return true;
     });
     assert.deepEqual(ctx.ledger.entries(), []);
+  });
+});
+
+describe('deployment checks', () => {
+  test('the fixture passes; a paused controller fails the pod and Deployment checks by name', async () => {
+    const ctx = context('sandbox');
+    await checkConfigSectionEnabled(ctx.verifier, 'scheduling');
+    await checkDeploymentsAvailable(ctx.verifier);
+    await checkPodsRunningAndReady(ctx.verifier);
+    sandbox.faults.set('controller-paused', {});
+    try {
+      await assert.rejects(
+        checkPodsRunningAndReady(ctx.verifier),
+        /pod nodegroup-controller-manager-\S+ is Running, ready=false; check: kubectl get pods -n kubesphere-system/,
+      );
+      await assert.rejects(
+        checkDeploymentsAvailable(ctx.verifier),
+        /Deployment nodegroup-controller-manager: 0\/1 available/,
+      );
+    } finally {
+      sandbox.faults.clear();
+    }
   });
 });

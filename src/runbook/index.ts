@@ -2,6 +2,7 @@ export * from './binding-ops';
 export * from './bindings';
 export * from './config';
 export * from './context';
+export * from './deployment';
 export * from './errors';
 export * from './evidence';
 export * from './expand';
