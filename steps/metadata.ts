@@ -2,7 +2,13 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then } from '@cucumber/cucumber';
 import type { ResourceName } from '../src/kube/resources';
-import { type MetadataField, parseKey, parseKeyValue, verifyMetadata } from '../src/runbook';
+import {
+  type MetadataExpectation,
+  type MetadataField,
+  parseKey,
+  parseKeyValue,
+  verifyMetadata,
+} from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, name: string) {
@@ -15,50 +21,26 @@ Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, n
   );
 });
 
+// "has label K=V" waits for the value; "has no label K" waits for the key to be gone.
 Then(
-  /^(node|namespace|workspace|nodegroup) "([^"]+)" has (label|annotation) "([^"]+)"$/,
+  /^(node|namespace|workspace|nodegroup) "([^"]+)" has (no )?(label|annotation) "([^"]+)"$/,
   async function (
     this: RunbookWorld,
     resource: ResourceName,
     name: string,
+    absent: string | undefined,
     field: MetadataField,
     text: string,
   ) {
-    const { key, value } = parseKeyValue(field, this.expand(text));
+    const written = this.expand(text);
+    let want: MetadataExpectation;
+    if (absent) want = { field, key: parseKey(field, written), value: undefined };
+    else {
+      const { key, value } = parseKeyValue(field, written);
+      want = { field, key, value: this.name(value) };
+    }
     const real = this.name(name);
-    const seen = await verifyMetadata(
-      this.op.ctx.verifier,
-      { resource, name: real },
-      {
-        field,
-        key,
-        value: this.name(value),
-      },
-    );
-    this.op.snapshot('after', resource, real, seen);
-  },
-);
-
-Then(
-  /^(node|namespace|workspace|nodegroup) "([^"]+)" has no (label|annotation) "([^"]+)"$/,
-  async function (
-    this: RunbookWorld,
-    resource: ResourceName,
-    name: string,
-    field: MetadataField,
-    text: string,
-  ) {
-    const key = parseKey(field, this.expand(text));
-    const real = this.name(name);
-    const seen = await verifyMetadata(
-      this.op.ctx.verifier,
-      { resource, name: real },
-      {
-        field,
-        key,
-        value: undefined,
-      },
-    );
+    const seen = await verifyMetadata(this.op.ctx.verifier, { resource, name: real }, want);
     this.op.snapshot('after', resource, real, seen);
   },
 );
