@@ -16,9 +16,9 @@ function load() {
 
 const mod = load();
 if (mod) {
-  mod.main(process.argv).then((code) => {
-    process.exitCode = code;
-  });
+  require(path.join(__dirname, '..', 'dist', 'scripts', 'command.js')).runAsCommand('nodegroup-sandbox', () =>
+    mod.main(process.argv),
+  );
 } else {
   process.stderr.write(
     'nodegroup-sandbox: the project is not built yet; run `npm run build` (npm install does it too)\n',

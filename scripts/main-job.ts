@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { defaultReportPaths, generateReport } from '../src/report/generate';
 import { ReportError } from '../src/report/generate-errors';
 import { reportsDirIn } from '../src/runbook/config';
+import { runAsCommand } from './command';
 import { describeReport } from './report';
 import { runRunbooks } from './run-runbooks';
 
@@ -42,14 +43,4 @@ export async function mainJob(argv: string[], out: Output = process.stdout): Pro
   }
 }
 
-if (require.main === module) {
-  mainJob(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(`main job: ${(err as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('main job', () => mainJob(process.argv.slice(2)));

@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { startSandbox } from '../src/sandbox/sandbox';
+import { runAsCommand } from './command';
 
 function port(value: string): number {
   const n = Number(value);
@@ -76,8 +77,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runAsCommand('nodegroup-sandbox', () => main(process.argv));

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { defaultReportPaths, type GeneratedReport, generateReport } from '../src/report/generate';
 import { ReportError } from '../src/report/generate-errors';
+import { runAsCommand } from './command';
 
 type Output = { write(text: string): unknown };
 
@@ -51,8 +52,4 @@ export async function main(argv: string[], out: Output = process.stdout, err: Ou
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runAsCommand('report', () => main(process.argv.slice(2)));

@@ -20,6 +20,7 @@ import {
   undoEntries,
   Verifier,
 } from '../src/runbook';
+import { runAsCommand } from './command';
 
 const USAGE = 'usage: npm run revert -- [--run-id ID] [--reports DIR]';
 
@@ -87,14 +88,4 @@ export async function revert(
   return failed ? 1 : 0;
 }
 
-if (require.main === module) {
-  revert(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(`revert: ${(err as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('revert', () => revert(process.argv.slice(2)));

@@ -6,6 +6,7 @@
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
 import { ledgerDir } from '../src/runbook/ledger';
 import { newRunId } from '../src/runbook/names';
+import { runAsCommand } from './command';
 import { renderSummary, SummaryCollector } from './runbook-summary';
 
 /** --world-parameters values must be JSON objects; say which one is not, before cucumber does. */
@@ -89,14 +90,4 @@ export async function runRunbooks(
   return success ? 0 : 1;
 }
 
-if (require.main === module) {
-  runRunbooks(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(`runbooks: ${(err as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('runbooks', () => runRunbooks(process.argv.slice(2)));
