@@ -1,0 +1,105 @@
+/**
+ * The binding kinds, as one table: what a nodegroup can be bound to, how the KAPI addresses it,
+ * and the mark a completed binding leaves on the target. Types, the `{kind}` parameter type, the
+ * CLI's subcommands, the client's paths, the sandbox's targets and the diagnosis derive from it:
+ * adding a kind is an entry here, its fixture and its runbook.
+ */
+import { NODE_GROUP_LABEL, WORKSPACE_PARENT_ANNOTATION } from './constants';
+
+/** Where a binding shows on its target: a label or an annotation, with its key. */
+export interface BindingMark {
+  on: 'label' | 'annotation';
+  key: string;
+}
+
+export interface BindingKindSpec {
+  /** The word runbooks, the CLI and the ledger use: `node`, `namespace`, `workspace`. */
+  kind: string;
+  /** Kubernetes kind of the target (also the first word of the controller's bound message). */
+  targetKind: string;
+  /** Target resource: API group ('' for core), version, URL plural. */
+  group: string;
+  version: string;
+  resource: string;
+  /** KAPI path segment under `/nodegroups/{ng}/`. */
+  kapiSegment: string;
+  /** The mark a completed binding leaves on the target. */
+  mark: BindingMark;
+  /** (model) Event reasons of the controller. */
+  reasons: { bound: string; unbound: string; bindFailed: string };
+  /** CLI flag naming the target (`--node`). */
+  cliFlag: string;
+  /** Field of `nodegroup-api diagnose` input naming targets of this kind (`--node`, repeatable). */
+  diagnoseField: string;
+}
+
+const spec = (
+  kind: string,
+  targetKind: string,
+  api: { group: string; version: string; resource: string },
+  mark: BindingMark,
+): BindingKindSpec => ({
+  kind,
+  targetKind,
+  ...api,
+  kapiSegment: api.resource,
+  mark,
+  reasons: {
+    bound: `${targetKind}Bound`,
+    unbound: `${targetKind}Unbound`,
+    bindFailed: `${targetKind}BindFailed`,
+  },
+  cliFlag: kind,
+  diagnoseField: api.resource,
+});
+
+export const BINDING_KIND_TABLE = [
+  spec(
+    'node',
+    'Node',
+    { group: '', version: 'v1', resource: 'nodes' },
+    { on: 'label', key: NODE_GROUP_LABEL },
+  ),
+  spec(
+    'namespace',
+    'Namespace',
+    { group: '', version: 'v1', resource: 'namespaces' },
+    { on: 'label', key: NODE_GROUP_LABEL },
+  ),
+  spec(
+    'workspace',
+    'Workspace',
+    { group: 'tenant.kubesphere.io', version: 'v1alpha1', resource: 'workspaces' },
+    { on: 'annotation', key: WORKSPACE_PARENT_ANNOTATION },
+  ),
+] as const satisfies readonly BindingKindSpec[];
+
+export type BindingKind = (typeof BINDING_KIND_TABLE)[number]['kind'];
+export const BINDING_KINDS: readonly BindingKind[] = BINDING_KIND_TABLE.map((k) => k.kind);
+
+const byKind = new Map<string, BindingKindSpec>(BINDING_KIND_TABLE.map((k) => [k.kind, k]));
+
+export const isBindingKind = (word: string): word is BindingKind => byKind.has(word);
+
+/** The table entry of a kind; a word that is no kind is a programming error here (parse first). */
+export function bindingKind(kind: BindingKind | string): BindingKindSpec {
+  const found = byKind.get(kind);
+  if (!found) throw new TypeError(`unknown binding kind "${kind}" (known: ${BINDING_KINDS.join(', ')})`);
+  return found;
+}
+
+/** The group a target belongs to, read from its mark. */
+export function groupOfTarget(
+  kind: BindingKind | string,
+  obj: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } } | undefined,
+): string | undefined {
+  if (!obj) return undefined;
+  const { mark } = bindingKind(kind);
+  return (mark.on === 'label' ? obj.metadata.labels : obj.metadata.annotations)?.[mark.key];
+}
+
+/** How an operator reads the mark: `label apps.edgewize.io/nodegroup`. */
+export const describeMark = (kind: BindingKind | string): string => {
+  const { mark } = bindingKind(kind);
+  return `${mark.on} ${mark.key}`;
+};
