@@ -1,6 +1,7 @@
 // Profiles of the runbook runner. Steps and support run as compiled JavaScript (npm run build).
 //   default   all runbooks against an embedded sandbox started in-process (one per worker)
-//   live      KUBESPHERE_HOST + KUBECONFIG (context: KUBECONFIG_CONTEXT or world parameter "context")
+//   live      the environment of --env NAME / RUNBOOK_ENV (environments/NAME.yaml); without one,
+//             KUBESPHERE_HOST + KUBECONFIG (context: KUBECONFIG_CONTEXT or world parameter "context")
 //   readonly  the @readonly runbooks against the live environment: safe for production
 //   smoke     the @smoke runbooks against the sandbox
 //   ci        all runbooks against the sandbox, 2 workers, JUnit + message output under reports/
@@ -34,16 +35,8 @@ if (allureOn && process.env.RUNBOOK_ALLURE_RESULTS_RUN !== process.env.RUNBOOK_R
 // it writes files only, so its stream goes to the null device and `progress` keeps stdout.
 const allure = allureOn ? [`./dist/support/allure-formatter.js:${devNull}`] : [];
 
-// Values the runbooks' ${VAR}s take on the sandbox fixture. On live, set them as environment
-// variables or --world-parameters '{"vars":{...}}'.
-const sandboxVars = {
-  NODEGROUP: 'edge-a',
-  NODE: 'worker-3',
-  OTHER_NODE: 'edge-node-2',
-  NAMESPACE: 'monitoring',
-  WORKSPACE: 'team-b',
-  WORKSPACE_NAMESPACE: 'edge-apps',
-};
+// The runbooks' ${VAR}s come from the environment (--env NAME / RUNBOOK_ENV; the built-in
+// `sandbox` has the fixture's names), RUNBOOK_VAR_<NAME> or --world-parameters '{"vars":{...}}'.
 
 // No `paths`: cucumber's default (features/**/*.feature) applies, and paths given on the command
 // line replace it instead of being added to it.
@@ -55,8 +48,8 @@ const common = {
 };
 
 module.exports = {
-  default: { ...common, worldParameters: { target: 'sandbox', vars: sandboxVars } },
-  smoke: { ...common, tags: '@smoke', worldParameters: { target: 'sandbox', vars: sandboxVars } },
+  default: { ...common, worldParameters: { target: 'sandbox' } },
+  smoke: { ...common, tags: '@smoke', worldParameters: { target: 'sandbox' } },
   live: { ...common, worldParameters: { target: 'live' } },
   readonly: { ...common, tags: '@readonly', worldParameters: { target: 'live' } },
   ci: {
@@ -68,6 +61,6 @@ module.exports = {
       `junit:${reportsDir}/cucumber-junit.xml`,
       `message:${reportsDir}/cucumber-messages.ndjson`,
     ],
-    worldParameters: { target: 'sandbox', vars: sandboxVars },
+    worldParameters: { target: 'sandbox' },
   },
 };

@@ -40,9 +40,9 @@ export class RunbookWorld extends World {
     this.op = new Operator(this.ctx, scenarioKey);
   }
 
-  /** `${VAR}` from run parameters, then the environment. */
+  /** `${VAR}` from the run's variables (environment file, RUNBOOK_VAR_*, --world-parameters). */
   expand(text: string): string {
-    return expandVariables(text, this.ctx.config.vars, process.env);
+    return expandVariables(text, this.ctx.config.vars);
   }
 
   /** The value `${name}` takes in this run; undefined when neither source sets it. */

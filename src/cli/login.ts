@@ -37,7 +37,10 @@ export async function login(ctx: CliContext, flags: LoginFlags): Promise<void> {
     return;
   }
   const granted = await passwordGrant(client.transport, credentials);
-  const saved = writeTokenCache(ctx.cacheFile, granted.accessToken, granted.expiresIn);
+  const saved = writeTokenCache(ctx.cacheFile, granted.accessToken, granted.expiresIn, undefined, {
+    host: ctx.host,
+    user: credentials.username,
+  });
   if (saved.movedCorruptTo) ctx.warn(`the corrupt token cache was moved to ${saved.movedCorruptTo}`);
   const expires = new Date(saved.cached.expires_at * 1000).toISOString();
   ctx.io.stdout.write(

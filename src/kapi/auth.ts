@@ -1,11 +1,13 @@
 /**
  * Where the bearer token comes from: `--token`, then KUBESPHERE_TOKEN, then the cache, then a
  * password grant when KUBESPHERE_USERNAME/KUBESPHERE_PASSWORD are set. A 401 triggers one fresh
- * login (never more) when credentials are known.
+ * login (never more) when credentials are known. The cache is bound to its host and user: a token
+ * cached for another host is never sent, and explicit credentials of another user (or a cache
+ * that does not say its user) win over it.
  */
 import { OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET } from '../constants';
 import { CredentialsError, HttpError, parseServerError } from './errors';
-import { readTokenCache, type SaveResult, writeTokenCache } from './token-cache';
+import { cacheMismatch, readTokenCache, type SaveResult, writeTokenCache } from './token-cache';
 import type { HttpRequest, Transport } from './transport';
 
 export const OAUTH_TOKEN_PATH = '/oauth/token';
@@ -18,6 +20,8 @@ export interface Credentials {
 export type TokenSource = 'flag' | 'env' | 'cache' | 'login';
 
 export interface AuthOptions {
+  /** The host the token is for: a cached token of another host is never used. */
+  host?: string;
   /** `--token`. */
   token?: string;
   /** KUBESPHERE_TOKEN. */
@@ -104,6 +108,8 @@ export const MISSING_CREDENTIALS =
 export class TokenProvider {
   private token: { value: string; source: TokenSource } | undefined;
   private reloggedIn = false;
+  /** Why the cached token was not used (for messages); undefined when it was, or there was none. */
+  cacheSkipped: string | undefined;
 
   constructor(private readonly options: AuthOptions) {}
 
@@ -118,7 +124,16 @@ export class TokenProvider {
     else if (this.options.envToken) this.token = { value: this.options.envToken, source: 'env' };
     else if (this.options.cacheFile) {
       const cached = readTokenCache(this.options.cacheFile);
-      if (cached) this.token = { value: cached.token, source: 'cache' };
+      if (cached) {
+        const why = this.options.host
+          ? cacheMismatch(cached, {
+              host: this.options.host,
+              ...(this.options.credentials ? { user: this.options.credentials.username } : {}),
+            })
+          : 'no host to check it against';
+        if (why) this.cacheSkipped = `the cached token in ${this.options.cacheFile} is not used: ${why}`;
+        else this.token = { value: cached.token, source: 'cache' };
+      }
     }
     return this.token;
   }
@@ -127,7 +142,10 @@ export class TokenProvider {
   async get(transport: Transport): Promise<string> {
     const known = this.known();
     if (known) return known.value;
-    if (!this.options.credentials) throw new CredentialsError(MISSING_CREDENTIALS);
+    if (!this.options.credentials)
+      throw new CredentialsError(
+        this.cacheSkipped ? `${MISSING_CREDENTIALS} (${this.cacheSkipped})` : MISSING_CREDENTIALS,
+      );
     return this.login(transport);
   }
 
@@ -143,7 +161,13 @@ export class TokenProvider {
     const granted = await passwordGrant(transport, credentials);
     if (this.options.cacheFile) {
       // Saved before telling: `onSaved?.(write(...))` would skip the write when onSaved is unset.
-      const saved = writeTokenCache(this.options.cacheFile, granted.accessToken, granted.expiresIn);
+      const saved = writeTokenCache(
+        this.options.cacheFile,
+        granted.accessToken,
+        granted.expiresIn,
+        undefined,
+        this.options.host ? { host: this.options.host, user: credentials.username } : undefined,
+      );
       this.options.onSaved?.(saved);
     }
     this.token = { value: granted.accessToken, source: 'login' };

@@ -1,7 +1,9 @@
 /**
  * The guide helper's token cache, `~/.kubesphere_token`: JSON {"token","expires_at","saved_at"}
- * (epoch seconds), written atomically (temp file + rename) with mode 0600. An expired cache is
- * ignored; a corrupt one is reported, never overwritten silently.
+ * (epoch seconds) plus "host" and "user", the KubeSphere and the user the token was issued for
+ * (the guide's helper reads the first three and ignores the rest). Written atomically (temp file +
+ * rename) with mode 0600. An expired cache is ignored; a corrupt one is reported, never
+ * overwritten silently. A token is only ever sent to the host it was issued by (`cacheMatches`).
  */
 import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -14,6 +16,36 @@ export interface CachedToken {
   /** Epoch seconds. */
   expires_at: number;
   saved_at: number;
+  /** The KubeSphere URL that issued it; absent in a cache written by the guide's helper. */
+  host?: string;
+  /** The user it was issued to. */
+  user?: string;
+}
+
+/** Who a token is for: the host it may be sent to, and the user it was issued to. */
+export interface TokenBinding {
+  host: string;
+  user?: string;
+}
+
+/** A host as compared: scheme, host name, port (default ports dropped) and path, case-folded. */
+export function normalHost(host: string): string {
+  try {
+    const url = new URL(host);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`.toLowerCase();
+  } catch {
+    return host.replace(/\/+$/, '').toLowerCase();
+  }
+}
+
+/** Why a cached token may not be used for this host and user; undefined when it may. */
+export function cacheMismatch(cached: CachedToken, want: { host: string; user?: string }): string | undefined {
+  if (!cached.host) return 'it does not say which host issued it (run `nodegroup-api login` again)';
+  if (normalHost(cached.host) !== normalHost(want.host)) return `it was issued by ${cached.host}`;
+  if (want.user !== undefined && cached.user !== undefined && cached.user !== want.user)
+    return `it was issued to ${cached.user}, not ${want.user}`;
+  if (want.user !== undefined && cached.user === undefined) return 'it does not say which user it was issued to';
+  return undefined;
 }
 
 /** `$HOME/.kubesphere_token`; HOME decides, so tests point it at a temporary folder. */
@@ -49,7 +81,14 @@ export function parseTokenCache(file: string, text: string): CachedToken {
   if (expiresAt === undefined) {
     throw new TokenCacheError('KAPI_TOKEN_CACHE_CORRUPT', file, '"expires_at" is not a number of seconds');
   }
-  return { token: record['token'], expires_at: expiresAt, saved_at: asEpochSeconds(record['saved_at']) ?? 0 };
+  const cached: CachedToken = {
+    token: record['token'],
+    expires_at: expiresAt,
+    saved_at: asEpochSeconds(record['saved_at']) ?? 0,
+  };
+  if (typeof record['host'] === 'string' && record['host']) cached.host = record['host'];
+  if (typeof record['user'] === 'string' && record['user']) cached.user = record['user'];
+  return cached;
 }
 
 /** The cached token if present and unexpired; undefined when absent or expired. */
@@ -79,6 +118,7 @@ export function writeTokenCache(
   token: string,
   expiresInSeconds: number | undefined,
   now = nowSeconds(),
+  binding?: TokenBinding,
 ): SaveResult {
   let movedCorruptTo: string | undefined;
   try {
@@ -89,7 +129,13 @@ export function writeTokenCache(
     renameSync(file, movedCorruptTo);
   }
   const ttl = expiresInSeconds && expiresInSeconds > 0 ? expiresInSeconds : TOKEN_CACHE_DEFAULT_TTL_SECONDS;
-  const cached: CachedToken = { token, expires_at: Math.floor(now + ttl), saved_at: Math.floor(now) };
+  const cached: CachedToken = {
+    token,
+    expires_at: Math.floor(now + ttl),
+    saved_at: Math.floor(now),
+    ...(binding ? { host: binding.host } : {}),
+    ...(binding?.user ? { user: binding.user } : {}),
+  };
   // node:crypto loaded here only: commands that just read the cache start ~3 ms sooner.
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -5,6 +5,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CodedError } from '../coded-error';
+import { type LoadedKubeconfig, loadKubeconfig, toKubeConfig } from './kubeconfig';
 import { collectionPath, type ResourceRef } from './resources';
 
 export interface KubeObject {
@@ -52,27 +53,27 @@ export class KubeReader {
   /** One keep-alive agent for every read: client-node makes a new one (a new TLS handshake) per call. */
   private agent: import('node:https').Agent | undefined;
 
-  private constructor(readonly config: KubeConfig) {}
+  private constructor(
+    readonly config: KubeConfig,
+    /** The kubeconfig as loaded (files, context, what kubectl is given). */
+    readonly loaded?: LoadedKubeconfig,
+  ) {}
 
-  /** From a kubeconfig file (default: KUBECONFIG or ~/.kube/config), optionally another context. */
-  static fromKubeconfig(path?: string, context?: string): KubeReader {
-    const kc = new (load().KubeConfig)();
-    try {
-      if (path) kc.loadFromFile(path);
-      else kc.loadFromDefault();
-    } catch (err) {
-      // The first line only: a YAML error goes on to quote the file, which may hold a token.
-      const why = String((err as Error).message ?? err).split('\n')[0];
-      throw new Error(`cannot load the kubeconfig ${path ?? '(KUBECONFIG or ~/.kube/config)'}: ${why}`);
-    }
-    if (context) {
-      if (!kc.getContextObject(context)) {
-        const known = kc.getContexts().map((c) => c.name);
-        throw new Error(`kubeconfig has no context "${context}" (contexts: ${known.join(', ') || 'none'})`);
-      }
-      kc.setCurrentContext(context);
-    }
-    return new KubeReader(kc);
+  /**
+   * From a kubeconfig read as kubectl reads it (src/kube/kubeconfig.ts): `path` (one file or a
+   * list), else KUBECONFIG, ~/.kube/config or the pod's service account; optionally another context.
+   */
+  static fromKubeconfig(
+    path?: string,
+    context?: string,
+    env: Readonly<Record<string, string | undefined>> = process.env,
+  ): KubeReader {
+    const loaded = loadKubeconfig({
+      ...(path ? { path } : {}),
+      ...(context ? { context } : {}),
+      env,
+    });
+    return new KubeReader(toKubeConfig(loaded), loaded);
   }
 
   get server(): string {

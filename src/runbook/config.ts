@@ -1,14 +1,18 @@
 /**
- * The run configuration: which target (the embedded sandbox or a live environment), how to reach
- * it, whether destructive operations are allowed, and the values `${VAR}` expands to. Read from
- * the world parameters and the environment; every wrong value gets a message naming it.
+ * The run configuration: which environment (environments/<name>.yaml, or the built-in sandbox),
+ * how to reach it, whether destructive operations are allowed, and the values `${VAR}` expands to.
+ * Read from the selected environment, the world parameters and RUNBOOK_* variables; every wrong
+ * value gets a message naming it. Bare variables such as NODE are never read (npm sets NODE).
  */
 import { join } from 'node:path';
-import { HOST_ENV } from '../kapi/env';
+import { DEFAULT_CREDENTIALS, type Environment } from '../environment/file';
+import { CONTEXT_ENV, currentEnvironment, type Selection } from '../environment/select';
+import { CA_FILE_ENV, HOST_ENV } from '../kapi/env';
+import { runbookVars } from './expand';
 import { ConfigError } from './errors';
 
-/** Environment variable that allows delete and unbind on a target other than the sandbox. */
-export const ALLOW_DESTRUCTIVE_ENV = 'RUNBOOK_ALLOW_DESTRUCTIVE';
+/** Environment variable that allows delete and unbind on a protected environment (--allow-destructive). */
+export { ALLOW_DESTRUCTIVE_ENV } from '../environment/select';
 /** World parameter that does the same. */
 export const ALLOW_DESTRUCTIVE_PARAM = 'allowDestructive';
 /** Run id shared by every worker of one cucumber run (set by cucumber.js when absent). */
@@ -26,8 +30,8 @@ export const runsDir = (reportsDir: string, runId: string) => join(reportsDir, R
 /** The live target: the variables of the operations guide, as `nodegroup-api` reads them. */
 export { CA_FILE_ENV, HOST_ENV, PASSWORD_ENV, TOKEN_ENV, USERNAME_ENV } from '../kapi/env';
 export const KUBECONFIG_ENV = 'KUBECONFIG';
-/** kubeconfig context of the live profile (or world parameter "context"). */
-export const CONTEXT_ENV = 'KUBECONFIG_CONTEXT';
+/** kubeconfig context over the environment file's (--context; or world parameter "context"). */
+export { CONTEXT_ENV } from '../environment/select';
 /** Set by cucumber-js in each worker of a --parallel run. */
 export const WORKER_ID_ENV = 'CUCUMBER_WORKER_ID';
 /** Deadline of each wait on a condition (world parameter "waitTimeoutMs"). */
@@ -41,6 +45,12 @@ export type TargetKind = 'sandbox' | 'live';
 
 export interface RunConfig {
   target: TargetKind;
+  /** The environment chosen (--env / RUNBOOK_ENV; `sandbox` by default); `protected` is its own. */
+  environment: Environment;
+  /** Member cluster of a multi-cluster KubeSphere (environment file `cluster:`). */
+  cluster?: string;
+  /** PEM CA bundle for an https host (environment file `caFile:`, else KUBESPHERE_CA_FILE). */
+  caFile?: string;
   /** ks-apiserver URL (live: KUBESPHERE_HOST). */
   host?: string;
   /** kubeconfig file (live: KUBECONFIG or ~/.kube/config). */
@@ -78,16 +88,45 @@ function optionalString(params: Record<string, unknown>, key: string): string | 
   return value;
 }
 
-export function parseRunConfig(params: Record<string, unknown>, env: Env): RunConfig {
+/** An environment made of KUBESPHERE_HOST and friends (`-p live` without --env): protected. */
+function variablesEnvironment(env: Env): Environment {
+  return {
+    name: `live (${HOST_ENV})`,
+    kind: 'live',
+    vars: {},
+    protected: true,
+    credentials: { ...DEFAULT_CREDENTIALS },
+    ...(env[HOST_ENV] ? { host: env[HOST_ENV] } : {}),
+    ...(env[CA_FILE_ENV] ? { caFile: env[CA_FILE_ENV] } : {}),
+    ...(env[KUBECONFIG_ENV] ? { kubeconfig: env[KUBECONFIG_ENV] } : {}),
+  };
+}
+
+export function parseRunConfig(
+  params: Record<string, unknown>,
+  env: Env,
+  selection: Selection = currentEnvironment(env),
+): RunConfig {
   for (const key of Object.keys(params)) {
     if (!KNOWN.includes(key))
       throw new ConfigError(`world parameter "${key}" is not known; known parameters: ${KNOWN.join(', ')}`);
   }
-  const target = params['target'] ?? 'sandbox';
-  if (target !== 'sandbox' && target !== 'live')
+  const asked = params['target'] ?? 'sandbox';
+  if (asked !== 'sandbox' && asked !== 'live')
     throw new ConfigError(
-      `world parameter "target" must be "sandbox" or "live", got ${JSON.stringify(target)}; use the profile of the same name (-p sandbox / -p live)`,
+      `world parameter "target" must be "sandbox" or "live", got ${JSON.stringify(asked)}; use the profile of the same name (-p sandbox / -p live)`,
     );
+  // A named live environment decides the target; the profile's "sandbox" is only the default.
+  let environment = selection.environment;
+  if (environment.kind === 'sandbox' && asked === 'live') {
+    if (selection.explicit)
+      throw new ConfigError(
+        'the live profile runs against a live environment, not the sandbox: pass --env NAME ' +
+          '(environments/NAME.yaml) or drop -p live',
+      );
+    environment = variablesEnvironment(env);
+  }
+  const target: TargetKind = environment.kind === 'live' ? 'live' : 'sandbox';
   const vars = params['vars'] ?? {};
   if (typeof vars !== 'object' || vars === null || Array.isArray(vars))
     throw new ConfigError(`world parameter "vars" must be an object of strings, e.g. {"NODE":"worker-3"}`);
@@ -104,23 +143,27 @@ export function parseRunConfig(params: Record<string, unknown>, env: Env): RunCo
 
   const config: RunConfig = {
     target,
-    allowDestructive: allow === true || truthy(env[ALLOW_DESTRUCTIVE_ENV]),
-    vars: vars as Record<string, string>,
+    environment,
+    allowDestructive: allow === true || selection.allowDestructive,
+    // The environment file, then RUNBOOK_VAR_<NAME>, then --world-parameters: the last one wins.
+    vars: { ...environment.vars, ...runbookVars(env), ...(vars as Record<string, string>) },
     reportsDir: optionalString(params, 'reportsDir') ?? reportsDirIn(env),
     waitTimeoutMs: wait,
   };
-  const context = optionalString(params, 'context') ?? env[CONTEXT_ENV];
+  const context = optionalString(params, 'context') ?? env[CONTEXT_ENV] ?? environment.context;
   if (context) config.context = context;
   if (target === 'live') {
-    const host = optionalString(params, 'host') ?? env[HOST_ENV];
+    const host = optionalString(params, 'host') ?? environment.host;
     if (!host)
       throw new ConfigError(
-        `the live profile needs the KubeSphere host: export ${HOST_ENV}=http://<kubesphere-host> ` +
-          `or pass --world-parameters '{"host":"http://<kubesphere-host>"}'`,
+        'the live profile needs an environment: pass --env NAME (environments/NAME.yaml, see ' +
+          `environments/example.yaml), or export ${HOST_ENV}=http://<kubesphere-host>`,
       );
     config.host = host;
-    const kubeconfig = optionalString(params, 'kubeconfig') ?? env[KUBECONFIG_ENV];
+    const kubeconfig = optionalString(params, 'kubeconfig') ?? environment.kubeconfig;
     if (kubeconfig) config.kubeconfig = kubeconfig;
+    if (environment.cluster) config.cluster = environment.cluster;
+    if (environment.caFile) config.caFile = environment.caFile;
   }
   return config;
 }

@@ -4,13 +4,18 @@
  * scenarios share it and keep their own state (names, last answer) in the World.
  */
 import { homedir } from 'node:os';
+import { resolveCredentials } from '../environment/credentials';
+import { EnvironmentError } from '../environment/errors';
+import { checkSameCluster } from '../environment/preflight';
+import { checkTools } from '../environment/tools';
 import { KapiClient } from '../kapi/client';
 import { commands } from '../kapi/commands';
+import { whoAmI } from '../kapi/identity';
 import { nodegroupRequests } from '../kapi/nodegroups';
 import { tokenCachePath } from '../kapi/token-cache';
 import { KubeReader } from '../kube/reader';
 import { RESOURCES } from '../kube/resources';
-import { CA_FILE_ENV, PASSWORD_ENV, type RunConfig, TOKEN_ENV, USERNAME_ENV } from './config';
+import { CA_FILE_ENV, type RunConfig } from './config';
 import { BlockedError, ConfigError } from './errors';
 import { type Operation, Recorder } from './evidence';
 import { recordExchanges } from './http-evidence';
@@ -27,6 +32,10 @@ export interface TargetAccess extends LedgerTarget {
   tokenCacheFile?: string;
   /** PEM CA bundle for an https host (KUBESPHERE_CA_FILE), as the CLI reads it. */
   caFile?: string;
+  /** Member cluster (environment file `cluster:`). */
+  cluster?: string;
+  /** Who the server says the token is (set by the preflight), and how that was learned. */
+  identity?: { user: string; source: string };
 }
 
 export interface RunContext {
@@ -58,23 +67,26 @@ export function sandboxAccess(sandbox: {
   };
 }
 
-/** Live access from the environment (credentials never leave the process). */
+/**
+ * Live access from the run's environment: its host, CA and cluster, and the credentials from where
+ * its file says (environment variables, or a file); they never leave the process.
+ */
 export function liveAccess(
   config: RunConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): TargetAccess {
-  const username = env[USERNAME_ENV];
-  const password = env[PASSWORD_ENV];
-  const token = env[TOKEN_ENV];
+  const { credentials, token } = resolveCredentials(config.environment.credentials, env);
+  const caFile = config.caFile ?? env[CA_FILE_ENV];
   return {
     kind: 'live',
     host: config.host!,
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     ...(config.context ? { context: config.context } : {}),
-    ...(username && password ? { credentials: { username, password } } : {}),
+    ...(credentials ? { credentials } : {}),
     ...(token ? { token } : {}),
     tokenCacheFile: tokenCachePath(env['HOME'] || homedir()),
-    ...(env[CA_FILE_ENV] ? { caFile: env[CA_FILE_ENV] } : {}),
+    ...(caFile ? { caFile } : {}),
+    ...(config.cluster ? { cluster: config.cluster } : {}),
   };
 }
 
@@ -97,6 +109,7 @@ export function openKube(target: LedgerTarget): KubeReader {
   try {
     return KubeReader.fromKubeconfig(target.kubeconfig, target.context);
   } catch (err) {
+    if (err instanceof EnvironmentError) throw err;
     throw new ConfigError(
       `cannot use the kubeconfig ${target.kubeconfig ?? '(KUBECONFIG / ~/.kube/config)'}: ${(err as Error).message}; ` +
         'set KUBECONFIG (and --world-parameters \'{"context":"..."}\' for another context)',
@@ -124,7 +137,10 @@ export function openRunContext(options: {
   // A token given from outside never passes an OAuth answer: register it so no evidence shows it.
   if (target.token) recorder.redactor.addSecret(target.token);
   const kapi = openKapi(target, record);
-  const kubectl = new Kubectl(target.kubeconfig, target.context, record);
+  // kubectl gets the kubeconfig as it was read: one file, a KUBECONFIG list, or the pod's account.
+  const kubeconfig = kube.loaded?.kubectlPath ?? target.kubeconfig;
+  const context = kube.loaded?.context ?? target.context;
+  const kubectl = new Kubectl(kubeconfig, context, record);
   const ledger = Ledger.open(config.reportsDir, {
     runId,
     worker,
@@ -133,8 +149,8 @@ export function openRunContext(options: {
     target: {
       kind: target.kind,
       host: target.host,
-      ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
-      ...(target.context ? { context: target.context } : {}),
+      ...(kubeconfig ? { kubeconfig } : {}),
+      ...(context ? { context } : {}),
     },
   });
   return {
@@ -155,8 +171,12 @@ export function openRunContext(options: {
   };
 }
 
-/** Before any scenario: can the target be reached with these credentials? Nothing is changed. */
+/**
+ * Before any scenario: kubectl is there, the target can be reached with these credentials, the
+ * KubeSphere host and the kubeconfig reach the same cluster, and who the token is. Nothing is changed.
+ */
 export async function preflight(ctx: RunContext): Promise<void> {
+  checkTools({ kubectl: true });
   const req = nodegroupRequests.list({ limit: 1 });
   try {
     await ctx.kapi.call(req);
@@ -175,4 +195,11 @@ export async function preflight(ctx: RunContext): Promise<void> {
       'GET /api/v1/namespaces',
     );
   }
+  await checkSameCluster({
+    kapi: ctx.kapi,
+    host: ctx.target.host,
+    ...(ctx.target.cluster ? { cluster: ctx.target.cluster } : {}),
+    kube: ctx.verifier.kube,
+  });
+  ctx.target.identity = await whoAmI(ctx.kapi);
 }

@@ -27,8 +27,10 @@ export class MissingParameterError extends RunbookError {
     readonly text: string,
   ) {
     super(
-      `"${text}" needs \${${variable}}, which has no value: pass --world-parameters ` +
-        `'{"vars":{"${variable}":"..."}}' or export ${variable}=... (nothing was changed on the target)`,
+      `"${text}" needs \${${variable}}, which has no value (nothing was changed on the target). ` +
+        `Set it one of three ways: vars: { ${variable}: ... } in the environment file ` +
+        `(environments/<name>.yaml), RUNBOOK_VAR_${variable}=... in the environment, or ` +
+        `--world-parameters '{"vars":{"${variable}":"..."}}'. A bare ${variable}=... is never read.`,
     );
   }
 }

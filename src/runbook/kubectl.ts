@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { ConfigError } from './errors';
 import type { KubectlOperation, Operation } from './evidence';
 import { redactArgs, redactTextPatterns } from './redact';
@@ -31,10 +31,13 @@ export class Kubectl {
     const { $ } = require('zx') as typeof import('zx');
     this.cacheDir ??= mkdtempSync(join(tmpdir(), 'runbook-kubectl-'));
     const global = ['--cache-dir', this.cacheDir];
-    if (this.kubeconfig) global.push('--kubeconfig', this.kubeconfig);
+    // A list of files is not a --kubeconfig value: kubectl merges it when it is KUBECONFIG.
+    const list = this.kubeconfig?.includes(delimiter) ?? false;
+    if (this.kubeconfig && !list) global.push('--kubeconfig', this.kubeconfig);
     if (this.context) global.push('--context', this.context);
     const started = performance.now();
-    const out = await $({ nothrow: true, quiet: true })`kubectl ${global} ${args}`;
+    const env = list ? { env: { ...process.env, KUBECONFIG: this.kubeconfig } } : {};
+    const out = await $({ nothrow: true, quiet: true, ...env })`kubectl ${global} ${args}`;
     const op: KubectlOperation = {
       kind: 'kubectl',
       command: `kubectl ${redactArgs(args).join(' ')}`,

@@ -13,6 +13,7 @@ import type { Faults } from './faults';
 import { type Listener, type RequestContext, sendJSON, sendStatus, sendText } from './http';
 import { accessTarget } from './request-info';
 import { badRequest, StatusError } from './status';
+import { answerUserInfo, USERINFO_PATH } from './userinfo';
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
 
@@ -36,7 +37,7 @@ export const kubernetesVersion = () => ({
   platform: 'linux/amd64',
 });
 
-type Area = 'public' | 'kube' | 'kapi' | 'control' | 'oauth' | 'unknown';
+type Area = 'public' | 'kube' | 'kapi' | 'control' | 'oauth' | 'userinfo' | 'unknown';
 
 function areaOf(path: string, listener: Listener): Area {
   if (path === '/version' || path === '/healthz' || path === '/readyz' || path === '/livez') return 'public';
@@ -45,6 +46,7 @@ function areaOf(path: string, listener: Listener): Area {
   if (path.startsWith('/openapi/')) return 'kube';
   if (listener === 'kube-apiserver') return 'unknown';
   if (path === '/oauth/token') return 'oauth';
+  if (path === USERINFO_PATH) return 'userinfo';
   if (path === '/kapis/version') return 'public';
   if (path.startsWith('/kapis/') || path.startsWith('/clusters/')) return 'kapi';
   if (path.startsWith('/sandbox/v1/')) return 'control';
@@ -120,6 +122,7 @@ export function createRouter(deps: RouterDeps, listener: Listener) {
       }
       if (area === 'public') return answerPublic(ctx);
       if (area === 'oauth') return await deps.auth.handleOAuth(ctx);
+      if (area === 'userinfo') return answerUserInfo(ctx, (ctx.user ??= deps.auth.authenticate(ctx)));
       if (area === 'unknown') {
         if (listener === 'kube-apiserver')
           throw new StatusError('NotFound', 'the server could not find the requested resource');
