@@ -5,7 +5,10 @@
  * (KUBESPHERE_USERNAME/PASSWORD or KUBESPHERE_TOKEN or the token cache), never from the ledger.
  */
 import { parseArgs } from 'node:util';
+import { EnvironmentError } from '../src/environment/errors';
+import { useEnvironment } from '../src/environment/select';
 import { ConnectionError } from '../src/kapi/errors';
+import { normalHost } from '../src/kapi/token-cache';
 import {
   appendUndone,
   describeChange,
@@ -22,7 +25,7 @@ import {
 } from '../src/runbook';
 import { runAsCommand } from './command';
 
-const USAGE = 'usage: npm run revert -- [--run-id ID] [--reports DIR]';
+const USAGE = 'usage: npm run revert -- [--run-id ID] [--reports DIR] [--env NAME]';
 
 /** The options; anything else (an unknown option, a run id without --run-id) is refused. */
 function options(argv: string[]): { 'run-id'?: string; reports?: string } {
@@ -41,7 +44,16 @@ export async function revert(
   env: Record<string, string | undefined> = process.env,
   out: { write(text: string): unknown } = process.stdout,
 ): Promise<number> {
-  const given = options(argv);
+  // --env NAME: where the credentials come from (and a check that the run was made there).
+  let selection: ReturnType<typeof useEnvironment>;
+  try {
+    selection = useEnvironment(argv, env);
+  } catch (err) {
+    if (!(err instanceof EnvironmentError)) throw err;
+    out.write(`revert: ${err.message} (nothing was sent)\n`);
+    return err.exitCode;
+  }
+  const given = options(selection.rest);
   const reports = given.reports ?? reportsDirIn(env);
   const runId = given['run-id'] ?? latestRunId(reports);
   if (!runId) throw new Error(`no run to revert: ${reports}/ledger is empty or missing`);
@@ -52,13 +64,23 @@ export async function revert(
       `run ${runId} worker ${header.worker} on ${header.target.host}: ${pending.length} change(s) to undo\n`,
     );
     if (pending.length === 0) continue;
+    const chosen = selection.environment;
+    if (chosen.kind === 'live' && chosen.host && normalHost(chosen.host) !== normalHost(header.target.host)) {
+      out.write(
+        `revert: run ${runId} was made on ${header.target.host}, but --env ${chosen.name} is ${chosen.host}; ` +
+          'choose the environment of the run (nothing was sent)\n',
+      );
+      return 1;
+    }
     const config = parseRunConfig(
       {
         target: 'live',
         host: header.target.host,
         ...(header.target.context ? { context: header.target.context } : {}),
+        ...(header.target.kubeconfig ? { kubeconfig: header.target.kubeconfig } : {}),
       },
-      { ...env, KUBECONFIG: header.target.kubeconfig ?? env['KUBECONFIG'] },
+      env,
+      selection,
     );
     const access = liveAccess(config, env);
     const kapi = openKapi(access);

@@ -3,6 +3,9 @@
  * profiles of cucumber.js, check the run parameters before anything starts, and print a summary
  * (counts, each problem in one place, the ledger and evidence paths). Exit code 1 on any failure.
  */
+import { EnvironmentError, environmentExitCode } from '../src/environment/errors';
+import { type Selection, useEnvironment } from '../src/environment/select';
+import { checkTools } from '../src/environment/tools';
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
 import { ledgerDir } from '../src/runbook/ledger';
 import { newRunId } from '../src/runbook/names';
@@ -48,6 +51,18 @@ export async function runRunbooks(
   argv: string[],
   out: { write(text: string): unknown } = process.stdout,
 ): Promise<number> {
+  // --env / --context / --allow-destructive, handed on to the workers; kubectl checked up front.
+  let selection: Selection;
+  try {
+    selection = useEnvironment(argv, process.env);
+    checkTools({ kubectl: true });
+  } catch (err) {
+    if (!(err instanceof EnvironmentError)) throw err;
+    out.write(`runbooks: ${err.message} (nothing was run)\n`);
+    return err.exitCode;
+  }
+  for (const notice of selection.notices) out.write(`runbooks: note: ${notice}\n`);
+  argv = selection.rest;
   const badJson = checkWorldParameters(argv);
   if (badJson) {
     out.write(`runbooks: ${badJson} (nothing was run)\n`);
@@ -66,10 +81,11 @@ export async function runRunbooks(
     ({ reportsDir } = parseRunConfig(
       loaded.useConfiguration.worldParameters as Record<string, unknown>,
       process.env,
+      selection,
     ));
   } catch (err) {
     out.write(`runbooks: ${(err as Error).message} (nothing was run)\n`);
-    return 2;
+    return environmentExitCode(err) ?? 2;
   }
   const collector = new SummaryCollector();
   let success: boolean;
@@ -81,7 +97,7 @@ export async function runRunbooks(
     out.write(
       `runbooks: ${cause ? cause.message : (err as Error).message}\n  (no scenario ran; nothing was changed)\n`,
     );
-    return 1;
+    return environmentExitCode(cause) ?? 1;
   }
   const extra = loaded.useConfiguration.dryRun
     ? ['dry run: nothing was sent']

@@ -80,17 +80,18 @@ describe('token precedence', () => {
     const { home, cleanup } = tempHome();
     try {
       const cacheFile = tokenCachePath(home);
-      writeTokenCache(cacheFile, 'from-cache', 600);
-      assert.deepEqual(new TokenProvider({ token: 'a', envToken: 'b', cacheFile }).known(), {
+      const host = 'https://ks.example.com';
+      writeTokenCache(cacheFile, 'from-cache', 600, undefined, { host, user: 'admin' });
+      assert.deepEqual(new TokenProvider({ host, token: 'a', envToken: 'b', cacheFile }).known(), {
         value: 'a',
         source: 'flag',
       });
-      assert.deepEqual(new TokenProvider({ envToken: 'b', cacheFile }).known(), {
+      assert.deepEqual(new TokenProvider({ host, envToken: 'b', cacheFile }).known(), {
         value: 'b',
         source: 'env',
       });
-      assert.deepEqual(new TokenProvider({ cacheFile }).known(), { value: 'from-cache', source: 'cache' });
-      assert.equal(new TokenProvider({ cacheFile: join(home, 'none') }).known(), undefined);
+      assert.deepEqual(new TokenProvider({ host, cacheFile }).known(), { value: 'from-cache', source: 'cache' });
+      assert.equal(new TokenProvider({ host, cacheFile: join(home, 'none') }).known(), undefined);
     } finally {
       cleanup();
     }

@@ -4,6 +4,8 @@
  * Never calls process.exit: the bin shim sets process.exitCode.
  */
 import { CommanderError } from 'commander';
+import { environmentForCli } from '../environment/cli';
+import { EnvironmentError } from '../environment/errors';
 import { ConnectionError, HttpError, KapiError, TimeoutError, UsageError } from '../kapi/errors';
 import type { CliContext, CliIO } from './context';
 import { buildProgram } from './program';
@@ -11,11 +13,21 @@ import { buildProgram } from './program';
 export const EXIT = { ok: 0, server: 1, usage: 2, unreachable: 3 } as const;
 
 export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
+  const stderr = io.stderr ?? process.stderr;
+  let chosen: ReturnType<typeof environmentForCli>;
+  try {
+    chosen = environmentForCli(argv, io.env ?? process.env); // --env NAME / RUNBOOK_ENV
+  } catch (err) {
+    if (!(err instanceof EnvironmentError)) throw err;
+    stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  argv = chosen.argv;
   const fullIO: CliIO = {
     stdout: io.stdout ?? process.stdout,
-    stderr: io.stderr ?? process.stderr,
+    stderr,
     stdin: io.stdin ?? process.stdin,
-    env: io.env ?? process.env,
+    env: chosen.env,
   };
   const contexts: CliContext[] = [];
   const program = buildProgram(fullIO, contexts);

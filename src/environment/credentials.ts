@@ -4,7 +4,6 @@
  * owner can read. They stay in the process: messages name where they came from, never a value.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { Credentials } from '../kapi/auth';
 import { EnvironmentError } from './errors';
 import type { CredentialSource } from './file';
@@ -42,6 +41,7 @@ function fromFile(file: string): ResolvedCredentials {
     throw bad(`is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 ${file}`);
   let body: unknown;
   try {
+    const { parse } = require('yaml') as typeof import('yaml');
     body = parse(readFileSync(file, 'utf8'));
   } catch {
     // The parser's message quotes the text: a password would be in it.

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
-import { isMap, parseDocument } from 'yaml';
 import { PASSWORD_ENV, TOKEN_ENV, USERNAME_ENV } from '../kapi/env';
 import { EnvironmentError } from './errors';
 
@@ -82,7 +81,9 @@ const inlineSecret = (file: string, where: string, fix: string) =>
 
 /** Parse the text of an environment file; `file` names it in every message. */
 export function parseEnvironment(name: string, file: string, text: string): Environment {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // yaml is loaded here only: a command that never reads an environment file does not pay for it.
+  const { isMap, parseDocument } = require('yaml') as typeof import('yaml');
+  const doc = parseDocument(text, { uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];

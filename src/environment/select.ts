@@ -79,7 +79,12 @@ export function loadEnvironment(name: string, env: Env): Environment {
 const truthy = (value: string | undefined) => value !== undefined && /^(1|true|yes)$/i.test(value);
 
 /** Take --env and --allow-destructive out of `argv` and load the environment they choose. */
-export function selectEnvironment(argv: readonly string[], env: Env): Selection {
+export function selectEnvironment(
+  argv: readonly string[],
+  env: Env,
+  /** Which flags besides --env this command leaves to selectEnvironment (a CLI may own --context). */
+  take: { context?: boolean; allowDestructive?: boolean } = { context: true, allowDestructive: true },
+): Selection {
   let name: string | undefined;
   let allowFlag = false;
   let context: string | undefined;
@@ -95,12 +100,12 @@ export function selectEnvironment(argv: readonly string[], env: Env): Selection 
       if (name === undefined || name.startsWith('-'))
         throw new EnvironmentError('ENV_UNKNOWN', `${ENV_FLAG} needs an environment name, e.g. ${ENV_FLAG} staging`);
     } else if (arg.startsWith(`${ENV_FLAG}=`)) name = arg.slice(ENV_FLAG.length + 1);
-    else if (arg === CONTEXT_FLAG || arg.startsWith(`${CONTEXT_FLAG}=`)) {
+    else if (take.context && (arg === CONTEXT_FLAG || arg.startsWith(`${CONTEXT_FLAG}=`))) {
       context = arg === CONTEXT_FLAG ? argv[++i] : arg.slice(CONTEXT_FLAG.length + 1);
       if (!context || context.startsWith('-'))
         throw new EnvironmentError('ENV_CONTEXT_MISSING', `${CONTEXT_FLAG} needs a kubeconfig context name`);
     }
-    else if (arg === ALLOW_DESTRUCTIVE_FLAG) allowFlag = true;
+    else if (take.allowDestructive && arg === ALLOW_DESTRUCTIVE_FLAG) allowFlag = true;
     else rest.push(arg);
   }
   const chosen = name ?? (env[ENV_NAME_ENV] || undefined);

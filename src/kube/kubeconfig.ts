@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { parseDocument } from 'yaml';
 import { EnvironmentError } from '../environment/errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -44,7 +43,8 @@ const PATH_KEYS: Record<'clusters' | 'users', string[]> = {
 
 function readFile(file: string): KubeconfigDoc {
   const text = readFileSync(file, 'utf8');
-  const doc = parseDocument(text, { prettyErrors: false });
+  const { parseDocument } = require('yaml') as typeof import('yaml');
+  const doc = parseDocument(text);
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
@@ -52,7 +52,7 @@ function readFile(file: string): KubeconfigDoc {
     const why = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
     throw new EnvironmentError(
       'ENV_KUBECONFIG',
-      `the kubeconfig ${file}:${pos ? `${pos.line}:${pos.col}` : '?'} is not valid YAML: ${why}`,
+      `cannot load the kubeconfig ${file}: ${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${why}`,
     );
   }
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;

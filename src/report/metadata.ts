@@ -55,9 +55,13 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
     'target.url': target.host,
     'cluster.server': kube.server || 'unknown',
     'cluster.context': target.context ?? kube.config.getCurrentContext() ?? 'unknown',
-    user:
-      target.credentials?.username ??
-      (target.token ? 'token from KUBESPHERE_TOKEN' : 'token cache of nodegroup-api login'),
+    // Who the server says the token is (the live preflight asks), else where the token came from.
+    user: target.identity
+      ? `${target.identity.user} (${target.identity.source})`
+      : (target.credentials?.username ??
+        (target.token ? 'token from KUBESPHERE_TOKEN' : 'token cache of nodegroup-api login')),
+    ...(ctx.config.environment ? { environment: ctx.config.environment.name } : {}),
+    ...(ctx.config.environment ? { 'environment.protected': String(ctx.config.environment.protected) } : {}),
     'runner.version': runnerVersion(),
     'node.version': process.version,
     'run.id': ctx.runId,
