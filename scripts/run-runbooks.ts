@@ -3,7 +3,7 @@
  * profiles of cucumber.js, check the run parameters before anything starts, and print a summary
  * (counts, each problem in one place, the ledger and evidence paths). Exit code 1 on any failure.
  */
-import { EnvironmentError, environmentExitCode } from '../src/environment/errors';
+import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '../src/environment/errors';
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
@@ -11,6 +11,8 @@ import { ledgerDir } from '../src/runbook/ledger';
 import { newRunId } from '../src/runbook/names';
 import { runAsCommand } from './command';
 import { renderSummary, SummaryCollector } from './runbook-summary';
+
+const MISSING_VARIABLE = /needs \$\{\w+\}, which has no value/;
 
 /** --world-parameters values must be JSON objects; say which one is not, before cucumber does. */
 export function checkWorldParameters(argv: string[]): string | undefined {
@@ -103,7 +105,11 @@ export async function runRunbooks(
     ? ['dry run: nothing was sent']
     : [`run id ${runId}`, `ledger ${ledgerDir(reportsDir, runId)}`, `evidence ${runsDir(reportsDir, runId)}`];
   out.write(renderSummary({ ...collector.summary, success }, extra));
-  return success ? 0 : 1;
+  if (success) return 0;
+  // Every failure a ${VAR} without a value: the run's own exit code (nothing was sent for them).
+  const { problems } = collector.summary;
+  const missing = problems.length > 0 && problems.every((p) => MISSING_VARIABLE.test(p.message));
+  return missing ? ENVIRONMENT_EXIT_CODES.ENV_MISSING_VARIABLE : 1;
 }
 
 if (require.main === module) runAsCommand('runbooks', () => runRunbooks(process.argv.slice(2)));
