@@ -168,7 +168,7 @@ describe('bad input', () => {
     writeFileSync(broken, `users:\n- name: a\n  user:\n    token: ${token}\nclusters: [\n`);
     const missing = join(home.home, 'no-such-kubeconfig.yaml');
     for (const [file, why] of [
-      [broken, /unexpected end of the stream/],
+      [broken, /line \d+, column \d+: not valid YAML/],
       [missing, /ENOENT/],
     ] as const) {
       const run = await runCli(['diagnose', 'g1', '--kubeconfig', file], env);

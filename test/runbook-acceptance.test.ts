@@ -153,7 +153,15 @@ describe('bad input', () => {
   });
 
   test('a live profile pointing at an unreachable host names the host and the command to run next', async () => {
+    // A kubeconfig that loads (the KubeSphere host is checked first and is the one unreachable).
+    const kubeconfig = join(scratch, 'unreachable.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {}}]\n' +
+        'contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
     const { code, out } = await runbooks(['-p', 'readonly'], {
+      KUBECONFIG: kubeconfig,
       KUBESPHERE_HOST: 'http://127.0.0.1:9',
       KUBESPHERE_USERNAME: 'admin',
       KUBESPHERE_PASSWORD: 'x',

@@ -32,7 +32,7 @@ describe('variable expansion', () => {
       'node w-1 in g',
     );
   });
-  test('a missing variable names itself, the text and both ways to set it', () => {
+  test('a missing variable names itself, the text and the three ways to set it', () => {
     assert.throws(
       () => expandVariables('bind node "${NODE}"', {}, {}),
       (err: unknown) =>
@@ -40,7 +40,8 @@ describe('variable expansion', () => {
         err.variable === 'NODE' &&
         err.message.includes('bind node "${NODE}"') &&
         err.message.includes('--world-parameters') &&
-        err.message.includes('export NODE='),
+        err.message.includes('RUNBOOK_VAR_NODE=') &&
+        err.message.includes('in the environment file'),
     );
   });
   test('text without variables is unchanged, an empty value counts as missing', () => {

@@ -52,7 +52,7 @@ function live(args: string[], env: Record<string, string> = {}, profile = 'live'
     KUBESPHERE_USERNAME: sandbox.username,
     KUBESPHERE_PASSWORD: sandbox.password,
     KUBECONFIG: sandbox.kubeconfigPath,
-    NODEGROUP: 'edge-a',
+    RUNBOOK_VAR_NODEGROUP: 'edge-a',
     RUNBOOK_ALLOW_DESTRUCTIVE: '',
     ...env,
   });

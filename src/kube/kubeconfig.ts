@@ -1,7 +1,8 @@
 /**
- * The kubeconfig as kubectl reads it: `--kubeconfig`/the environment's path, else KUBECONFIG as a
- * list of files merged the way kubectl merges them (the first file to set a cluster, user, context
- * or current-context wins; missing files are skipped; relative paths are relative to their file),
+ * The kubeconfig as kubectl reads it: `--kubeconfig`/the environment's path(s) (each must exist),
+ * else KUBECONFIG as a list of files merged the way kubectl merges them (the first file to set a
+ * cluster, user, context or current-context wins; missing files are skipped; relative paths are
+ * relative to their file),
  * else ~/.kube/config, else the pod's service account (KUBERNETES_SERVICE_HOST and the token
  * under /var/run/secrets/kubernetes.io/serviceaccount). A missing context lists the known ones.
  */
@@ -126,6 +127,11 @@ export function loadKubeconfig(options: { path?: string; context?: string; env?:
     candidates = [join(env['HOME'] || homedir(), '.kube', 'config')];
     source = candidates[0]!;
   }
+  // A path given explicitly must be there (as kubectl --kubeconfig); KUBECONFIG skips missing files.
+  if (options.path)
+    for (const f of candidates)
+      if (!existsSync(f))
+        throw new EnvironmentError('ENV_KUBECONFIG', `cannot load the kubeconfig ${f}: ENOENT (no such file)`);
   const files = candidates.filter((f) => existsSync(f));
   let doc: KubeconfigDoc;
   let kubectlPath: string;
