@@ -5,6 +5,8 @@
  * Exit code 0 only when every runbook passed, cleanup restored the sandbox and the report was made.
  */
 import { join } from 'node:path';
+import { EnvironmentError } from '../src/environment/errors';
+import { checkTools } from '../src/environment/tools';
 import { defaultReportPaths, generateReport } from '../src/report/generate';
 import { ReportError } from '../src/report/generate-errors';
 import { reportsDirIn } from '../src/runbook/config';
@@ -21,6 +23,14 @@ export function cucumberOutputs(env: NodeJS.ProcessEnv = process.env): { html: s
 }
 
 export async function mainJob(argv: string[], out: Output = process.stdout): Promise<number> {
+  // The report runs on Java: found missing now, not after the whole run (src/environment/tools).
+  try {
+    checkTools({ java: true });
+  } catch (err) {
+    if (!(err instanceof EnvironmentError)) throw err;
+    out.write(`npm start: ${err.message} (nothing was run)\n`);
+    return err.exitCode;
+  }
   const outputs = cucumberOutputs();
   const formats = ['--format', `html:${outputs.html}`, '--format', `junit:${outputs.junit}`];
   const code = await runRunbooks([...formats, ...argv], out);

@@ -3,7 +3,7 @@
  * runbooks' kubectl steps), Java when a report is asked for (Allure's generator runs on it).
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { checkJava } from '../report/generate-checks';
 import { EnvironmentError } from './errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -18,15 +18,15 @@ export function checkTools(need: { kubectl?: boolean; java?: boolean }, env: Env
   if (need.kubectl && !runs('kubectl', ['version', '--client=true', '-o', 'json'], env))
     missing.push('kubectl (https://kubernetes.io/docs/tasks/tools/; the runbooks run kubectl steps)');
   if (need.java) {
-    const java = env['JAVA_HOME'] ? join(env['JAVA_HOME'], 'bin', 'java') : 'java';
-    if (!runs(java, ['-version'], env))
-      missing.push(
-        `Java (${java}${env['JAVA_HOME'] ? ' from JAVA_HOME' : ' on PATH'}; the report generator needs a JRE 8+)`,
-      );
+    try {
+      checkJava(env as NodeJS.ProcessEnv); // the report generator's own check, with how to install Java
+    } catch (err) {
+      missing.push(`Java for the report: ${(err as Error).message}`);
+    }
   }
   if (missing.length)
     throw new EnvironmentError(
       'ENV_TOOL_MISSING',
-      `missing before the start (nothing was run): ${missing.join('; ')}`,
+      `needed and not found: ${missing.join('; ')}`,
     );
 }
