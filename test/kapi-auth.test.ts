@@ -90,7 +90,10 @@ describe('token precedence', () => {
         value: 'b',
         source: 'env',
       });
-      assert.deepEqual(new TokenProvider({ host, cacheFile }).known(), { value: 'from-cache', source: 'cache' });
+      assert.deepEqual(new TokenProvider({ host, cacheFile }).known(), {
+        value: 'from-cache',
+        source: 'cache',
+      });
       assert.equal(new TokenProvider({ host, cacheFile: join(home, 'none') }).known(), undefined);
     } finally {
       cleanup();

@@ -48,7 +48,8 @@ function fromFile(file: string): ResolvedCredentials {
     throw bad('is not valid YAML or JSON; write username: and password:, or token:');
   }
   const raw = (body ?? {}) as Record<string, unknown>;
-  const text = (key: string) => (typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined);
+  const text = (key: string) =>
+    typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined;
   const username = text('username');
   const password = text('password');
   const token = text('token');

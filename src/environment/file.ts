@@ -57,7 +57,16 @@ const KEYS = [
   'credentials',
 ];
 const CREDENTIAL_KEYS = ['username', 'password', 'token', 'file'];
-const SECRET_WORDS = new Set(['password', 'passwd', 'pass', 'pwd', 'token', 'secret', 'apikey', 'credential']);
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'token',
+  'secret',
+  'apikey',
+  'credential',
+]);
 /** A name that says it holds a secret: `password`, `clientSecret`, `API_TOKEN`, `apiKey` ... */
 const SECRET_WORD = {
   test: (name: string) =>
@@ -100,7 +109,11 @@ export function parseEnvironment(name: string, file: string, text: string): Envi
   for (const key of Object.keys(raw)) {
     if (KEYS.includes(key)) continue;
     if (SECRET_WORD.test(key))
-      throw inlineSecret(file, `the key "${key}"`, 'Name the environment variable under credentials instead.');
+      throw inlineSecret(
+        file,
+        `the key "${key}"`,
+        'Name the environment variable under credentials instead.',
+      );
     throw fail(file, `unknown key "${key}"; known keys: ${KEYS.join(', ')}`);
   }
   const env: Environment = {
@@ -158,7 +171,8 @@ function str(file: string, raw: Raw, key: string): string | undefined {
 function bool(file: string, raw: Raw, key: string): boolean | undefined {
   const value = raw[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw fail(file, `"${key}" must be true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean')
+    throw fail(file, `"${key}" must be true or false, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -213,7 +227,10 @@ function credentials(file: string, base: string, value: unknown): CredentialSour
     }
     if (!ENV_NAME.test(v)) {
       if (key === 'username')
-        throw fail(file, `"credentials.username" names an environment variable (e.g. ${USERNAME_ENV}), got ${JSON.stringify(v)}`);
+        throw fail(
+          file,
+          `"credentials.username" names an environment variable (e.g. ${USERNAME_ENV}), got ${JSON.stringify(v)}`,
+        );
       throw inlineSecret(file, `"credentials.${key}"`, namesHint);
     }
     if (key === 'username') out.usernameEnv = v;

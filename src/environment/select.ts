@@ -64,7 +64,10 @@ export function loadEnvironment(name: string, env: Env): Environment {
   }
   const dir = environmentsDir(env);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
-    throw new EnvironmentError('ENV_UNKNOWN', `"${name}" is not an environment name (letters, digits, . _ -)`);
+    throw new EnvironmentError(
+      'ENV_UNKNOWN',
+      `"${name}" is not an environment name (letters, digits, . _ -)`,
+    );
   for (const ext of ['.yaml', '.yml']) {
     const file = resolve(dir, `${name}${ext}`);
     if (existsSync(file)) return readEnvironment(name, file);
@@ -98,14 +101,16 @@ export function selectEnvironment(
     if (arg === ENV_FLAG) {
       name = argv[++i];
       if (name === undefined || name.startsWith('-'))
-        throw new EnvironmentError('ENV_UNKNOWN', `${ENV_FLAG} needs an environment name, e.g. ${ENV_FLAG} staging`);
+        throw new EnvironmentError(
+          'ENV_UNKNOWN',
+          `${ENV_FLAG} needs an environment name, e.g. ${ENV_FLAG} staging`,
+        );
     } else if (arg.startsWith(`${ENV_FLAG}=`)) name = arg.slice(ENV_FLAG.length + 1);
     else if (take.context && (arg === CONTEXT_FLAG || arg.startsWith(`${CONTEXT_FLAG}=`))) {
       context = arg === CONTEXT_FLAG ? argv[++i] : arg.slice(CONTEXT_FLAG.length + 1);
       if (!context || context.startsWith('-'))
         throw new EnvironmentError('ENV_CONTEXT_MISSING', `${CONTEXT_FLAG} needs a kubeconfig context name`);
-    }
-    else if (take.allowDestructive && arg === ALLOW_DESTRUCTIVE_FLAG) allowFlag = true;
+    } else if (take.allowDestructive && arg === ALLOW_DESTRUCTIVE_FLAG) allowFlag = true;
     else rest.push(arg);
   }
   const chosen = name ?? (env[ENV_NAME_ENV] || undefined);

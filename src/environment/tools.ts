@@ -9,7 +9,11 @@ import { EnvironmentError } from './errors';
 type Env = Readonly<Record<string, string | undefined>>;
 
 function runs(command: string, args: string[], env: Env): boolean {
-  const result = spawnSync(command, args, { env: env as NodeJS.ProcessEnv, stdio: 'ignore', timeout: 20_000 });
+  const result = spawnSync(command, args, {
+    env: env as NodeJS.ProcessEnv,
+    stdio: 'ignore',
+    timeout: 20_000,
+  });
   return !result.error && result.status === 0;
 }
 
@@ -25,8 +29,5 @@ export function checkTools(need: { kubectl?: boolean; java?: boolean }, env: Env
     }
   }
   if (missing.length)
-    throw new EnvironmentError(
-      'ENV_TOOL_MISSING',
-      `needed and not found: ${missing.join('; ')}`,
-    );
+    throw new EnvironmentError('ENV_TOOL_MISSING', `needed and not found: ${missing.join('; ')}`);
 }

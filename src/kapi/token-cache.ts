@@ -39,12 +39,16 @@ export function normalHost(host: string): string {
 }
 
 /** Why a cached token may not be used for this host and user; undefined when it may. */
-export function cacheMismatch(cached: CachedToken, want: { host: string; user?: string }): string | undefined {
+export function cacheMismatch(
+  cached: CachedToken,
+  want: { host: string; user?: string },
+): string | undefined {
   if (!cached.host) return 'it does not say which host issued it (run `nodegroup-api login` again)';
   if (normalHost(cached.host) !== normalHost(want.host)) return `it was issued by ${cached.host}`;
   if (want.user !== undefined && cached.user !== undefined && cached.user !== want.user)
     return `it was issued to ${cached.user}, not ${want.user}`;
-  if (want.user !== undefined && cached.user === undefined) return 'it does not say which user it was issued to';
+  if (want.user !== undefined && cached.user === undefined)
+    return 'it does not say which user it was issued to';
   return undefined;
 }
 

@@ -113,7 +113,9 @@ function inClusterDoc(env: Env): { doc: KubeconfigDoc; dir: string } | undefined
   return { doc, dir };
 }
 
-export function loadKubeconfig(options: { path?: string; context?: string; env?: Env } = {}): LoadedKubeconfig {
+export function loadKubeconfig(
+  options: { path?: string; context?: string; env?: Env } = {},
+): LoadedKubeconfig {
   const env = options.env ?? process.env;
   let candidates: string[];
   let source: string;
@@ -131,7 +133,10 @@ export function loadKubeconfig(options: { path?: string; context?: string; env?:
   if (options.path)
     for (const f of candidates)
       if (!existsSync(f))
-        throw new EnvironmentError('ENV_KUBECONFIG', `cannot load the kubeconfig ${f}: ENOENT (no such file)`);
+        throw new EnvironmentError(
+          'ENV_KUBECONFIG',
+          `cannot load the kubeconfig ${f}: ENOENT (no such file)`,
+        );
   const files = candidates.filter((f) => existsSync(f));
   let doc: KubeconfigDoc;
   let kubectlPath: string;

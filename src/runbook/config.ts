@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { DEFAULT_CREDENTIALS, type Environment } from '../environment/file';
 import { CONTEXT_ENV, currentEnvironment, type Selection } from '../environment/select';
 import { CA_FILE_ENV, HOST_ENV } from '../kapi/env';
-import { runbookVars } from './expand';
 import { ConfigError } from './errors';
+import { runbookVars } from './expand';
 
 /** Environment variable that allows delete and unbind on a protected environment (--allow-destructive). */
 export { ALLOW_DESTRUCTIVE_ENV } from '../environment/select';
@@ -75,8 +75,6 @@ const KNOWN = [
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-const truthy = (value: string | undefined) => value !== undefined && /^(1|true|yes)$/i.test(value);
 
 function optionalString(params: Record<string, unknown>, key: string): string | undefined {
   const value = params[key];

@@ -122,7 +122,7 @@ export function createRouter(deps: RouterDeps, listener: Listener) {
       }
       if (area === 'public') return answerPublic(ctx);
       if (area === 'oauth') return await deps.auth.handleOAuth(ctx);
-      if (area === 'userinfo') return answerUserInfo(ctx, (ctx.user ??= deps.auth.authenticate(ctx)));
+      if (area === 'userinfo') return answerUserInfo(ctx, ctx.user ?? deps.auth.authenticate(ctx));
       if (area === 'unknown') {
         if (listener === 'kube-apiserver')
           throw new StatusError('NotFound', 'the server could not find the requested resource');

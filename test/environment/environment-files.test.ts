@@ -59,13 +59,19 @@ describe('selection', () => {
     assert.equal(selectEnvironment(['--env=prod'], env).environment.host, 'https://ks.prod.example');
     assert.equal(selectEnvironment([], { ...env, RUNBOOK_ENV: 'prod' }).environment.protected, true);
     // The flag wins over the variable; a path works as well as a name.
-    assert.equal(selectEnvironment(['--env', 'staging'], { ...env, RUNBOOK_ENV: 'prod' }).environment.name, 'staging');
+    assert.equal(
+      selectEnvironment(['--env', 'staging'], { ...env, RUNBOOK_ENV: 'prod' }).environment.name,
+      'staging',
+    );
     assert.equal(selectEnvironment(['--env', join(dir, 'prod.yaml')], {}).environment.name, 'prod');
   });
 
   test('useEnvironment hands the choice, --context and --allow-destructive on to workers', () => {
     const childEnv: Record<string, string | undefined> = { ...env };
-    const chosen = useEnvironment(['--env', 'prod', '--context', 'other', '--allow-destructive', 'x'], childEnv);
+    const chosen = useEnvironment(
+      ['--env', 'prod', '--context', 'other', '--allow-destructive', 'x'],
+      childEnv,
+    );
     assert.deepEqual(chosen.rest, ['x']);
     assert.equal(childEnv['RUNBOOK_ENV'], join(dir, 'prod.yaml'));
     assert.equal(childEnv['KUBECONFIG_CONTEXT'], 'other');
@@ -82,7 +88,11 @@ describe('selection', () => {
   });
 
   test('an unknown name lists the known environments', () => {
-    rejects(() => selectEnvironment(['--env', 'prdo'], env), 'ENV_UNKNOWN', /no environment "prdo": known environments: sandbox, prod, staging/);
+    rejects(
+      () => selectEnvironment(['--env', 'prdo'], env),
+      'ENV_UNKNOWN',
+      /no environment "prdo": known environments: sandbox, prod, staging/,
+    );
     rejects(() => selectEnvironment(['--env'], env), 'ENV_UNKNOWN', /--env needs an environment name/);
     rejects(() => loadEnvironment('../etc', env), 'ENV_UNKNOWN', /no environment file/);
   });
@@ -91,20 +101,40 @@ describe('selection', () => {
 describe('bad environment files', () => {
   test('a syntax error names the file, line and column, and no text of the file', () => {
     const path = file('broken.yaml', 'host: https://ks.example\nvars:\n  NODE: [worker-1\n  OTHER: x\n');
-    rejects(() => loadEnvironment('broken', env), 'ENV_SYNTAX', new RegExp(`^${path}:\\d+:\\d+: not valid YAML`));
+    rejects(
+      () => loadEnvironment('broken', env),
+      'ENV_SYNTAX',
+      new RegExp(`^${path}:\\d+:\\d+: not valid YAML`),
+    );
     file('dup.yaml', 'host: https://a.example\nhost: https://b.example\n');
-    rejects(() => loadEnvironment('dup', env), 'ENV_SYNTAX', /dup\.yaml:2:1: not valid YAML: Map keys must be unique/);
+    rejects(
+      () => loadEnvironment('dup', env),
+      'ENV_SYNTAX',
+      /dup\.yaml:2:1: not valid YAML: Map keys must be unique/,
+    );
   });
 
   test('an inline password or token is refused without echoing it', () => {
     const secret = 'Hunter2-pa$$word';
     const cases: [string, RegExp][] = [
-      [`host: https://ks.example\ncredentials:\n  password: "${secret}"\n`, /"credentials.password" holds a secret value/],
+      [
+        `host: https://ks.example\ncredentials:\n  password: "${secret}"\n`,
+        /"credentials.password" holds a secret value/,
+      ],
       [`host: https://ks.example\npassword: "${secret}"\n`, /the key "password" holds a secret value/],
       [`host: https://ks.example\nkubesphereToken: "${secret}"\n`, /the key "kubesphereToken"/],
-      [`host: https://admin:${encodeURIComponent(secret)}@ks.example\n`, /"host" \(user:password@ in the URL\)/],
-      [`host: https://ks.example\nvars:\n  API_TOKEN: "${secret}"\n`, /"vars.API_TOKEN" holds a secret value/],
-      [`host: https://ks.example\nvars:\n  NODE: eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoiYSJ9.c2ln\n`, /"vars.NODE" holds a secret/],
+      [
+        `host: https://admin:${encodeURIComponent(secret)}@ks.example\n`,
+        /"host" \(user:password@ in the URL\)/,
+      ],
+      [
+        `host: https://ks.example\nvars:\n  API_TOKEN: "${secret}"\n`,
+        /"vars.API_TOKEN" holds a secret value/,
+      ],
+      [
+        `host: https://ks.example\nvars:\n  NODE: eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoiYSJ9.c2ln\n`,
+        /"vars.NODE" holds a secret/,
+      ],
     ];
     for (const [text, message] of cases) {
       file('leaky.yaml', text);
@@ -129,7 +159,10 @@ describe('bad environment files', () => {
       ['host: ftp://ks.example\n', /http or https URL/],
       ['host: https://ks.example\nprotected: "yes"\n', /"protected" must be true or false/],
       ['host: https://ks.example\nvars: [a]\n', /"vars" must be a mapping/],
-      ['host: https://ks.example\ncredentials:\n  username: admin\n', /"credentials.username" names an environment variable/],
+      [
+        'host: https://ks.example\ncredentials:\n  username: admin\n',
+        /"credentials.username" names an environment variable/,
+      ],
       ['- a\n- b\n', /must be a YAML mapping/],
     ];
     for (const [text, message] of cases) {
@@ -141,12 +174,22 @@ describe('bad environment files', () => {
 
 describe('credentials', () => {
   test('named environment variables, never the values in the file', () => {
-    file('named.yaml', 'host: https://ks.example\ncredentials:\n  username: PROD_USER\n  password: PROD_PASS\n');
+    file(
+      'named.yaml',
+      'host: https://ks.example\ncredentials:\n  username: PROD_USER\n  password: PROD_PASS\n',
+    );
     const named = loadEnvironment('named', env);
-    assert.deepEqual(resolveCredentials(named.credentials, { PROD_USER: 'ops', PROD_PASS: 'p', KUBESPHERE_PASSWORD: 'other' }), {
-      credentials: { username: 'ops', password: 'p' },
-      from: 'PROD_USER/PROD_PASS or KUBESPHERE_TOKEN',
-    });
+    assert.deepEqual(
+      resolveCredentials(named.credentials, {
+        PROD_USER: 'ops',
+        PROD_PASS: 'p',
+        KUBESPHERE_PASSWORD: 'other',
+      }),
+      {
+        credentials: { username: 'ops', password: 'p' },
+        from: 'PROD_USER/PROD_PASS or KUBESPHERE_TOKEN',
+      },
+    );
     const defaults = loadEnvironment('staging', env);
     assert.equal(resolveCredentials(defaults.credentials, { KUBESPHERE_TOKEN: 't' }).token, 't');
   });
@@ -158,11 +201,22 @@ describe('credentials', () => {
     file('withfile.yaml', 'host: https://ks.example\ncredentials: creds.yaml\n');
     const chosen = loadEnvironment('withfile', env);
     assert.equal(chosen.credentials.file, creds);
-    rejects(() => resolveCredentials(chosen.credentials, {}), 'ENV_CREDENTIALS', /readable by others \(mode 644\): chmod 600/);
+    rejects(
+      () => resolveCredentials(chosen.credentials, {}),
+      'ENV_CREDENTIALS',
+      /readable by others \(mode 644\): chmod 600/,
+    );
     chmodSync(creds, 0o600);
-    assert.deepEqual(resolveCredentials(chosen.credentials, {}).credentials, { username: 'ops', password: 's3cret: [x' });
+    assert.deepEqual(resolveCredentials(chosen.credentials, {}).credentials, {
+      username: 'ops',
+      password: 's3cret: [x',
+    });
     writeFileSync(creds, 'password: [s3cret\n');
-    rejects(() => resolveCredentials(chosen.credentials, {}), 'ENV_CREDENTIALS', /^(?!.*s3cret).*not valid YAML/);
+    rejects(
+      () => resolveCredentials(chosen.credentials, {}),
+      'ENV_CREDENTIALS',
+      /^(?!.*s3cret).*not valid YAML/,
+    );
   });
 });
 

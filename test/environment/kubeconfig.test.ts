@@ -95,7 +95,9 @@ describe('KUBECONFIG as a list', () => {
     const viaB = KubeReader.fromKubeconfig(undefined, 'b', { KUBECONFIG: list });
     assert.equal((await viaB.get(RESOURCES.namespace, 'kube-system'))?.metadata.uid, ns.metadata.uid);
     // The other order: file B's cluster and current context win.
-    const swapped = KubeReader.fromKubeconfig(undefined, undefined, { KUBECONFIG: `${fileB()}${delimiter}${fileA()}` });
+    const swapped = KubeReader.fromKubeconfig(undefined, undefined, {
+      KUBECONFIG: `${fileB()}${delimiter}${fileA()}`,
+    });
     assert.equal(swapped.server, 'https://127.0.0.1:1');
     assert.equal(swapped.loaded?.context, 'b');
   });

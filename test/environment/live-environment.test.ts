@@ -58,10 +58,15 @@ function runbooks(args: string[], extra: Record<string, string> = {}): Promise<R
     ...extra,
   });
   return new Promise((resolve) => {
-    execFile(process.execPath, [RUNNER, ...args], { cwd: ROOT, env, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [RUNNER, ...args],
+      { cwd: ROOT, env, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+        resolve({ code: typeof code === 'number' ? code : 1, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -94,7 +99,10 @@ describe('a readonly run through an environment file', () => {
   });
 
   test('on the embedded sandbox, NODE is the fixture’s; --allow-destructive is harmless and says so', async () => {
-    const run = await runbooks(['--allow-destructive', INSPECT], { NODE: process.execPath, RUNBOOK_ALLURE: 'off' });
+    const run = await runbooks(['--allow-destructive', INSPECT], {
+      NODE: process.execPath,
+      RUNBOOK_ALLURE: 'off',
+    });
     assert.equal(run.code, 0, run.out);
     assert.match(run.out, /note: --allow-destructive changes nothing on the sandbox/);
   });
@@ -107,12 +115,18 @@ describe('stopped before any scenario, each with its own exit code', () => {
     const kubeB = /server: (https:\/\/\S+)/.exec(readFileSync(b.exports['KUBECONFIG']!, 'utf8'))![1]!;
     assert.ok(run.out.includes(`the KubeSphere host ${a.url}`), run.out);
     assert.ok(run.out.includes(`server ${kubeB}`), run.out);
-    assert.match(run.out, /reach different clusters: namespace kube-system has uid \S+ through KubeSphere and \S+ through the kubeconfig/);
+    assert.match(
+      run.out,
+      /reach different clusters: namespace kube-system has uid \S+ through KubeSphere and \S+ through the kubeconfig/,
+    );
     assert.match(run.out, /no scenario ran/);
   });
 
   test('a context missing from the kubeconfig lists its contexts', async () => {
-    const file = writeEnvironmentFile(envs, 'nocontext', { host: a.url, kubeconfig: a.exports['KUBECONFIG']! });
+    const file = writeEnvironmentFile(envs, 'nocontext', {
+      host: a.url,
+      kubeconfig: a.exports['KUBECONFIG']!,
+    });
     writeFileSync(file, `${readFileSync(file, 'utf8')}context: prod\n`);
     const run = await runbooks(['--env', 'nocontext', '-p', 'readonly', INSPECT], { RUNBOOK_ALLURE: 'off' });
     assert.equal(run.code, 15, run.out);
@@ -125,7 +139,10 @@ describe('stopped before any scenario, each with its own exit code', () => {
     assert.match(unknown.out, /no environment "staging": known environments: sandbox, a, mixed/);
     assert.match(unknown.out, /nothing was run/);
 
-    writeFileSync(join(envs, 'leaky.yaml'), `host: ${a.url}\ncredentials:\n  password: "${a.exports['KUBESPHERE_PASSWORD']}"\n`);
+    writeFileSync(
+      join(envs, 'leaky.yaml'),
+      `host: ${a.url}\ncredentials:\n  password: "${a.exports['KUBESPHERE_PASSWORD']}"\n`,
+    );
     const leaky = await runbooks(['--env', 'leaky', INSPECT]);
     assert.equal(leaky.code, 12, leaky.out);
     assert.match(leaky.out, /leaky\.yaml: "credentials.password" holds a secret value/);

@@ -48,7 +48,10 @@ describe('a token of host A never reaches host B', () => {
 
       const noCreds = await runCli(['nodegroup', 'list'], { HOME: home, KUBESPHERE_HOST: hostB.url });
       assert.notEqual(noCreds.code, 0);
-      assert.match(noCreds.stderr, /the cached token in .* is not used: it was issued by http:\/\/127\.0\.0\.1:\d+/);
+      assert.match(
+        noCreds.stderr,
+        /the cached token in .* is not used: it was issued by http:\/\/127\.0\.0\.1:\d+/,
+      );
       assert.equal(hostB.requests.length, 0, 'B received nothing');
 
       // With B's own credentials, B gets a login of its own, still never A's token.
@@ -60,11 +63,15 @@ describe('a token of host A never reaches host B', () => {
       });
       assert.equal(withCreds.code, 0, withCreds.stderr);
       assert.ok(hostB.requests.length >= 2);
-      for (const r of hostB.requests) assert.ok(!everything(r).includes(cached.token), `A's token sent: ${r.url}`);
+      for (const r of hostB.requests)
+        assert.ok(!everything(r).includes(cached.token), `A's token sent: ${r.url}`);
       assert.ok(hostB.requests.some((r) => r.headers.authorization === 'Bearer token-of-b'));
       // The cache is B's now, bound to B and its user.
       assert.deepEqual(
-        { host: readTokenCache(tokenCachePath(home))?.host, user: readTokenCache(tokenCachePath(home))?.user },
+        {
+          host: readTokenCache(tokenCachePath(home))?.host,
+          user: readTokenCache(tokenCachePath(home))?.user,
+        },
         { host: hostB.url, user: 'ops' },
       );
     } finally {
@@ -81,7 +88,10 @@ describe('a token of host A never reaches host B', () => {
       const now = Math.floor(Date.now() / 1000);
       writeFileSync(file, JSON.stringify({ token: 'legacy-token', expires_at: now + 600, saved_at: now }));
       const client = new KapiClient({ host: hostB.url, cacheFile: file });
-      await assert.rejects(client.call({ method: 'GET', path: '/kapis/x' }), /does not say which host issued it/);
+      await assert.rejects(
+        client.call({ method: 'GET', path: '/kapis/x' }),
+        /does not say which host issued it/,
+      );
       assert.equal(hostB.requests.length, 0);
       await client.close();
     } finally {
@@ -96,7 +106,10 @@ describe('a token of host A never reaches host B', () => {
     assert.notEqual(normalHost('https://example.com:8443'), normalHost('https://example.com'));
     const cached = { token: 't', expires_at: 2, saved_at: 1, host: 'https://a.example', user: 'viewer' };
     assert.equal(cacheMismatch(cached, { host: 'https://a.example/' }), undefined);
-    assert.match(cacheMismatch(cached, { host: 'https://a.example', user: 'admin' }) ?? '', /issued to viewer, not admin/);
+    assert.match(
+      cacheMismatch(cached, { host: 'https://a.example', user: 'admin' }) ?? '',
+      /issued to viewer, not admin/,
+    );
   });
 });
 
@@ -117,7 +130,10 @@ describe('explicit credentials and the cache', () => {
       await loginAsViewer(home);
       const cacheFile = tokenCachePath(home);
       const viewer = new KapiClient({ host: sandbox.url, cacheFile });
-      assert.deepEqual(await whoAmI(viewer), { user: sandbox.readonly.username, source: 'GET /oauth/userinfo' });
+      assert.deepEqual(await whoAmI(viewer), {
+        user: sandbox.readonly.username,
+        source: 'GET /oauth/userinfo',
+      });
       await viewer.close();
 
       const admin = new KapiClient({
@@ -156,7 +172,8 @@ describe('explicit credentials and the cache', () => {
       await assert.rejects(
         client.call({ method: 'GET', path: '/kapis/infra.kubesphere.io/v1alpha1/nodegroups' }),
         // The login is what fails (KubeSphere: invalid_grant), not a request passing as viewer.
-        (err: unknown) => err instanceof HttpError && err.path === '/oauth/token' && /invalid_grant/.test(err.message),
+        (err: unknown) =>
+          err instanceof HttpError && err.path === '/oauth/token' && /invalid_grant/.test(err.message),
       );
       await client.close();
       assert.equal(readFileSync(tokenCachePath(home), 'utf8'), before, 'the cache is left as it was');
