@@ -13,6 +13,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { revert } from '../../scripts/revert';
+import { Ledger, readRunLedgers } from '../../src/runbook/ledger';
+import { runCli } from '../cli-helpers';
 import { type Standalone, startStandalone, writeEnvironmentFile } from './standalone-sandbox';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -154,5 +157,50 @@ describe('stopped before any scenario, each with its own exit code', () => {
     assert.equal(typo.code, 11, typo.out);
     assert.match(typo.out, /typo\.yaml:\d+:\d+: not valid YAML/);
     rmSync(join(envs, 'typo.yaml'));
+  });
+});
+
+describe('nodegroup-api and revert take --env too', () => {
+  const cliEnv = () => ({
+    HOME: join(dir, 'home'),
+    RUNBOOK_ENVIRONMENTS_DIR: envs,
+    SANDBOX_USER: a.exports['KUBESPHERE_USERNAME']!,
+    SANDBOX_PASSWORD: a.exports['KUBESPHERE_PASSWORD']!,
+  });
+
+  test("nodegroup-api --env a: the environment's host and credentials, not the shell's token", async () => {
+    const run = await runCli(['--env', 'a', '-q', 'nodegroup', 'list'], {
+      ...cliEnv(),
+      KUBESPHERE_HOST: 'http://127.0.0.1:9',
+      KUBESPHERE_TOKEN: 'a-token-of-another-target',
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /"edge-a"/);
+    const unknown = await runCli(['--env', 'nope', 'nodegroup', 'list'], cliEnv());
+    assert.equal(unknown.code, 10);
+    assert.match(unknown.stderr, /no environment "nope": known environments: sandbox, a, mixed/);
+  });
+
+  test('revert --env of another host than the run was made on is refused, nothing sent', async () => {
+    const reports = join(dir, 'revert-reports');
+    const ledger = Ledger.open(reports, {
+      runId: 'run-on-b',
+      worker: '0',
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      target: { kind: 'live', host: b.url },
+    });
+    ledger.record('s1', { op: 'bind', kind: 'node', group: 'edge-a', target: 'worker-2' });
+    const lines: string[] = [];
+    const out = { write: (t: string) => lines.push(t) };
+    const code = await revert(['--env', 'a', '--run-id', 'run-on-b', '--reports', reports], cliEnv(), out);
+    assert.equal(code, 1, lines.join(''));
+    assert.match(
+      lines.join(''),
+      new RegExp(`was made on ${b.url}, but --env a is ${a.url}.*nothing was sent`),
+    );
+    assert.equal(readRunLedgers(reports, 'run-on-b')[0]!.pending.length, 1, 'nothing undone');
+    const unknown = await revert(['--env', 'nope'], cliEnv(), out);
+    assert.equal(unknown, 10);
   });
 });
