@@ -134,6 +134,8 @@ describe('explicit credentials and the cache', () => {
         user: sandbox.readonly.username,
         source: 'GET /oauth/userinfo',
       });
+      const anonymous = await fetch(`${sandbox.url}/oauth/userinfo`);
+      assert.equal(anonymous.status, 401, 'userinfo needs a token');
       await viewer.close();
 
       const admin = new KapiClient({
