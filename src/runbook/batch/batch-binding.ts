@@ -5,8 +5,9 @@
  * refused is named in the failure; the ones that went through stay ledgered, so the scenario's
  * cleanup (or `npm run revert`) undoes them like single bindings.
  *
- * Built on the operator's `change` (ledger entry, request, void on refusal) and its snapshots;
- * nothing here knows the ledger's format.
+ * Built on the operator's `send` and snapshots and the ledger's `recordAll`/`markUndone`, as the
+ * operator's `change` does for one target (entry first, void on refusal); nothing here knows
+ * the ledger's format.
  */
 import { groupOfTarget } from '../../binding-kinds';
 import { commands } from '../../kapi/commands';
@@ -25,7 +26,7 @@ import { type Expected, waitForGroups } from './wait-all';
 export const DEFAULT_BATCH_CONCURRENCY = 16;
 
 /** What a batch needs of the operator (the seam to the safe flow). */
-export type BatchOperator = Pick<Operator, 'ctx' | 'change' | 'snapshot' | 'findNodeGroup' | 'guardTarget'>;
+export type BatchOperator = Pick<Operator, 'ctx' | 'scenario' | 'send' | 'snapshot' | 'findNodeGroup' | 'guardTarget'>;
 
 export type Verb = 'bind' | 'unbind';
 
@@ -67,6 +68,12 @@ const statusOf = (err: unknown): number | undefined => {
   return cause instanceof HttpError ? cause.status : undefined;
 };
 
+/** A 4xx other than 401: the server looked at the request and turned it down (nothing changed). */
+function refusedByServer(err: unknown): boolean {
+  const status = statusOf(err);
+  return status !== undefined && status >= 400 && status < 500 && status !== 401;
+}
+
 export class BatchBinder {
   constructor(
     private readonly op: BatchOperator,
@@ -98,10 +105,23 @@ export class BatchBinder {
         `nodegroup ${group} does not exist, so no ${kind} was ${verb === 'bind' ? 'bound' : 'unbound'}; ` +
           `list the groups with: ${commands.list()}`,
       );
-    const outcomes = await mapBounded(targets, this.concurrency, async ({ name, before }) => {
-      const change: Change = { op: verb, kind, group, target: name, ...(before ? { before } : {}) };
+    // The safe flow's ledger-first rule for the whole batch: every entry on disk (one flush)
+    // before the first request; a target the server refuses has its entry voided.
+    const { ledger } = this.op.ctx;
+    const changes = targets.map(
+      ({ name, before }): Change => ({ op: verb, kind, group, target: name, ...(before ? { before } : {}) }),
+    );
+    const entries = ledger.recordAll(this.op.scenario, changes);
+    for (const entry of entries) this.op.ctx.record({ kind: 'ledger', action: 'recorded', entry });
+    const work = targets.map((t, i) => ({ ...t, seq: entries[i]!.seq }));
+    const outcomes = await mapBounded(work, this.concurrency, async ({ name, before, seq }) => {
       const req = verb === 'bind' ? nodegroupRequests.bind(kind, group, name) : nodegroupRequests.unbind(kind, group, name);
-      await this.op.change(change, req, commands.binding(verb, kind, group, name));
+      try {
+        await this.op.send(req, commands.binding(verb, kind, group, name));
+      } catch (err) {
+        if (refusedByServer(err)) ledger.markUndone(seq, 'refused');
+        throw err;
+      }
       // Unbinding a target of another group leaves it there (the server unbinds only its own).
       return verb === 'bind' ? group : before === group ? undefined : before;
     });
