@@ -4,6 +4,11 @@
  * raw KAPI POSTs at the same concurrency with their labels awaited by one watch. Both in one
  * run, on one sandbox, alternating; memory: heap and RSS growth over a batch, after a GC.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
 import { NODE_GROUP_LABEL } from '../src/constants';
 import { KubeReader } from '../src/kube/reader';
 import { RESOURCES } from '../src/kube/resources';
@@ -12,10 +17,6 @@ import { BatchBinder, DEFAULT_BATCH_CONCURRENCY, mapBounded } from '../src/runbo
 import { startSandbox } from '../src/sandbox/sandbox';
 import { addNodes } from '../test/runbook/batch/add-nodes';
 import { accessToken, fmt, report } from './harness';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Pool } from 'undici';
 
 const NODES = 1000;
 const ROLE = 'node-role.kubernetes.io/bench';
@@ -27,7 +28,12 @@ async function main() {
   const reports = mkdtempSync(join(tmpdir(), 'batch-bench-'));
   const names = await addNodes(sandbox, NODES, { prefix: 'bench', labels: { [ROLE]: '' } });
   const config = parseRunConfig({ target: 'sandbox', reportsDir: reports, waitTimeoutMs: 60_000 }, {});
-  const ctx = openRunContext({ config, runId: '260101000000-bench', worker: '0', target: sandboxAccess(sandbox) });
+  const ctx = openRunContext({
+    config,
+    runId: '260101000000-bench',
+    worker: '0',
+    target: sandboxAccess(sandbox),
+  });
   const kube = KubeReader.fromKubeconfig(sandbox.kubeconfigPath);
   const token = await accessToken(sandbox.url, sandbox.username, sandbox.password);
   const pool = new Pool(sandbox.url, { connections: DEFAULT_BATCH_CONCURRENCY });
@@ -90,14 +96,17 @@ async function main() {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratio = median(batchMs) / median(rawMs);
   const mb = (b: number) => `${fmt(b / 1024 / 1024, 1)} MB`;
-  report(`batch bind of ${NODES} nodes from a selector, verified (concurrency ${DEFAULT_BATCH_CONCURRENCY}, ${ROUNDS} rounds, medians)`, [
-    ['raw KAPI POSTs + labels awaited', `${fmt(median(rawMs), 0)} ms`],
-    ['batch step (ledger, evidence, one wait)', `${fmt(median(batchMs), 0)} ms`],
-    ['ratio batch / raw (goal <= 1.3)', `${fmt(ratio)}x`],
-    ['heap growth over one batch (after GC)', mb(heapGrowth)],
-    ['RSS growth over one batch', mb(rssGrowth)],
-    ['RSS of the process at the end', mb(process.memoryUsage().rss)],
-  ]);
+  report(
+    `batch bind of ${NODES} nodes from a selector, verified (concurrency ${DEFAULT_BATCH_CONCURRENCY}, ${ROUNDS} rounds, medians)`,
+    [
+      ['raw KAPI POSTs + labels awaited', `${fmt(median(rawMs), 0)} ms`],
+      ['batch step (ledger, evidence, one wait)', `${fmt(median(batchMs), 0)} ms`],
+      ['ratio batch / raw (goal <= 1.3)', `${fmt(ratio)}x`],
+      ['heap growth over one batch (after GC)', mb(heapGrowth)],
+      ['RSS growth over one batch', mb(rssGrowth)],
+      ['RSS of the process at the end', mb(process.memoryUsage().rss)],
+    ],
+  );
   await undoScenario(ctx, ctx.ledger.pending('bench-groups')).catch(() => undefined);
   await pool.close();
   await ctx.close();

@@ -6,12 +6,7 @@
  * `apps.edgewize.io/nodegroup: site` means the scenario's group "site".
  */
 import { Then } from '@cucumber/cucumber';
-import {
-  ObjectAsserter,
-  type ObjectTarget,
-  parseExpected,
-  renameValues,
-} from '../src/match/assert-object';
+import { ObjectAsserter, type ObjectTarget, parseExpected, renameValues } from '../src/match/assert-object';
 import type { RunContext } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 

@@ -28,7 +28,9 @@ defineParameterType({
 const attempts = new WeakMap<RunbookWorld, BatchResult | BatchFailedError | EmptySelectionError>();
 
 const binder = (world: RunbookWorld) => new BatchBinder(world.op);
-const bySelector = (world: RunbookWorld, selector: string): Selection => ({ selector: world.expand(selector) });
+const bySelector = (world: RunbookWorld, selector: string): Selection => ({
+  selector: world.expand(selector),
+});
 const byTable = (world: RunbookWorld, kind: BindingKind, table: DataTable): Selection => ({
   names: namesFromTable(kind, table.raw()).map((n) => world.name(n)),
 });
@@ -115,7 +117,10 @@ Then(
   'the batch failed for {kind} {string} only',
   function (this: RunbookWorld, kind: BindingKind, target: string) {
     const outcome = lastAttempt(this);
-    assert.ok(outcome instanceof BatchFailedError, `the batch did not fail for ${kind} ${target}: ${outcome instanceof Error ? outcome.message : 'every target went through'}`);
+    assert.ok(
+      outcome instanceof BatchFailedError,
+      `the batch did not fail for ${kind} ${target}: ${outcome instanceof Error ? outcome.message : 'every target went through'}`,
+    );
     assert.deepEqual(
       outcome.result.failed.map((f) => f.target),
       [this.name(target)],

@@ -38,7 +38,9 @@ export function parseExpected(text: string): Record<string, unknown> {
     doc = parse(text);
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
-    throw new ConfigError(`the expected document is not YAML${where}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(
+      `the expected document is not YAML${where}: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || Object.keys(doc).length === 0)
     throw new ConfigError(
@@ -66,7 +68,10 @@ export class ObjectAsserter {
       (o) => o !== undefined && partialMatch(expected, o).length === 0,
     ).catch((err: unknown) => {
       if (!(err instanceof WaitTimeoutError)) throw err;
-      if (!err.lastSeen) throw new VerifyError(`expected ${t.label} to match, but it does not exist; inspect with: ${t.kubectl}`);
+      if (!err.lastSeen)
+        throw new VerifyError(
+          `expected ${t.label} to match, but it does not exist; inspect with: ${t.kubectl}`,
+        );
       const found = partialMatch(expected, err.lastSeen);
       throw new VerifyError(
         `expected ${t.label} to match, but it did not within ${this.timeoutMs} ms; ` +
@@ -86,7 +91,10 @@ export class ObjectAsserter {
       (o) => o !== undefined && partialMatch(expected, o).length > 0,
     ).catch((err: unknown) => {
       if (!(err instanceof WaitTimeoutError)) throw err;
-      if (!err.lastSeen) throw new VerifyError(`expected ${t.label} not to match, but it does not exist; inspect with: ${t.kubectl}`);
+      if (!err.lastSeen)
+        throw new VerifyError(
+          `expected ${t.label} not to match, but it does not exist; inspect with: ${t.kubectl}`,
+        );
       throw new VerifyError(
         `expected ${t.label} not to match, but it still matched every field of the document after ${this.timeoutMs} ms; inspect with: ${t.kubectl}`,
       );
@@ -125,9 +133,11 @@ export class ObjectAsserter {
 
   private resolver(cluster?: string): KindResolver {
     const key = cluster ?? '';
-    let r = this.resolvers.get(key);
-    if (!r) this.resolvers.set(key, (r = new KindResolver(this.kube, cluster)));
-    return r;
+    const known = this.resolvers.get(key);
+    if (known) return known;
+    const made = new KindResolver(this.kube, cluster);
+    this.resolvers.set(key, made);
+    return made;
   }
 
   private async resolve(target: ObjectTarget): Promise<Resolved> {
@@ -137,13 +147,17 @@ export class ObjectAsserter {
     let { name, namespace } = target;
     if (slash >= 0) {
       if (namespace !== undefined)
-        throw new ConfigError(`${word} "${target.name}" names its namespace twice: write "ns/name" or in namespace "ns", not both`);
+        throw new ConfigError(
+          `${word} "${target.name}" names its namespace twice: write "ns/name" or in namespace "ns", not both`,
+        );
       namespace = target.name.slice(0, slash);
       name = target.name.slice(slash + 1);
     }
     if (!name || namespace === '') throw new ConfigError(`${word} "${target.name}": the name is empty`);
     if (ref.namespaced && !namespace)
-      throw new ConfigError(`${word} is namespaced: write the ${word} "namespace/${name}" or add in namespace "..."`);
+      throw new ConfigError(
+        `${word} is namespaced: write the ${word} "namespace/${name}" or add in namespace "..."`,
+      );
     if (!ref.namespaced && namespace)
       throw new ConfigError(`${word} (${ref.kind}) is cluster-scoped: name it without a namespace`);
     const ns = namespace ? `${namespace}/` : '';

@@ -22,7 +22,8 @@ export interface Mismatch {
 
 type Json = unknown;
 
-const isMap = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = (v: Json): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `a.b`, or `a[key.with/dots]` for keys that are not plain identifiers (label keys). */
 export function childPath(parent: string, key: string): string {
@@ -68,7 +69,10 @@ const show = (v: Json): string => (v === undefined ? '(absent)' : JSON.stringify
 export function describeMismatches(mismatches: readonly Mismatch[], limit = 5): string {
   const lines = mismatches
     .slice(0, limit)
-    .map((m) => `  ${m.path}: expected ${show(m.expected)}, actual ${show(m.actual)}${m.reason ? ` (${m.reason})` : ''}`);
+    .map(
+      (m) =>
+        `  ${m.path}: expected ${show(m.expected)}, actual ${show(m.actual)}${m.reason ? ` (${m.reason})` : ''}`,
+    );
   if (mismatches.length > limit) lines.push(`  ... and ${mismatches.length - limit} more`);
   return lines.join('\n');
 }

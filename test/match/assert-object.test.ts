@@ -6,10 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { KubeReader } from '../../src/kube/reader';
-import { KindResolver } from '../../src/match/kinds';
 import { ObjectAsserter, parseExpected } from '../../src/match/assert-object';
-import type { Operation } from '../../src/runbook/evidence';
+import { KindResolver } from '../../src/match/kinds';
 import { ConfigError, VerifyError } from '../../src/runbook/errors';
+import type { Operation } from '../../src/runbook/evidence';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
 
 let sandbox: Sandbox;
@@ -49,7 +49,10 @@ describe('kind words', () => {
         asked.push(path);
         return path.endsWith('/apis')
           ? { status: 200, body: { groups: [] } }
-          : { status: 200, body: { resources: [{ name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node' }] } };
+          : {
+              status: 200,
+              body: { resources: [{ name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node' }] },
+            };
       },
     };
     const ref = await new KindResolver(fake, 'edge-1').resolve('node');
@@ -62,17 +65,31 @@ describe('matches / does not match', () => {
   test('a partial document matches a node; a namespaced object by ns/name and by namespace', async () => {
     const seen = await asserter().matches(
       { kind: 'node', name: 'worker-3' },
-      parseExpected('metadata:\n  labels:\n    node-role.kubernetes.io/worker: ""\nstatus:\n  addresses:\n    - type: InternalIP\n    - type: Hostname\n'),
+      parseExpected(
+        'metadata:\n  labels:\n    node-role.kubernetes.io/worker: ""\nstatus:\n  addresses:\n    - type: InternalIP\n    - type: Hostname\n',
+      ),
     );
     assert.equal(seen.metadata.name, 'worker-3');
-    await asserter().matches({ kind: 'deploy', name: 'kubesphere-system/nodegroup-apiserver' }, { metadata: { name: 'nodegroup-apiserver' } });
-    await asserter().matches({ kind: 'configmap', name: 'nodegroup-config', namespace: 'kubesphere-system' }, { metadata: { namespace: 'kubesphere-system' } });
+    await asserter().matches(
+      { kind: 'deploy', name: 'kubesphere-system/nodegroup-apiserver' },
+      { metadata: { name: 'nodegroup-apiserver' } },
+    );
+    await asserter().matches(
+      { kind: 'configmap', name: 'nodegroup-config', namespace: 'kubesphere-system' },
+      { metadata: { namespace: 'kubesphere-system' } },
+    );
   });
 
   test('the match waits for a change made after it starts (watch-driven)', async () => {
-    const waiting = asserter(5000).matches({ kind: 'node', name: 'worker-2' }, { metadata: { labels: { tier: 'gold' } } });
+    const waiting = asserter(5000).matches(
+      { kind: 'node', name: 'worker-2' },
+      { metadata: { labels: { tier: 'gold' } } },
+    );
     const node = sandbox.store.get('nodes', undefined, 'worker-2');
-    sandbox.store.update('nodes', { ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, tier: 'gold' } } });
+    sandbox.store.update('nodes', {
+      ...node,
+      metadata: { ...node.metadata, labels: { ...node.metadata.labels, tier: 'gold' } },
+    });
     const seen = await waiting;
     assert.equal(seen.metadata.labels?.['tier'], 'gold');
   });
@@ -81,13 +98,25 @@ describe('matches / does not match', () => {
     await assert.rejects(
       asserter().matches(
         { kind: 'node', name: 'worker-3' },
-        { metadata: { labels: { 'apps.edgewize.io/nodegroup': 'site' } }, status: { addresses: [{ type: 'InternalIP' }] } },
+        {
+          metadata: { labels: { 'apps.edgewize.io/nodegroup': 'site' } },
+          status: { addresses: [{ type: 'InternalIP' }] },
+        },
       ),
       (err: unknown) => {
         assert.ok(err instanceof VerifyError);
-        assert.match(err.message, /expected node worker-3 to match, but it did not within 300 ms; 2 difference\(s\)/);
-        assert.match(err.message, /metadata\.labels\[apps\.edgewize\.io\/nodegroup\]: expected "site", actual \(absent\)/);
-        assert.match(err.message, /status\.addresses: expected .*lengths differ: expected 1 element\(s\), got 2/);
+        assert.match(
+          err.message,
+          /expected node worker-3 to match, but it did not within 300 ms; 2 difference\(s\)/,
+        );
+        assert.match(
+          err.message,
+          /metadata\.labels\[apps\.edgewize\.io\/nodegroup\]: expected "site", actual \(absent\)/,
+        );
+        assert.match(
+          err.message,
+          /status\.addresses: expected .*lengths differ: expected 1 element\(s\), got 2/,
+        );
         assert.match(err.message, /inspect with: kubectl get nodes worker-3 -o yaml/);
         return true;
       },
@@ -97,22 +126,40 @@ describe('matches / does not match', () => {
   });
 
   test('does not match: passes on a difference, fails while every field still matches', async () => {
-    await asserter().doesNotMatch({ kind: 'node', name: 'worker-3' }, { metadata: { labels: { 'kubernetes.io/os': 'windows' } } });
+    await asserter().doesNotMatch(
+      { kind: 'node', name: 'worker-3' },
+      { metadata: { labels: { 'kubernetes.io/os': 'windows' } } },
+    );
     await assert.rejects(
-      asserter().doesNotMatch({ kind: 'node', name: 'worker-3' }, { metadata: { labels: { 'kubernetes.io/os': 'linux' } } }),
+      asserter().doesNotMatch(
+        { kind: 'node', name: 'worker-3' },
+        { metadata: { labels: { 'kubernetes.io/os': 'linux' } } },
+      ),
       /expected node worker-3 not to match, but it still matched every field/,
     );
   });
 
   test('a missing object, a namespaced kind without namespace, a cluster-scoped one with one', async () => {
-    await assert.rejects(asserter().matches({ kind: 'node', name: 'no-such' }, { metadata: {} }), /node no-such to match, but it does not exist/);
-    await assert.rejects(asserter().matches({ kind: 'pod', name: 'x' }, { metadata: {} }), /pod is namespaced: write the pod "namespace\/x"/);
-    await assert.rejects(asserter().matches({ kind: 'node', name: 'a/b' }, { metadata: {} }), /cluster-scoped/);
+    await assert.rejects(
+      asserter().matches({ kind: 'node', name: 'no-such' }, { metadata: {} }),
+      /node no-such to match, but it does not exist/,
+    );
+    await assert.rejects(
+      asserter().matches({ kind: 'pod', name: 'x' }, { metadata: {} }),
+      /pod is namespaced: write the pod "namespace\/x"/,
+    );
+    await assert.rejects(
+      asserter().matches({ kind: 'node', name: 'a/b' }, { metadata: {} }),
+      /cluster-scoped/,
+    );
   });
 
   test('the document must be a YAML map', () => {
     assert.throws(() => parseExpected('- a\n- b'), /must be a YAML map .* got a list/);
     assert.throws(() => parseExpected(''), /got nothing/);
-    assert.throws(() => parseExpected('a: [b'), (err: unknown) => err instanceof ConfigError && /not YAML/.test(err.message));
+    assert.throws(
+      () => parseExpected('a: [b'),
+      (err: unknown) => err instanceof ConfigError && /not YAML/.test(err.message),
+    );
   });
 });

@@ -6,7 +6,12 @@ import { childPath, describeMismatches, partialMatch } from '../../src/match/par
 const node = {
   metadata: { name: 'w-1', labels: { 'kubernetes.io/os': 'linux', 'apps.edgewize.io/nodegroup': 'site' } },
   spec: { taints: [{ key: 'a', effect: 'NoSchedule' }] },
-  status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'w-1' }] },
+  status: {
+    addresses: [
+      { type: 'InternalIP', address: '10.0.0.1' },
+      { type: 'Hostname', address: 'w-1' },
+    ],
+  },
 };
 
 describe('partialMatch', () => {
@@ -16,8 +21,14 @@ describe('partialMatch', () => {
   });
 
   test('lists match element by element, each element partially', () => {
-    assert.deepEqual(partialMatch({ status: { addresses: [{ type: 'InternalIP' }, { address: 'w-1' }] } }, node), []);
-    const swapped = partialMatch({ status: { addresses: [{ type: 'Hostname' }, { type: 'InternalIP' }] } }, node);
+    assert.deepEqual(
+      partialMatch({ status: { addresses: [{ type: 'InternalIP' }, { address: 'w-1' }] } }, node),
+      [],
+    );
+    const swapped = partialMatch(
+      { status: { addresses: [{ type: 'Hostname' }, { type: 'InternalIP' }] } },
+      node,
+    );
     assert.deepEqual(
       swapped.map((m) => [m.path, m.expected, m.actual]),
       [
@@ -36,7 +47,11 @@ describe('partialMatch', () => {
 
   test('absent fields, wrong types and scalars are told apart', () => {
     const found = partialMatch(
-      { metadata: { labels: { 'apps.edgewize.io/nodegroup': 'other', missing: 'x' } }, spec: { taints: 'none' }, status: [] },
+      {
+        metadata: { labels: { 'apps.edgewize.io/nodegroup': 'other', missing: 'x' } },
+        spec: { taints: 'none' },
+        status: [],
+      },
       node,
     );
     assert.deepEqual(
@@ -45,7 +60,11 @@ describe('partialMatch', () => {
     );
     assert.equal(found[1]!.actual, undefined);
     assert.match(found[3]!.reason ?? '', /expected a list, got map/);
-    assert.deepEqual(partialMatch({ spec: { replicas: '3' } }, { spec: { replicas: 3 } }).length, 1, 'a string is not a number');
+    assert.deepEqual(
+      partialMatch({ spec: { replicas: '3' } }, { spec: { replicas: 3 } }).length,
+      1,
+      'a string is not a number',
+    );
   });
 
   test('an expected null matches absent or null only', () => {
@@ -54,12 +73,18 @@ describe('partialMatch', () => {
   });
 
   test('the description shows path, expected and actual, and cuts long lists', () => {
-    const text = describeMismatches(partialMatch({ metadata: { labels: { a: '1', b: '2', c: '3' } } }, node), 2);
+    const text = describeMismatches(
+      partialMatch({ metadata: { labels: { a: '1', b: '2', c: '3' } } }, node),
+      2,
+    );
     assert.equal(
       text,
       '  metadata.labels.a: expected "1", actual (absent)\n  metadata.labels.b: expected "2", actual (absent)\n  ... and 1 more',
     );
     assert.equal(childPath('', 'spec'), 'spec');
-    assert.equal(childPath('metadata.labels', 'node-role.kubernetes.io/edge'), 'metadata.labels[node-role.kubernetes.io/edge]');
+    assert.equal(
+      childPath('metadata.labels', 'node-role.kubernetes.io/edge'),
+      'metadata.labels[node-role.kubernetes.io/edge]',
+    );
   });
 });

@@ -14,10 +14,10 @@ import { commands } from '../../kapi/commands';
 import { HttpError } from '../../kapi/errors';
 import { type BindingKind, nodegroupRequests } from '../../kapi/nodegroups';
 import type { KubeObject } from '../../kube/reader';
-import type { Change } from '../ledger';
 import type { Operator } from '../binding-ops';
 import { RunbookError, VerifyError } from '../errors';
 import { checkDestructive } from '../guardrails';
+import type { Change } from '../ledger';
 import { mapBounded } from './bounded';
 import { checkSelector, EmptySelectionError } from './targets';
 import { type Expected, waitForGroups } from './wait-all';
@@ -26,7 +26,10 @@ import { type Expected, waitForGroups } from './wait-all';
 export const DEFAULT_BATCH_CONCURRENCY = 16;
 
 /** What a batch needs of the operator (the seam to the safe flow). */
-export type BatchOperator = Pick<Operator, 'ctx' | 'scenario' | 'send' | 'snapshot' | 'findNodeGroup' | 'guardTarget'>;
+export type BatchOperator = Pick<
+  Operator,
+  'ctx' | 'scenario' | 'send' | 'snapshot' | 'findNodeGroup' | 'guardTarget'
+>;
 
 export type Verb = 'bind' | 'unbind';
 
@@ -93,7 +96,12 @@ export class BatchBinder {
   async verify(kind: BindingKind, which: Selection, group: string | undefined): Promise<void> {
     const targets = await this.inspect(kind, which);
     const expected = new Map(targets.map((t) => [t.name, group] as const));
-    const seen = await waitForGroups(this.op.ctx, kind, expected, describeOutcome(kind, which, expected.size, group));
+    const seen = await waitForGroups(
+      this.op.ctx,
+      kind,
+      expected,
+      describeOutcome(kind, which, expected.size, group),
+    );
     this.op.snapshot('after', kind, describe(which), groupsOf(kind, seen, expected));
   }
 
@@ -115,7 +123,10 @@ export class BatchBinder {
     for (const entry of entries) this.op.ctx.record({ kind: 'ledger', action: 'recorded', entry });
     const work = targets.map((t, i) => ({ ...t, seq: entries[i]!.seq }));
     const outcomes = await mapBounded(work, this.concurrency, async ({ name, before, seq }) => {
-      const req = verb === 'bind' ? nodegroupRequests.bind(kind, group, name) : nodegroupRequests.unbind(kind, group, name);
+      const req =
+        verb === 'bind'
+          ? nodegroupRequests.bind(kind, group, name)
+          : nodegroupRequests.unbind(kind, group, name);
       try {
         await this.op.send(req, commands.binding(verb, kind, group, name));
       } catch (err) {
@@ -174,7 +185,11 @@ export class BatchBinder {
 const groupsByName = (targets: { name: string; before: string | undefined }[]) =>
   Object.fromEntries(targets.map((t) => [t.name, t.before ?? null]));
 
-function groupsOf(kind: BindingKind, items: readonly KubeObject[], expected: Expected): Record<string, string | null> {
+function groupsOf(
+  kind: BindingKind,
+  items: readonly KubeObject[],
+  expected: Expected,
+): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   const byName = new Map(items.map((o) => [o.metadata.name, o]));
   for (const name of expected.keys()) out[name] = groupOfTarget(kind, byName.get(name)) ?? null;

@@ -28,7 +28,9 @@ export function namesFromTable(kind: BindingKind, rows: readonly (readonly strin
   const body = rows[0]?.length === 1 && rows[0][0]?.trim() === kind ? rows.slice(1) : rows;
   const offset = rows.length - body.length; // row numbers as the runbook shows them (1-based)
   if (body.length === 0)
-    throw new ConfigError(`the table names no ${kind}: give one ${kind} name per row under a "${kind}" header`);
+    throw new ConfigError(
+      `the table names no ${kind}: give one ${kind} name per row under a "${kind}" header`,
+    );
   const seen = new Map<string, number>();
   const problems: string[] = [];
   body.forEach((cells, i) => {
@@ -43,7 +45,9 @@ export function namesFromTable(kind: BindingKind, rows: readonly (readonly strin
     else seen.set(name, row);
   });
   if (problems.length)
-    throw new ConfigError(`the table of ${kind}s is not usable (nothing was changed): ${problems.join('; ')}`);
+    throw new ConfigError(
+      `the table of ${kind}s is not usable (nothing was changed): ${problems.join('; ')}`,
+    );
   return [...seen.keys()];
 }
 
@@ -51,6 +55,8 @@ export function namesFromTable(kind: BindingKind, rows: readonly (readonly strin
 export function checkSelector(kind: BindingKind, selector: string): string {
   const s = selector.trim();
   if (s === '')
-    throw new ConfigError(`an empty selector would pick every ${kind}; name a label, e.g. "node-role.kubernetes.io/edge"`);
+    throw new ConfigError(
+      `an empty selector would pick every ${kind}; name a label, e.g. "node-role.kubernetes.io/edge"`,
+    );
   return s;
 }

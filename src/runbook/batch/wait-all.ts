@@ -39,18 +39,23 @@ export async function waitForGroups(
   const resource = RESOURCES[kind];
   const started = performance.now();
   try {
-    const items = await ctx.verifier.kube.waitForList(resource, (items) => lagging(kind, expected, items).length === 0, {
-      timeoutMs: ctx.verifier.timeoutMs,
-      description,
-      ...(labelSelector ? { labelSelector } : {}),
-    });
+    const items = await ctx.verifier.kube.waitForList(
+      resource,
+      (items) => lagging(kind, expected, items).length === 0,
+      {
+        timeoutMs: ctx.verifier.timeoutMs,
+        description,
+        ...(labelSelector ? { labelSelector } : {}),
+      },
+    );
     ctx.record({ kind: 'wait', description, ok: true, durationMs: performance.now() - started });
     return items;
   } catch (err) {
     if (!(err instanceof WaitTimeoutError)) throw err;
     ctx.record({ kind: 'wait', description, ok: false, durationMs: performance.now() - started });
     const behind = lagging(kind, expected, await ctx.verifier.list(kind));
-    const named = behind.slice(0, LISTED).join(', ') + (behind.length > LISTED ? `, ... (${behind.length} in all)` : '');
+    const named =
+      behind.slice(0, LISTED).join(', ') + (behind.length > LISTED ? `, ... (${behind.length} in all)` : '');
     throw new VerifyError(
       `expected ${description}, but it did not hold within ${ctx.verifier.timeoutMs} ms: ` +
         `${behind.length} of ${expected.size} ${kind}(s) show another ${describeMark(kind)}: ${named}; ` +

@@ -57,8 +57,15 @@ test('200 nodes by selector: bound and verified with one wait, one ledger entry 
   assert.equal(new Set(binds.map((e) => (e.change as { target: string }).target)).size, 200);
   await undoScenario(ctx, pending);
   assert.equal(ctx.ledger.pending('scenario-200').length, 0);
-  assert.ok(groupOfNodes(rack).every((g) => g === undefined), 'every node unbound again');
-  assert.equal(sandbox.store.list('nodegroups', {}).items.find((g) => g.metadata.name === 'racks'), undefined, 'the group is gone too');
+  assert.ok(
+    groupOfNodes(rack).every((g) => g === undefined),
+    'every node unbound again',
+  );
+  assert.equal(
+    sandbox.store.list('nodegroups', {}).items.find((g) => g.metadata.name === 'racks'),
+    undefined,
+    'the group is gone too',
+  );
 });
 
 test('a partial failure names the failed node; the others are bound, ledgered and undone by cleanup', async () => {
@@ -71,18 +78,27 @@ test('a partial failure names the failed node; the others are bound, ledgered an
       (e: unknown) => e,
     );
     assert.ok(err instanceof BatchFailedError, String(err));
-    assert.deepEqual(err.result.failed.map((f) => [f.target, f.status]), [['rack-7', 500]]);
+    assert.deepEqual(
+      err.result.failed.map((f) => [f.target, f.status]),
+      [['rack-7', 500]],
+    );
     assert.equal(err.result.changed.length, 199);
     assert.match(err.message, /node rack-7: .*500/);
     assert.match(err.message, /the other 199 are bound and ledgered/);
   } finally {
     sandbox.faults.remove('kapi-errors');
   }
-  const byName = new Map(sandbox.store.list('nodes', {}).items.map((n) => [n.metadata.name, n.metadata.labels?.[NODE_GROUP_LABEL]]));
+  const byName = new Map(
+    sandbox.store
+      .list('nodes', {})
+      .items.map((n) => [n.metadata.name, n.metadata.labels?.[NODE_GROUP_LABEL]]),
+  );
   assert.equal(byName.get('rack-7'), undefined);
   assert.equal(byName.get('rack-8'), 'half');
   await undoScenario(ctx, ctx.ledger.pending('scenario-partial'));
-  assert.ok(groupOfNodes(new Set(Array.from({ length: 200 }, (_, i) => `rack-${i}`))).every((g) => g === undefined));
+  assert.ok(
+    groupOfNodes(new Set(Array.from({ length: 200 }, (_, i) => `rack-${i}`))).every((g) => g === undefined),
+  );
 });
 
 test('a selector matching nothing fails before any change', async () => {
@@ -92,7 +108,9 @@ test('a selector matching nothing fails before any change', async () => {
   await assert.rejects(
     new BatchBinder(op).bind('node', 'nowhere', { selector: 'site=none' }),
     (err: unknown) =>
-      err instanceof EmptySelectionError && /none matches: nothing was changed/.test(err.message) && /kubectl get nodes -l 'site=none'/.test(err.message),
+      err instanceof EmptySelectionError &&
+      /none matches: nothing was changed/.test(err.message) &&
+      /kubectl get nodes -l 'site=none'/.test(err.message),
   );
   assert.equal(ctx.ledger.pending('scenario-empty').length, before);
   await undoScenario(ctx, ctx.ledger.pending('scenario-empty'));
@@ -102,9 +120,14 @@ test('a table naming a missing node: the 404 is named, the rest bound; unbind by
   const op = new Operator(ctx, 'scenario-table');
   await newGroup(op, 'tabled');
   const binder = new BatchBinder(op);
-  const err = await binder.bind('node', 'tabled', { names: ['rack-1', 'no-such-node', 'rack-2'] }).catch((e: unknown) => e);
+  const err = await binder
+    .bind('node', 'tabled', { names: ['rack-1', 'no-such-node', 'rack-2'] })
+    .catch((e: unknown) => e);
   assert.ok(err instanceof BatchFailedError);
-  assert.deepEqual(err.result.failed.map((f) => [f.target, f.status]), [['no-such-node', 404]]);
+  assert.deepEqual(
+    err.result.failed.map((f) => [f.target, f.status]),
+    [['no-such-node', 404]],
+  );
   assert.deepEqual(err.result.changed, ['rack-1', 'rack-2']);
   // The refused entry was voided: only the two bound nodes are pending besides the group.
   assert.equal(ctx.ledger.pending('scenario-table').filter((e) => e.change.op === 'bind').length, 2);

@@ -49,6 +49,9 @@ describe('mapBounded', () => {
       outcomes.map((o) => (o.ok ? o.value : (o.error as Error).message)),
       [2, 4, 6, 8, 'five', 12, 14],
     );
-    await assert.rejects(mapBounded([1], 0, async () => 1), RangeError);
+    await assert.rejects(
+      mapBounded([1], 0, async () => 1),
+      RangeError,
+    );
   });
 });
