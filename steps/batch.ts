@@ -11,6 +11,7 @@ import { Troubleshooter } from '../src/runbook';
 import {
   BatchBinder,
   BatchFailedError,
+  BatchInputError,
   type BatchResult,
   EmptySelectionError,
   namesFromTable,
@@ -25,21 +26,34 @@ defineParameterType({
 });
 
 /** The outcome of the scenario's last "I try to ..." batch. */
-const attempts = new WeakMap<RunbookWorld, BatchResult | BatchFailedError | EmptySelectionError>();
+const attempts = new WeakMap<
+  RunbookWorld,
+  BatchResult | BatchFailedError | EmptySelectionError | BatchInputError
+>();
 
 const binder = (world: RunbookWorld) => new BatchBinder(world.op);
 const bySelector = (world: RunbookWorld, selector: string): Selection => ({
   selector: world.expand(selector),
 });
 const byTable = (world: RunbookWorld, kind: BindingKind, table: DataTable): Selection => ({
-  names: namesFromTable(kind, table.raw()).map((n) => world.name(n)),
+  names: namesFromTable(
+    kind,
+    table.raw().map((row) => row.map((cell) => world.expand(cell))),
+  ).map((n) => world.name(n)),
 });
 
 async function attempt(world: RunbookWorld, batch: () => Promise<BatchResult>): Promise<void> {
   try {
     attempts.set(world, await batch());
   } catch (err) {
-    if (!(err instanceof BatchFailedError || err instanceof EmptySelectionError)) throw err;
+    if (
+      !(
+        err instanceof BatchFailedError ||
+        err instanceof EmptySelectionError ||
+        err instanceof BatchInputError
+      )
+    )
+      throw err;
     attempts.set(world, err);
   }
 }
@@ -134,6 +148,15 @@ Then('the batch changed nothing because no {kinds} match', function (this: Runbo
   assert.ok(
     outcome instanceof EmptySelectionError && outcome.kind === kind,
     `expected the batch to find no ${kind}s, but ${outcome instanceof Error ? outcome.message : `it changed ${outcome.changed.length}`}`,
+  );
+});
+
+Then('the batch is refused: {string}', function (this: RunbookWorld, text: string) {
+  const outcome = lastAttempt(this);
+  const wanted = this.expand(text);
+  assert.ok(
+    outcome instanceof BatchInputError && outcome.message.includes(wanted),
+    `expected the batch to be refused with "${wanted}", but ${outcome instanceof Error ? `it failed with: ${outcome.message}` : 'it went through'}`,
   );
 });
 

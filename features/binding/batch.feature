@@ -14,15 +14,15 @@ Feature: Bind and unbind many nodes at once
   Scenario: Bind the nodes of a table
     Given a new nodegroup "racks"
     When I bind these nodes to nodegroup "racks":
-      | node        |
-      | worker-1    |
-      | edge-node-2 |
+      | node          |
+      | ${NODE}       |
+      | ${OTHER_NODE} |
     Then these nodes belong to nodegroup "racks":
-      | node        |
-      | worker-1    |
-      | edge-node-2 |
-    And node "worker-2" belongs to no nodegroup
+      | node          |
+      | ${NODE}       |
+      | ${OTHER_NODE} |
 
+  @sandbox-only
   Scenario: One refused node is named, the others are bound
     Given a new nodegroup "partial"
     And the KAPI answers 500 to binding node "edge-node-2"
@@ -35,3 +35,11 @@ Feature: Bind and unbind many nodes at once
     Given a new nodegroup "empty"
     When I try to bind the nodes matching "site=nowhere" to nodegroup "empty"
     Then the batch changed nothing because no nodes match
+
+  Scenario: A table with a repeated node is refused before any change
+    Given a new nodegroup "careful"
+    When I try to bind these nodes to nodegroup "careful":
+      | node    |
+      | ${NODE} |
+      | ${NODE} |
+    Then the batch is refused: "row 3 repeats node ${NODE} of row 2"

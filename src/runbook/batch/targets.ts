@@ -6,6 +6,9 @@ import { describeMark } from '../../binding-kinds';
 import type { BindingKind } from '../../kapi/nodegroups';
 import { ConfigError, VerifyError } from '../errors';
 
+/** A table or selector that cannot be used: nothing was sent. */
+export class BatchInputError extends ConfigError {}
+
 /** A selector that picks no target: the runbook expected some, so it is a finding. */
 export class EmptySelectionError extends VerifyError {
   constructor(
@@ -28,7 +31,7 @@ export function namesFromTable(kind: BindingKind, rows: readonly (readonly strin
   const body = rows[0]?.length === 1 && rows[0][0]?.trim() === kind ? rows.slice(1) : rows;
   const offset = rows.length - body.length; // row numbers as the runbook shows them (1-based)
   if (body.length === 0)
-    throw new ConfigError(
+    throw new BatchInputError(
       `the table names no ${kind}: give one ${kind} name per row under a "${kind}" header`,
     );
   const seen = new Map<string, number>();
@@ -45,7 +48,7 @@ export function namesFromTable(kind: BindingKind, rows: readonly (readonly strin
     else seen.set(name, row);
   });
   if (problems.length)
-    throw new ConfigError(
+    throw new BatchInputError(
       `the table of ${kind}s is not usable (nothing was changed): ${problems.join('; ')}`,
     );
   return [...seen.keys()];
@@ -55,7 +58,7 @@ export function namesFromTable(kind: BindingKind, rows: readonly (readonly strin
 export function checkSelector(kind: BindingKind, selector: string): string {
   const s = selector.trim();
   if (s === '')
-    throw new ConfigError(
+    throw new BatchInputError(
       `an empty selector would pick every ${kind}; name a label, e.g. "node-role.kubernetes.io/edge"`,
     );
   return s;
