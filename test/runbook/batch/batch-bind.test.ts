@@ -46,7 +46,13 @@ async function newGroup(op: Operator, name: string) {
 test('200 nodes by selector: bound and verified with one wait, one ledger entry each; cleanup undoes all', async () => {
   const op = new Operator(ctx, 'scenario-200');
   await newGroup(op, 'racks');
+  ctx.recorder.startScenario('batch of 200', 'test', []);
+  ctx.recorder.startStep('When I bind the nodes matching ... to nodegroup "racks"');
   const result = await new BatchBinder(op).bind('node', 'racks', { selector: ROLE });
+  const ops = ctx.recorder.currentStep?.operations ?? [];
+  assert.equal(ops.filter((o) => o.kind === 'wait').length, 1, 'one wait for all 200 nodes');
+  const posts = ops.filter((o) => o.kind === 'http' && o.request.method === 'POST');
+  assert.equal(posts.length, 200, 'one bind request per node');
   assert.equal(result.changed.length, 200);
   assert.deepEqual(result.failed, []);
   const rack = new Set(result.changed);
