@@ -80,6 +80,11 @@ export class KubeReader {
     return this.config.getCurrentCluster()?.server ?? '';
   }
 
+  /** GET any API path (discovery documents: `/api/v1`, `/apis`): status and parsed body. */
+  getPath(path: string): Promise<{ status: number; body: unknown }> {
+    return this.fetchJSON(path);
+  }
+
   private async fetchJSON(
     path: string,
     query: Record<string, string | undefined> = {},

@@ -7,6 +7,8 @@ export interface ResourceRef {
   /** URL plural. */
   plural: string;
   namespaced: boolean;
+  /** A path before `/api` or `/apis`: `/clusters/{member}` reaches a member through the host. */
+  pathPrefix?: string;
 }
 
 const ref = (apiVersion: string, kind: string, plural: string, namespaced = false): ResourceRef => ({
@@ -33,6 +35,6 @@ export type ResourceName = keyof typeof RESOURCES;
 
 /** `/api/v1/nodes`, `/apis/apps/v1/namespaces/ns/deployments`, ... */
 export function collectionPath(r: ResourceRef, namespace?: string): string {
-  const base = r.apiVersion.includes('/') ? `/apis/${r.apiVersion}` : `/api/${r.apiVersion}`;
+  const base = `${r.pathPrefix ?? ''}${r.apiVersion.includes('/') ? `/apis/${r.apiVersion}` : `/api/${r.apiVersion}`}`;
   return r.namespaced && namespace ? `${base}/namespaces/${namespace}/${r.plural}` : `${base}/${r.plural}`;
 }
