@@ -1,8 +1,8 @@
 /** Steps about bindings of nodes, namespaces and workspaces to nodegroups (through the KAPI). */
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { groupOfTarget } from '../src/binding-kinds';
 import type { BindingKind } from '../src/kapi/nodegroups';
-import { groupOf } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 Given(
@@ -11,7 +11,7 @@ Given(
     const real = this.name(target);
     const obj = await this.op.ctx.verifier.get(kind, real);
     assert.ok(obj, `${kind} ${real} does not exist; pick another with a run parameter`);
-    const group = groupOf(kind, obj);
+    const group = groupOfTarget(kind, obj);
     assert.equal(
       group,
       undefined,

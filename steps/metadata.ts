@@ -1,6 +1,7 @@
 /** Steps about any object's labels and annotations, and the guide's "Given nodegroup X". */
 import { strict as assert } from 'node:assert';
 import { Given, Then } from '@cucumber/cucumber';
+import { bindingKindPattern } from '../src/binding-kinds';
 import type { ResourceName } from '../src/kube/resources';
 import {
   type MetadataExpectation,
@@ -23,7 +24,7 @@ Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, n
 
 // "has label K=V" waits for the value; "has no label K" waits for the key to be gone.
 Then(
-  /^(node|namespace|workspace|nodegroup) "([^"]+)" has (no )?(label|annotation) "([^"]+)"$/,
+  new RegExp(`^(${bindingKindPattern()}|nodegroup) "([^"]+)" has (no )?(label|annotation) "([^"]+)"$`),
   async function (
     this: RunbookWorld,
     resource: ResourceName,

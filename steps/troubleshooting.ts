@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { Before, Given, Then, When } from '@cucumber/cucumber';
+import { bindingKindPattern } from '../src/binding-kinds';
 import type { ConfigSection } from '../src/constants';
 import type { Diagnosis, Finding, Target } from '../src/diagnose';
 import type { BindingKind } from '../src/kapi/nodegroups';
@@ -136,7 +137,7 @@ Then(
 // --- the diagnosis and its finding ---
 
 When(
-  /^I diagnose nodegroup "([^"]+)"(?: for (node|namespace|workspace) "([^"]+)")?$/,
+  new RegExp(`^I diagnose nodegroup "([^"]+)"(?: for (${bindingKindPattern()}) "([^"]+)")?$`),
   async function (this: RunbookWorld, group: string, kind?: string, name?: string) {
     trouble(this).diagnosis = await diagnose(this, target(this, group, kind, name));
   },
@@ -189,7 +190,9 @@ When('I run the recommended command', async function (this: RunbookWorld) {
 });
 
 Then(
-  /^the diagnosis of nodegroup "([^"]+)"(?: for (node|namespace|workspace) "([^"]+)")? is healthy$/,
+  new RegExp(
+    `^the diagnosis of nodegroup "([^"]+)"(?: for (${bindingKindPattern()}) "([^"]+)")? is healthy$`,
+  ),
   async function (this: RunbookWorld, group: string, kind?: string, name?: string) {
     expectHealthy(await diagnose(this, target(this, group, kind, name)));
   },

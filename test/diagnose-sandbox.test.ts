@@ -21,7 +21,7 @@ import {
   type Target,
 } from '../src/diagnose';
 import { KapiClient } from '../src/kapi/client';
-import { bindNamespace, bindNode, bindWorkspace, deleteNodeGroup } from '../src/kapi/nodegroups';
+import { bindTarget, deleteNodeGroup } from '../src/kapi/nodegroups';
 import { KubeReader } from '../src/kube/reader';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
 
@@ -85,9 +85,9 @@ describe('healthy', () => {
     const plain = await diagnoseUntil({ nodegroup: G }, allPass, 'the fixture to be all-pass');
     assert.equal(plain.healthy, true);
     assert.equal(plain.findings.length, 7);
-    await bindNode(client, G, 'edge-node-1');
-    await bindWorkspace(client, G, 'team-a');
-    await bindNamespace(client, G, 'edge-apps');
+    await bindTarget(client, 'node', G, 'edge-node-1');
+    await bindTarget(client, 'workspace', G, 'team-a');
+    await bindTarget(client, 'namespace', G, 'edge-apps');
     const target = { nodegroup: G, node: 'edge-node-1', namespace: 'edge-apps', workspace: 'team-a' };
     const bound = await diagnoseUntil(
       target,
@@ -119,7 +119,7 @@ describe('faults', () => {
   test('controller paused: controller-manager not Ready, the bind stays pending', async () => {
     await diagnoseUntil({ nodegroup: G }, allPass, 'the fixture');
     sb.faults.set('controller-paused', {});
-    await bindNode(client, G, 'worker-1');
+    await bindTarget(client, 'node', G, 'worker-1');
     const d = await diagnose(source, { nodegroup: G, node: 'worker-1' });
     const controller = failing(d, 'controller-health')!;
     assert.match(controller.summary, /^nodegroup-controller-manager: .* Running, Ready=False$/);
@@ -150,8 +150,8 @@ describe('faults', () => {
   });
 
   test('delete hanging while nodes are bound: the recommended unbinds let it finish', async () => {
-    await bindNode(client, G, 'edge-node-1');
-    await bindNode(client, G, 'edge-node-2');
+    await bindTarget(client, 'node', G, 'edge-node-1');
+    await bindTarget(client, 'node', G, 'edge-node-2');
     await diagnoseUntil(
       { nodegroup: G },
       (x) => /2 node\(s\)/.test(x.findings[2]!.summary),
@@ -173,7 +173,7 @@ describe('faults', () => {
   test('IPPool sync failing: condition, Warning event, and the namespace left without its annotation', async () => {
     await diagnoseUntil({ nodegroup: G }, allPass, 'the fixture');
     sb.faults.set('ippool-sync', {});
-    await bindNamespace(client, G, 'edge-apps');
+    await bindTarget(client, 'namespace', G, 'edge-apps');
     const target = { nodegroup: G, namespace: 'edge-apps' };
     const d = await diagnoseUntil(
       target,
@@ -206,7 +206,7 @@ describe('faults', () => {
         },
       },
     });
-    await bindNamespace(client, G, 'edge-apps');
+    await bindTarget(client, 'namespace', G, 'edge-apps');
     const target = { nodegroup: G, namespace: 'edge-apps' };
     const d = await diagnoseUntil(
       target,
@@ -233,7 +233,7 @@ describe('faults', () => {
   });
 
   test('node label edited by hand: drift found, and the kubectl label repair heals it', async () => {
-    await bindNode(client, G, 'edge-node-1');
+    await bindTarget(client, 'node', G, 'edge-node-1');
     await diagnoseUntil({ nodegroup: G }, (x) => /edge-node-1/.test(x.findings[2]!.summary), 'the bind');
     await shell(`kubectl label node edge-node-1 ${NODE_GROUP_LABEL}=edge-b --overwrite`);
     const d = await diagnoseUntil({ nodegroup: G }, (x) => !!failing(x, 'node-labels'), 'the drift');

@@ -3,17 +3,17 @@
  * in the safe flow: the target's group before, the change, the target's group after.
  */
 
+import { describeMark, groupOfTarget } from '../binding-kinds';
 import { commands } from '../kapi/commands';
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
-import { bindingMark, groupOf } from './bindings';
 import { checkDestructive } from './guardrails';
 import { NodegroupOperator } from './nodegroup-ops';
 
 export class Operator extends NodegroupOperator {
   async bind(kind: BindingKind, group: string, target: string): Promise<KubeObject | undefined> {
     const before = await this.inspectTarget(kind, target);
-    const previous = groupOf(kind, before);
+    const previous = groupOfTarget(kind, before);
     await this.inspectGroup('before', kind, group);
     await this.change(
       { op: 'bind', kind, group, target, ...(previous ? { before: previous } : {}) },
@@ -28,7 +28,7 @@ export class Operator extends NodegroupOperator {
   async unbind(kind: BindingKind, group: string, target: string): Promise<KubeObject | undefined> {
     checkDestructive(this.guardTarget, `unbind ${kind} ${target} from nodegroup ${group}`);
     const before = await this.inspectTarget(kind, target);
-    const previous = groupOf(kind, before);
+    const previous = groupOfTarget(kind, before);
     await this.inspectGroup('before', kind, group);
     await this.change(
       { op: 'unbind', kind, group, target, ...(previous ? { before: previous } : {}) },
@@ -48,10 +48,12 @@ export class Operator extends NodegroupOperator {
     group: string | undefined,
   ): Promise<KubeObject | undefined> {
     const description = group
-      ? `${kind} ${target} with ${bindingMark(kind)}=${group}`
-      : `${kind} ${target} without ${bindingMark(kind)}`;
+      ? `${kind} ${target} with ${describeMark(kind)}=${group}`
+      : `${kind} ${target} without ${describeMark(kind)}`;
     const after = await this.ctx.verifier.until({ resource: kind, name: target, description }, (o) =>
-      group === undefined ? o !== undefined && groupOf(kind, o) === undefined : groupOf(kind, o) === group,
+      group === undefined
+        ? o !== undefined && groupOfTarget(kind, o) === undefined
+        : groupOfTarget(kind, o) === group,
     );
     this.snapshot('after', kind, target, after);
     return after;

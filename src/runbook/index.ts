@@ -1,5 +1,4 @@
 export * from './binding-ops';
-export * from './bindings';
 export * from './config';
 export * from './context';
 export * from './deployment';

@@ -1,22 +1,15 @@
 /**
- * A comparable snapshot of what runbooks may touch (nodegroups, nodes, namespaces, workspaces,
- * IPPools, the config): names, labels, annotations, finalizers, spec and state, without the
+ * A comparable snapshot of what runbooks may touch (nodegroups, the binding targets, IPPools,
+ * the config): names, labels, annotations, finalizers, spec and state, without the
  * fields every write bumps. Used to prove that cleanup or revert restored the pre-run state.
  */
 
+import { BINDING_KINDS } from '../binding-kinds';
 import type { KubeObject, KubeReader } from '../kube/reader';
 import { RESOURCES, type ResourceName } from '../kube/resources';
 import { sameJson } from './same';
 
-const COMPARED: ResourceName[] = [
-  'nodegroup',
-  'node',
-  'namespace',
-  'workspace',
-  'workspacetemplate',
-  'ippool',
-  'configmap',
-];
+const COMPARED: ResourceName[] = ['nodegroup', ...BINDING_KINDS, 'workspacetemplate', 'ippool', 'configmap'];
 
 export type StateSnapshot = Record<string, unknown>;
 

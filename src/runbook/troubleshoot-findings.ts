@@ -3,6 +3,7 @@
  * a summary, a check that passes, a target with no failing or warning check. Each failure lists
  * what the diagnosis did report, with the command it recommends.
  */
+import { BINDING_KINDS } from '../binding-kinds';
 import type { Diagnosis } from '../diagnose/diagnose';
 import type { CheckId, CheckStatus, Finding, Target } from '../diagnose/types';
 import { VerifyError } from './errors';
@@ -12,7 +13,7 @@ const line = (f: Finding) =>
   `${f.likelyCause ? `\n    cause: ${f.likelyCause}` : ''}${f.nextCommand ? `\n    next: ${f.nextCommand}` : ''}`;
 
 export function describeTarget(t: Target): string {
-  const extra = (['node', 'namespace', 'workspace'] as const).filter((k) => t[k]).map((k) => `${k} ${t[k]}`);
+  const extra = BINDING_KINDS.filter((k) => t[k]).map((k) => `${k} ${t[k]}`);
   return `nodegroup ${t.nodegroup}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }
 

@@ -6,6 +6,7 @@
  */
 
 import { parse, stringify } from 'yaml';
+import { groupOfTarget } from '../binding-kinds';
 import {
   type ConfigSection,
   IPPOOL_SYNCED_CONDITION,
@@ -22,7 +23,6 @@ import { kubeReaderSource } from '../diagnose/sources';
 import type { Finding, Target } from '../diagnose/types';
 import { commands, shellQuote } from '../kapi/commands';
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
-import { groupOf } from './bindings';
 import type { RunContext } from './context';
 import { GuardrailError, VerifyError } from './errors';
 import { FaultClient } from './faults';
@@ -127,7 +127,7 @@ export class Troubleshooter extends KubectlOperator {
     checkInjection(this.guardTarget, `${verb} ${kind} ${target} without waiting for the controller`);
     const before = await this.ctx.verifier.get(kind, target);
     this.snapshot('before', kind, target, before);
-    const previous = groupOf(kind, before);
+    const previous = groupOfTarget(kind, before);
     await this.change(
       { op: verb, kind, group, target, ...(previous ? { before: previous } : {}) },
       verb === 'bind'

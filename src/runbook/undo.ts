@@ -4,11 +4,12 @@
  * and does nothing when it already matches, so replaying a ledger is idempotent. Used by the
  * After hooks and by `npm run revert`.
  */
+
+import { describeMark, groupOfTarget } from '../binding-kinds';
 import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_STATE } from '../constants';
 import type { KapiClient, KapiRequest } from '../kapi/client';
 import { HttpError } from '../kapi/errors';
 import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nodegroups';
-import { bindingMark, groupOf } from './bindings';
 import type { RunContext } from './context';
 import { CleanupError } from './errors';
 import { FaultClient } from './faults';
@@ -208,7 +209,7 @@ export class Undoer {
   private async undoBind(kind: BindingKind, group: string, target: string, before?: string): Promise<string> {
     const { kapi, verifier } = this.tools;
     if (before === group) return `${kind} ${target} was already in ${group}`;
-    const current = groupOf(kind, await verifier.get(kind, target));
+    const current = groupOfTarget(kind, await verifier.get(kind, target));
     if (current !== group) return `${kind} ${target} is not in ${group}`;
     if (before) await kapi.call(nodegroupRequests.bind(kind, before, target));
     else await callAllowing404(kapi, nodegroupRequests.unbind(kind, group, target));
@@ -216,9 +217,9 @@ export class Undoer {
       {
         resource: kind,
         name: target,
-        description: `${kind} ${target} ${before ? `back in ${before}` : `without ${bindingMark(kind)}`}`,
+        description: `${kind} ${target} ${before ? `back in ${before}` : `without ${describeMark(kind)}`}`,
       },
-      (o) => groupOf(kind, o) === before,
+      (o) => groupOfTarget(kind, o) === before,
     );
     return before ? `moved ${kind} ${target} back to ${before}` : `unbound ${kind} ${target} from ${group}`;
   }
@@ -231,7 +232,7 @@ export class Undoer {
   ): Promise<string> {
     const { kapi, verifier } = this.tools;
     if (before !== group) return `${kind} ${target} was not in ${group}`;
-    const current = groupOf(kind, await verifier.get(kind, target));
+    const current = groupOfTarget(kind, await verifier.get(kind, target));
     if (current === group) return `${kind} ${target} is in ${group}`;
     const owner = await findGroup(kapi, group);
     if (!owner || owner.metadata.deletionTimestamp) {
@@ -241,7 +242,7 @@ export class Undoer {
     await kapi.call(nodegroupRequests.bind(kind, group, target));
     await verifier.until(
       { resource: kind, name: target, description: `${kind} ${target} back in ${group}` },
-      (o) => groupOf(kind, o) === group,
+      (o) => groupOfTarget(kind, o) === group,
     );
     return `bound ${kind} ${target} to ${group} again`;
   }

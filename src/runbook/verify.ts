@@ -5,7 +5,7 @@
  */
 import { NODEGROUP_STATE } from '../constants';
 import { type KubeObject, type KubeReader, WaitTimeoutError } from '../kube/reader';
-import { RESOURCES, type ResourceName } from '../kube/resources';
+import { RESOURCES, type ResourceName, resourceRef } from '../kube/resources';
 import { VerifyError } from './errors';
 import type { Operation } from './evidence';
 
@@ -18,7 +18,7 @@ export interface WaitSpec {
 }
 
 const kubectlGet = (resource: ResourceName, name: string, namespace?: string) =>
-  `kubectl get ${RESOURCES[resource].plural} ${name}${namespace ? ` -n ${namespace}` : ''} -o yaml`;
+  `kubectl get ${resourceRef(resource).plural} ${name}${namespace ? ` -n ${namespace}` : ''} -o yaml`;
 
 export class Verifier {
   constructor(
@@ -28,11 +28,11 @@ export class Verifier {
   ) {}
 
   get(resource: ResourceName, name: string, namespace?: string): Promise<KubeObject | undefined> {
-    return this.kube.get(RESOURCES[resource], name, namespace);
+    return this.kube.get(resourceRef(resource), name, namespace);
   }
 
   async list(resource: ResourceName, options: { namespace?: string; labelSelector?: string } = {}) {
-    return (await this.kube.list(RESOURCES[resource], options)).items;
+    return (await this.kube.list(resourceRef(resource), options)).items;
   }
 
   /** Wait until `holds` is true of the object (undefined = absent); returns what was seen. */
@@ -42,7 +42,7 @@ export class Verifier {
   ): Promise<KubeObject | undefined> {
     const started = performance.now();
     try {
-      const seen = await this.kube.waitFor(RESOURCES[spec.resource], spec.name, holds, {
+      const seen = await this.kube.waitFor(resourceRef(spec.resource), spec.name, holds, {
         timeoutMs: this.timeoutMs,
         description: spec.description,
         ...(spec.namespace ? { namespace: spec.namespace } : {}),
