@@ -4,8 +4,8 @@
  * (counts, each problem in one place, the ledger and evidence paths). Exit code 1 on any failure.
  */
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
-import { ledgerDir } from '../src/runbook/ledger';
-import { newRunId } from '../src/runbook/names';
+import { ledgerDir } from '../src/runbook/ledger/ledger';
+import { newRunId } from '../src/runbook/scenario-names';
 import { runAsCommand } from './command';
 import { renderSummary, SummaryCollector } from './runbook-summary';
 

@@ -4,6 +4,7 @@ import { Given, Then } from '@cucumber/cucumber';
 import { bindingKindPattern } from '../src/binding-kinds';
 import type { ResourceName } from '../src/kube/resources';
 import {
+  getNodeGroup,
   type MetadataExpectation,
   type MetadataField,
   parseKey,
@@ -14,7 +15,7 @@ import type { RunbookWorld } from '../support/world';
 
 Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, name: string) {
   const real = this.name(name);
-  const group = await this.op.getNodeGroup(real);
+  const group = await getNodeGroup(this.flow, real);
   assert.ok(
     group,
     `nodegroup ${real} does not exist; list the groups with: nodegroup-api nodegroup list, ` +
@@ -41,7 +42,7 @@ Then(
       want = { field, key, value: this.name(value) };
     }
     const real = this.name(name);
-    const seen = await verifyMetadata(this.op.ctx.verifier, { resource, name: real }, want);
-    this.op.snapshot('after', resource, real, seen);
+    const seen = await verifyMetadata(this.flow, { resource, name: real }, want);
+    this.flow.snapshot('after', resource, real, seen);
   },
 );

@@ -19,8 +19,10 @@ import {
   preflight,
   RUN_ID_ENV,
   runsDir,
+  SANDBOX_ONLY_TAG,
   STEP_TIMEOUT_MS,
   sandboxAccess,
+  sandboxOnlySkipNote,
   snapshotState,
   undoScenario,
   WORKER_ID_ENV,
@@ -59,6 +61,16 @@ Before(
     );
   },
 );
+
+// Scenarios that stage a symptom run only against the embedded sandbox; elsewhere they are
+// skipped, saying so, and the @diagnose-only scenario of the same runbook runs instead.
+Before({ tags: SANDBOX_ONLY_TAG, name: 'skip where symptoms are not staged' }, function (this: RunbookWorld) {
+  const note = sandboxOnlySkipNote([SANDBOX_ONLY_TAG], this.flow.guardTarget);
+  if (!note) return undefined;
+  this.flow.note(note);
+  this.log(note);
+  return 'skipped';
+});
 
 BeforeStep(function (this: RunbookWorld, { pickleStep }) {
   this.ctx.recorder.startStep(pickleStep.text);

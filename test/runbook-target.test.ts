@@ -10,16 +10,21 @@ import { nodegroupRequests } from '../src/kapi/nodegroups';
 import {
   ALLOW_DESTRUCTIVE_ENV,
   BlockedError,
+  bind,
   CleanupError,
   checkConfigSectionEnabled,
   checkDeploymentsAvailable,
   checkPodsRunningAndReady,
+  createNodeGroup,
+  deleteNodeGroup,
   diffState,
+  Flow,
   GuardrailError,
-  Operator,
+  patchNodeGroup,
   preflight,
   snapshotState,
   Undoer,
+  unbind,
   undoEntries,
   undoScenario,
   VerifyError,
@@ -85,11 +90,11 @@ describe('safe flow and undo', () => {
     const baseline = await snapshotState(ctx.verifier.kube);
     ctx.recorder.startScenario('undo', 'test', []);
     ctx.recorder.startStep('changes');
-    const op = new Operator(ctx, 'scenario-1');
-    await op.createNodeGroup('undo-me', { alias: 'A' });
-    await op.bind('node', 'undo-me', 'worker-3');
-    await op.bind('namespace', 'undo-me', 'monitoring');
-    await op.patchNodeGroup('edge-a', { description: 'changed' });
+    const op = new Flow(ctx, 'scenario-1');
+    await createNodeGroup(op, 'undo-me', { alias: 'A' });
+    await bind(op, 'node', 'undo-me', 'worker-3');
+    await bind(op, 'namespace', 'undo-me', 'monitoring');
+    await patchNodeGroup(op, 'edge-a', { description: 'changed' });
     const kinds = ctx.recorder.currentStep!.operations.map((o) => o.kind);
     for (const kind of ['http', 'snapshot', 'ledger', 'wait']) assert.ok(kinds.includes(kind as never), kind);
     const http = ctx.recorder.currentStep!.operations.find(
@@ -118,11 +123,11 @@ describe('cleanup failures', () => {
     const ctx = context('sandbox');
     ctx.recorder.startScenario('cleanup failure', 'test', []);
     ctx.recorder.startStep('changes');
-    const op = new Operator(ctx, 'scenario-cleanup');
-    await op.createNodeGroup('run-made', {});
+    const op = new Flow(ctx, 'scenario-cleanup');
+    await createNodeGroup(op, 'run-made', {});
     // A group from outside the run, patched by the run, then deleted behind its back.
     await ctx.kapi.call(nodegroupRequests.create('outside-made'));
-    await op.patchNodeGroup('outside-made', { alias: 'patched' });
+    await patchNodeGroup(op, 'outside-made', { alias: 'patched' });
     await ctx.kapi.call(nodegroupRequests.delete('outside-made'));
     await ctx.verifier.until({ resource: 'nodegroup', name: 'outside-made', description: 'gone' }, (g) => !g);
 
@@ -142,10 +147,10 @@ describe('cleanup failures', () => {
     const ctx = context('sandbox');
     ctx.recorder.startScenario('cleanup failure', 'test', []);
     ctx.recorder.startStep('changes');
-    const op = new Operator(ctx, 'scenario-hook');
-    await op.createNodeGroup('hook-made', {});
+    const op = new Flow(ctx, 'scenario-hook');
+    await createNodeGroup(op, 'hook-made', {});
     await ctx.kapi.call(nodegroupRequests.create('hook-outside'));
-    await op.patchNodeGroup('hook-outside', { alias: 'patched' });
+    await patchNodeGroup(op, 'hook-outside', { alias: 'patched' });
     await ctx.kapi.call(nodegroupRequests.delete('hook-outside'));
     await ctx.verifier.until({ resource: 'nodegroup', name: 'hook-outside', description: 'gone' }, (g) => !g);
 
@@ -179,23 +184,23 @@ describe('cleanup failures', () => {
 describe('guardrails on a target that is not the embedded sandbox', () => {
   test('delete and unbind refuse, naming the opt-in; nothing is sent or ledgered', async () => {
     const ctx = context('live');
-    const op = new Operator(ctx, 'guarded');
+    const op = new Flow(ctx, 'guarded');
     const baseline = await snapshotState(ctx.verifier.kube);
-    await assert.rejects(op.deleteNodeGroup('edge-a'), (err: unknown) => {
+    await assert.rejects(deleteNodeGroup(op, 'edge-a'), (err: unknown) => {
       assert.ok(err instanceof GuardrailError);
       assert.match(err.message, new RegExp(`refusing to delete nodegroup edge-a on ${sandbox.url}`));
       assert.match(err.message, new RegExp(ALLOW_DESTRUCTIVE_ENV));
       return true;
     });
-    await assert.rejects(op.unbind('node', 'edge-a', 'worker-1'), GuardrailError);
+    await assert.rejects(unbind(op, 'node', 'edge-a', 'worker-1'), GuardrailError);
     assert.deepEqual(ctx.ledger.entries(), []);
     assert.deepEqual(diffState(baseline, await snapshotState(ctx.verifier.kube)), []);
   });
 
   test('with allowDestructive the same unbind runs', async () => {
     const ctx = context('live', { allowDestructive: true });
-    const op = new Operator(ctx, 'allowed');
-    await op.unbind('node', 'edge-a', 'worker-1');
+    const op = new Flow(ctx, 'allowed');
+    await unbind(op, 'node', 'edge-a', 'worker-1');
     assert.equal(ctx.ledger.entries().length, 1);
   });
 });
@@ -217,8 +222,8 @@ describe('blocked', () => {
 
   test('a write step without credentials is blocked before the ledger records anything sent', async () => {
     const ctx = context('live', { allowDestructive: true }, false);
-    const op = new Operator(ctx, 'blocked');
-    await assert.rejects(op.createNodeGroup('never-made', {}), (err: unknown) => {
+    const op = new Flow(ctx, 'blocked');
+    await assert.rejects(createNodeGroup(op, 'never-made', {}), (err: unknown) => {
       assert.ok(err instanceof BlockedError);
       assert.match(err.command, /nodegroup-api nodegroup get never-made$/);
       return true;

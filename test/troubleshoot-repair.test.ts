@@ -1,29 +1,41 @@
 /**
- * The Troubleshooter against a real embedded sandbox: a symptom staged by hand or by a fault is
- * diagnosed, the recommended command is run as written, everything is ledgered and undone back to
+ * Troubleshooting operations against a real embedded sandbox: a symptom staged by hand or by a
+ * fault is diagnosed, the repair the finding carries is run (its command line is what the finding shows), everything is ledgered and undone back to
  * the snapshot; and the diagnose-only gating: on a target that is not the sandbox nothing is
  * staged, and a repair runs only with the destructive opt-in (and is then kept).
  */
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { NODE_GROUP_LABEL, NODE_SELECTOR_ANNOTATION } from '../src/constants';
+import { repairs } from '../src/diagnose/repairs';
 import {
   ALLOW_DESTRUCTIVE_ENV,
+  bind,
   checkInjection,
+  createNodeGroup,
+  diagnoseTarget,
   diffState,
+  editByHand,
+  endFault,
   expectFinding,
   expectHealthy,
+  Flow,
   GuardrailError,
+  injectFault,
   type RunContext,
+  removeByHand,
+  repairWhereAllowed,
+  requestBinding,
+  runRepair,
   SANDBOX_ONLY_TAG,
   type StateSnapshot,
   sandboxOnlySkipNote,
   snapshotState,
-  Troubleshooter,
   troubleshootMode,
   Undoer,
-  UnrunnableCommandError,
   undoEntries,
+  verifyGroup,
+  verifyPending,
 } from '../src/runbook';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
 import { sandboxRunContexts } from './sandbox-run-contexts';
@@ -110,21 +122,21 @@ describe('what a troubleshooting runbook may do where', () => {
 describe('staged symptom, diagnosis, the recommended command, undo', () => {
   test('label drift: the kubectl label the finding recommends puts the node back; all undone', async () => {
     const ctx = context('sandbox');
-    const t = new Troubleshooter(ctx, 'drift');
-    await t.createNodeGroup('drift-g', {});
-    await t.bind('node', 'drift-g', 'worker-3');
-    await t.editByHand(['label', 'node', 'worker-3', `${NODE_GROUP_LABEL}-`]);
+    const t = new Flow(ctx, 'drift');
+    await createNodeGroup(t, 'drift-g', {});
+    await bind(t, 'node', 'drift-g', 'worker-3');
+    await removeByHand(t, 'label', 'node', 'worker-3', NODE_GROUP_LABEL);
     assert.equal(nodeGroupOf('worker-3'), undefined);
     const finding = expectFinding(
-      await t.diagnose({ nodegroup: 'drift-g' }),
+      await diagnoseTarget(t, { nodegroup: 'drift-g' }),
       'node-labels',
       'fail',
       'label drift',
     );
     assert.equal(finding.nextCommand, `kubectl label node worker-3 ${NODE_GROUP_LABEL}=drift-g --overwrite`);
-    await t.runRecommended(finding.nextCommand!);
+    await runRepair(t, finding.repair!);
     assert.equal(nodeGroupOf('worker-3'), 'drift-g');
-    expectHealthy(await t.diagnose({ nodegroup: 'drift-g', node: 'worker-3' }));
+    expectHealthy(await diagnoseTarget(t, { nodegroup: 'drift-g', node: 'worker-3' }));
     const pending = ctx.ledger.pending('drift');
     assert.deepEqual(
       pending.map((e) => e.change.op),
@@ -135,6 +147,7 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
       resource: 'node',
       name: 'worker-3',
       what: `kubectl label node worker-3 ${NODE_GROUP_LABEL}=drift-g --overwrite`,
+      edit: { type: 'labels', set: { [NODE_GROUP_LABEL]: 'drift-g' } },
       restore: { metadata: { labels: { [NODE_GROUP_LABEL]: null } } },
     });
     await undoAll(ctx, 'drift');
@@ -142,21 +155,21 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
 
   test('controller down: the recommended rollout restart ends the hang and the pending bind applies', async () => {
     const ctx = context('sandbox');
-    const t = new Troubleshooter(ctx, 'down');
-    await t.createNodeGroup('down-g', {});
-    await t.injectFault('controller-paused');
-    await t.requestBinding('bind', 'node', 'down-g', 'worker-2');
-    await t.verifyPending('node', 'worker-2', 'down-g');
+    const t = new Flow(ctx, 'down');
+    await createNodeGroup(t, 'down-g', {});
+    await injectFault(t, 'controller-paused');
+    await requestBinding(t, 'bind', 'node', 'down-g', 'worker-2');
+    await verifyPending(t, 'node', 'worker-2', 'down-g');
     const finding = expectFinding(
-      await t.diagnose({ nodegroup: 'down-g', node: 'worker-2' }),
+      await diagnoseTarget(t, { nodegroup: 'down-g', node: 'worker-2' }),
       'controller-health',
       'fail',
       'nodegroup-controller-manager',
     );
     assert.match(finding.likelyCause ?? '', /node\/worker-2 -> down-g/);
-    await t.runRecommended(finding.nextCommand!);
+    await runRepair(t, finding.repair!);
     assert.deepEqual(sandbox.faults.list(), []);
-    await t.verifyGroup('node', 'worker-2', 'down-g');
+    await verifyGroup(t, 'node', 'worker-2', 'down-g');
     assert.deepEqual(
       ctx.ledger.pending('down').map((e) => e.change.op),
       ['restart-deployment', 'bind', 'set-fault', 'create-nodegroup'],
@@ -166,23 +179,23 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
 
   test('incomplete namespace binding: the recommended bind through the KAPI writes it anew', async () => {
     const ctx = context('sandbox');
-    const t = new Troubleshooter(ctx, 'ns');
-    await t.createNodeGroup('ns-g', {});
-    await t.bind('namespace', 'ns-g', 'monitoring');
-    await t.editByHand(['annotate', 'namespace', 'monitoring', `${NODE_SELECTOR_ANNOTATION}-`]);
+    const t = new Flow(ctx, 'ns');
+    await createNodeGroup(t, 'ns-g', {});
+    await bind(t, 'namespace', 'ns-g', 'monitoring');
+    await removeByHand(t, 'annotation', 'namespace', 'monitoring', NODE_SELECTOR_ANNOTATION);
     const finding = expectFinding(
-      await t.diagnose({ nodegroup: 'ns-g', namespace: 'monitoring' }),
+      await diagnoseTarget(t, { nodegroup: 'ns-g', namespace: 'monitoring' }),
       'namespace-workspace',
       'fail',
       `annotation ${NODE_SELECTOR_ANNOTATION} is not`,
     );
     assert.equal(finding.nextCommand, 'nodegroup-api bind namespace --nodegroup ns-g --namespace monitoring');
-    await t.runRecommended(finding.nextCommand!);
+    await runRepair(t, finding.repair!);
     await ctx.verifier.until(
       { resource: 'namespace', name: 'monitoring', description: 'scheduling annotation back' },
       (ns) => ns?.metadata.annotations?.[NODE_SELECTOR_ANNOTATION] === `${NODE_GROUP_LABEL}=ns-g`,
     );
-    expectHealthy(await t.diagnose({ nodegroup: 'ns-g', namespace: 'monitoring' }));
+    expectHealthy(await diagnoseTarget(t, { nodegroup: 'ns-g', namespace: 'monitoring' }));
     assert.deepEqual(
       ctx.ledger.pending('ns').map((e) => e.change.op),
       ['bind', 'patch-object', 'bind', 'create-nodegroup'],
@@ -192,23 +205,21 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
 
   test('a fault ended by the runbook is undone at once and not again by cleanup', async () => {
     const ctx = context('sandbox');
-    const t = new Troubleshooter(ctx, 'ippool');
-    await t.injectFault('ippool-sync');
+    const t = new Flow(ctx, 'ippool');
+    await injectFault(t, 'ippool-sync');
     assert.ok(sandbox.faults.ippoolSyncFailing);
-    await t.endFault('ippool-sync');
+    await endFault(t, 'ippool-sync');
     assert.ok(!sandbox.faults.ippoolSyncFailing);
     assert.deepEqual(ctx.ledger.pending('ippool'), []);
-    await assert.rejects(t.endFault('ippool-sync'), /was not switched on by this scenario/);
+    await assert.rejects(endFault(t, 'ippool-sync'), /was not switched on by this scenario/);
   });
 
-  test('a recommended line the runbook cannot run in full changes nothing', async () => {
+  test('a repair the runbook cannot run in full changes nothing', async () => {
     const ctx = context('sandbox');
-    const t = new Troubleshooter(ctx, 'half');
+    const t = new Flow(ctx, 'half');
     await assert.rejects(
-      t.runRecommended(
-        'nodegroup-api unbind node --nodegroup edge-a --node worker-1 && kubectl delete node worker-1',
-      ),
-      UnrunnableCommandError,
+      runRepair(t, [...repairs.unbind('node', 'edge-a', 'worker-1'), { op: 'set-fault', name: 'latency' }]),
+      /a repair does not switch sandbox faults/,
     );
     assert.deepEqual(ctx.ledger.entries(), []);
   });
@@ -217,12 +228,15 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
 describe('diagnose-only on a target that is not the sandbox', () => {
   test('no fault, no hand edit, no repair without the opt-in: refusals name it; reads still run', async () => {
     const ctx = context('live');
-    const t = new Troubleshooter(ctx, 'readonly');
-    await assert.rejects(t.injectFault('controller-paused'), GuardrailError);
-    await assert.rejects(t.editByHand(['label', 'node', 'worker-1', 'a=b']), GuardrailError);
-    await assert.rejects(t.requestBinding('bind', 'node', 'edge-a', 'worker-1'), GuardrailError);
+    const t = new Flow(ctx, 'readonly');
+    await assert.rejects(injectFault(t, 'controller-paused'), GuardrailError);
     await assert.rejects(
-      t.runRecommended(`kubectl label node worker-1 ${NODE_GROUP_LABEL}=edge-a --overwrite`),
+      editByHand(t, { resource: 'node', name: 'worker-1' }, { type: 'labels', set: { a: 'b' } }),
+      GuardrailError,
+    );
+    await assert.rejects(requestBinding(t, 'bind', 'node', 'edge-a', 'worker-1'), GuardrailError);
+    await assert.rejects(
+      runRepair(t, repairs.label('node', 'worker-1', { [NODE_GROUP_LABEL]: 'edge-a' })),
       (err: unknown) => {
         assert.ok(err instanceof GuardrailError);
         assert.match(err.message, /diagnose-only/);
@@ -230,15 +244,16 @@ describe('diagnose-only on a target that is not the sandbox', () => {
         return true;
       },
     );
-    const [pods] = await t.runRecommended('kubectl get pods -n kubesphere-system | grep nodegroup');
+    const [pods] = await runRepair(t, repairs.controllerPods());
     assert.match(pods ?? '', /nodegroup-controller-manager-/);
     assert.ok((pods ?? '').split('\n').every((line) => line.includes('nodegroup')));
-    const notes = await t.repairWhereAllowed([
+    const notes = await repairWhereAllowed(t, [
       {
         check: { id: 'node-labels', title: 'Node labels', order: 3 },
         status: 'fail',
         summary: 'x',
         evidence: { objects: [], events: [] },
+        repair: repairs.unbind('node', 'edge-a', 'worker-1'),
         nextCommand: 'nodegroup-api unbind node --nodegroup edge-a --node worker-1',
       },
     ]);
@@ -252,16 +267,19 @@ describe('diagnose-only on a target that is not the sandbox', () => {
 
   test('with the opt-in a repair runs and is kept; staging is still refused', async () => {
     const staging = context('sandbox');
-    const stage = new Troubleshooter(staging, 'stage');
-    await stage.createNodeGroup('kept-g', {});
-    await stage.bind('node', 'kept-g', 'worker-1');
-    await stage.editByHand(['label', 'node', 'worker-1', `${NODE_GROUP_LABEL}-`]);
+    const stage = new Flow(staging, 'stage');
+    await createNodeGroup(stage, 'kept-g', {});
+    await bind(stage, 'node', 'kept-g', 'worker-1');
+    await removeByHand(stage, 'label', 'node', 'worker-1', NODE_GROUP_LABEL);
 
     const ctx = context('live', { allowDestructive: true });
-    const t = new Troubleshooter(ctx, 'repair');
-    await assert.rejects(t.injectFault('ippool-sync'), GuardrailError);
-    const diagnosis = await t.diagnose({ nodegroup: 'kept-g' });
-    const notes = await t.repairWhereAllowed(diagnosis.findings.filter((f) => f.check.id === 'node-labels'));
+    const t = new Flow(ctx, 'repair');
+    await assert.rejects(injectFault(t, 'ippool-sync'), GuardrailError);
+    const diagnosis = await diagnoseTarget(t, { nodegroup: 'kept-g' });
+    const notes = await repairWhereAllowed(
+      t,
+      diagnosis.findings.filter((f) => f.check.id === 'node-labels'),
+    );
     assert.match(notes.at(-1) ?? '', /the repair is kept/);
     assert.equal(nodeGroupOf('worker-1'), 'kept-g');
     assert.equal(ctx.ledger.entries().length, 1, 'ledgered');

@@ -5,9 +5,9 @@
  */
 import { bindingKindSpecs } from '../binding-kinds';
 import { NODEGROUP_DEPLOYMENTS } from '../constants';
-import { nextCommands as cmd } from './commands';
 import { DESIRED_NODEGROUP_ANNOTATION } from './model-names';
 import { annotationOf, byName, conditionOf, finding, nameOf } from './objects';
+import { repairs as cmd } from './repairs';
 import { type Evidence, type Finding, type KubeObject, targetsOf } from './types';
 
 const phaseOf = (pod: KubeObject) => (pod['status'] as { phase?: string } | undefined)?.phase ?? 'Unknown';
@@ -60,7 +60,7 @@ export function checkController(ev: Evidence): Finding[] {
       finding('controller-health', 'fail', `${deployment}: ${state}`, {
         objects: pending.length ? [...objects, { ref: 'pending-requests', items: pending }] : objects,
         likelyCause: `${effect}${pending.length ? ` (${pending.length} pending: ${pending.join(', ')})` : ''}`,
-        nextCommand: cmd.restartDeployment(deployment),
+        repair: cmd.restartDeployment(deployment),
       }),
     );
   }

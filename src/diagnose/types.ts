@@ -2,6 +2,7 @@
  * The diagnosis' data: the guide's checklist (in its order), a finding per check result, the
  * evidence snapshot the checks read, and the source the gatherer reads it from.
  */
+import type { Repair } from '../actions/types';
 import type { BindingKind } from '../binding-kinds';
 import type { ConfigSection } from '../constants';
 import type { KubeObject, ListOptions } from '../kube/reader';
@@ -33,7 +34,9 @@ export interface Finding {
   summary: string;
   evidence: { objects: ObjectExcerpt[]; events: string[] };
   likelyCause?: string;
-  /** The exact next command: `nodegroup-api ...` for API-level repair, `kubectl ...` for low-level. */
+  /** What to do next, as steps (a read to look closer, or the repair's actions). */
+  repair?: Repair;
+  /** The repair described: `nodegroup-api ...` for API-level repair, `kubectl ...` for low-level. */
   nextCommand?: string;
 }
 

@@ -10,14 +10,14 @@ import { nodegroupRequests } from '../kapi/nodegroups';
 import { tokenCachePath } from '../kapi/token-cache';
 import { KubeReader } from '../kube/reader';
 import { RESOURCES } from '../kube/resources';
+import { Kubectl } from './actions/kubectl-runner';
 import { CA_FILE_ENV, PASSWORD_ENV, type RunConfig, TOKEN_ENV, USERNAME_ENV } from './config';
 import { BlockedError, ConfigError } from './errors';
 import { type Operation, Recorder } from './evidence';
+import { explainBlocked } from './flow/blocked';
+import { Verifier } from './flow/verifier';
 import { recordExchanges } from './http-evidence';
-import { Kubectl } from './kubectl';
-import { Ledger, type LedgerTarget } from './ledger';
-import { explainBlocked } from './next-command';
-import { Verifier } from './verify';
+import { Ledger, type LedgerTarget } from './ledger/ledger';
 
 export interface TargetAccess extends LedgerTarget {
   /** Sandbox: its admin. Live: KUBESPHERE_USERNAME/PASSWORD, else KUBESPHERE_TOKEN or the token cache. */

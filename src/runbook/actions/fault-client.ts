@@ -5,9 +5,9 @@
  * sandbox validates them and its 400/404 message (which lists the faults and their options) is
  * passed on.
  */
-import type { KapiClient } from '../kapi/client';
-import { HttpError } from '../kapi/errors';
-import { GuardrailError, RunbookError } from './errors';
+import type { KapiClient } from '../../kapi/client';
+import { HttpError } from '../../kapi/errors';
+import { GuardrailError, RunbookError } from '../errors';
 
 const CONTROL = '/sandbox/v1';
 

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from './errors';
-import type { KubectlOperation, Operation } from './evidence';
-import { redactArgs, redactTextPatterns } from './redact';
-import { shellTokens, UnrunnableCommandError } from './troubleshoot-commands';
+import { shellWords } from '../../shell';
+import { ConfigError } from '../errors';
+import type { KubectlOperation, Operation } from '../evidence';
+import { redactArgs, redactTextPatterns } from '../redact';
 
 export interface KubectlResult {
   exitCode: number;
@@ -54,28 +54,32 @@ export class Kubectl {
 }
 
 /**
- * The arguments of `kubectl ...` as written in a step, quotes and all (the same shell words as a
- * recommended command): one command, nothing a shell would expand, pipe or chain.
+ * The arguments of `kubectl ...` as written in a step, quotes and all (split as a POSIX shell
+ * would, src/shell.ts): one command; nothing a shell would expand, pipe or chain.
  */
 export function kubectlWords(text: string): string[] {
-  let tokens: ReturnType<typeof shellTokens>;
+  let words: string[];
   try {
-    tokens = shellTokens(text);
+    words = shellWords(text);
   } catch (err) {
-    if (!(err instanceof UnrunnableCommandError)) throw err;
     throw new ConfigError(
-      `the kubectl command in the step \`${text}\` cannot run: ${err.why}; write one kubectl command`,
+      `the kubectl command in the step \`${text}\` cannot run: ${(err as Error).message}; write one kubectl command`,
     );
   }
-  const words = tokens.map((t) => {
-    if ('op' in t)
-      throw new ConfigError(
-        `the kubectl command in the step \`${text}\` uses "${t.op}"; write one kubectl command and check its output with a Then step`,
-      );
-    return t.word;
-  });
+  const op = words.find((w) => SHELL_OPERATORS.has(w));
+  if (op)
+    throw new ConfigError(
+      `the kubectl command in the step \`${text}\` uses "${op}"; write one kubectl command and check its output with a Then step`,
+    );
+  const expanding = words.find((w) => /[$`]/.test(w));
+  if (expanding)
+    throw new ConfigError(
+      `the kubectl command in the step \`${text}\` cannot run: the shell syntax "${expanding.includes('$') ? '$' : '`'}" is not expanded here; write the value itself`,
+    );
   if (words[0] === 'kubectl') words.shift();
   if (words.length === 0)
     throw new ConfigError('the kubectl step names no command; e.g. I run kubectl "get nodes"');
   return words;
 }
+
+const SHELL_OPERATORS: ReadonlySet<string> = new Set(['|', '||', '&&', '&', ';', '>', '>>', '<']);

@@ -10,9 +10,9 @@
  * purpose, so `@sandbox-only` scenarios (which inject) are skipped elsewhere with a note; the
  * `@diagnose-only` scenarios run the diagnosis anywhere and repair only where repairs are allowed.
  */
-import { ALLOW_DESTRUCTIVE_ENV, ALLOW_DESTRUCTIVE_PARAM } from './config';
-import { GuardrailError } from './errors';
-import type { GuardTarget } from './guardrails';
+import { ALLOW_DESTRUCTIVE_ENV, ALLOW_DESTRUCTIVE_PARAM } from '../config';
+import { GuardrailError } from '../errors';
+import type { GuardTarget } from '../flow/guardrails';
 
 /** Scenarios that stage a symptom (faults, hand edits): run only against the embedded sandbox. */
 export const SANDBOX_ONLY_TAG = '@sandbox-only';

@@ -4,16 +4,15 @@
  * through ks-apiserver's proxy of the Kubernetes API (one login for the whole run, as every other
  * write of the runbooks).
  */
-import type { KapiClient } from '../kapi/client';
-import type { KubeObject } from '../kube/reader';
-import { collectionPath, RESOURCES, type ResourceName } from '../kube/resources';
-import { VerifyError } from './errors';
-import { sameJson } from './same';
-import type { ObjectEdit } from './troubleshoot-commands';
+
+import type { MergePatch, ObjectEdit } from '../../actions/types';
+import type { KapiClient } from '../../kapi/client';
+import type { KubeObject } from '../../kube/reader';
+import { collectionPath, type ResourceName, resourceRef } from '../../kube/resources';
+import { VerifyError } from '../errors';
+import { sameJson } from '../same';
 
 const MERGE_PATCH = 'application/merge-patch+json';
-
-export type MergePatch = Record<string, unknown>;
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -29,7 +28,7 @@ export function holdsMergePatch(obj: unknown, patch: MergePatch): boolean {
 }
 
 function objectPath(resource: ResourceName, name: string, namespace?: string): string {
-  return `${collectionPath(RESOURCES[resource], namespace)}/${encodeURIComponent(name)}`;
+  return `${collectionPath(resourceRef(resource), namespace)}/${encodeURIComponent(name)}`;
 }
 
 export function sendMergePatch(

@@ -3,10 +3,10 @@
  * a summary, a check that passes, a target with no failing or warning check. Each failure lists
  * what the diagnosis did report, with the command it recommends.
  */
-import { BINDING_KINDS } from '../binding-kinds';
-import type { Diagnosis } from '../diagnose/diagnose';
-import type { CheckId, CheckStatus, Finding, Target } from '../diagnose/types';
-import { VerifyError } from './errors';
+import { BINDING_KINDS } from '../../binding-kinds';
+import type { Diagnosis } from '../../diagnose/diagnose';
+import type { CheckId, CheckStatus, Finding, Target } from '../../diagnose/types';
+import { VerifyError } from '../errors';
 
 const line = (f: Finding) =>
   `  ${f.check.id} ${f.status.toUpperCase()}: ${f.summary}` +

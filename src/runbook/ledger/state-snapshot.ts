@@ -4,10 +4,10 @@
  * fields every write bumps. Used to prove that cleanup or revert restored the pre-run state.
  */
 
-import { BINDING_KINDS } from '../binding-kinds';
-import type { KubeObject, KubeReader } from '../kube/reader';
-import { RESOURCES, type ResourceName } from '../kube/resources';
-import { sameJson } from './same';
+import { BINDING_KINDS } from '../../binding-kinds';
+import type { KubeObject, KubeReader } from '../../kube/reader';
+import { RESOURCES, type ResourceName } from '../../kube/resources';
+import { sameJson } from '../same';
 
 const COMPARED: ResourceName[] = ['nodegroup', ...BINDING_KINDS, 'workspacetemplate', 'ippool', 'configmap'];
 

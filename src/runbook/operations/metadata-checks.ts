@@ -3,10 +3,10 @@
  * worker-3 has label apps.edgewize.io/nodegroup=edge-a"): waited on through the Verifier, so a
  * controller that is still applying a change gets until the deadline, never a fixed sleep.
  */
-import type { KubeObject } from '../kube/reader';
-import type { ResourceName } from '../kube/resources';
-import { ConfigError } from './errors';
-import type { Verifier } from './verify';
+import type { KubeObject } from '../../kube/reader';
+import type { ResourceName } from '../../kube/resources';
+import { ConfigError } from '../errors';
+import type { Verifier } from '../flow/verifier';
 
 export type MetadataField = 'label' | 'annotation';
 
@@ -51,7 +51,7 @@ const describeExpectation = (resource: ResourceName, name: string, want: Metadat
 
 /** Wait until the object carries (or lacks) the label or annotation; returns what was seen. */
 export function verifyMetadata(
-  verifier: Verifier,
+  verifier: Pick<Verifier, 'until'>,
   target: { resource: ResourceName; name: string; namespace?: string },
   want: MetadataExpectation,
 ): Promise<KubeObject | undefined> {

@@ -1,47 +1,14 @@
 /**
- * The ledger: before each change, one line goes to a JSON-lines file under
+ * The ledger: before each action, one line (the action as data) goes to a JSON-lines file under
  * `<reports>/ledger/<run-id>/`, flushed to disk, so a run killed at any point leaves a record of
  * everything it may have changed. Undoing appends an `undone` line; nothing is ever rewritten,
  * so replaying a ledger twice does nothing the second time.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BindingKind } from '../kapi/nodegroups';
-import type { ResourceName } from '../kube/resources';
-import { LEDGER_SUBDIR } from './config';
-import { ConfigError } from './errors';
-
-/** What a nodegroup looked like before a change, as much as undo needs to restore it. */
-export interface GroupState {
-  spec: Record<string, unknown>;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
-
-export type Change =
-  | { op: 'create-nodegroup'; name: string }
-  | { op: 'patch-nodegroup'; name: string; before: GroupState }
-  | { op: 'delete-nodegroup'; name: string; before: GroupState }
-  /** `before`: the group the target belonged to before (undefined: none). */
-  | { op: 'bind'; kind: BindingKind; group: string; target: string; before?: string }
-  /** `before`: the group the target belonged to before (only a target that was in `group` is rebound). */
-  | { op: 'unbind'; kind: BindingKind; group: string; target: string; before?: string }
-  /** A sandbox fault switched on; `before`: its options when it was already on. */
-  | { op: 'set-fault'; name: string; before?: Record<string, unknown> }
-  /**
-   * An object edited outside the KAPI (a hand edit, a kubectl repair): `restore` is the JSON merge
-   * patch that puts back what the edit changed; `what` says what the edit was.
-   */
-  | {
-      op: 'patch-object';
-      resource: ResourceName;
-      name: string;
-      namespace?: string;
-      what: string;
-      restore: Record<string, unknown>;
-    }
-  /** `kubectl rollout restart`: new pods cannot be made old again; recorded so the run shows it. */
-  | { op: 'restart-deployment'; name: string; namespace: string };
+import type { Action } from '../../actions/types';
+import { LEDGER_SUBDIR } from '../config';
+import { ConfigError } from '../errors';
 
 export interface LedgerTarget {
   kind: 'sandbox' | 'live';
@@ -64,7 +31,8 @@ export interface LedgerEntry {
   seq: number;
   at: string;
   scenario: string;
-  change: Change;
+  /** The action, with the before-state its undo needs (the field keeps its first name). */
+  change: Action;
 }
 
 interface UndoneLine {
@@ -112,7 +80,7 @@ export class Ledger {
     return new Ledger(file, full);
   }
 
-  record(scenario: string, change: Change): LedgerEntry {
+  record(scenario: string, change: Action): LedgerEntry {
     const entry: LedgerEntry = {
       type: 'change',
       seq: ++this.seq,

@@ -2,11 +2,11 @@
  * The exact `nodegroup-api` command (and API path) for an operation, printed when a step is
  * blocked so the operator can run it by hand, as the guide's response rules ask.
  */
-import type { KapiRequest } from '../kapi/client';
-import { withQuery } from '../kapi/client';
-import { shellQuote } from '../kapi/commands';
-import { ConnectionError, CredentialsError, HttpError, TimeoutError } from '../kapi/errors';
-import { BlockedError } from './errors';
+import type { KapiRequest } from '../../kapi/client';
+import { withQuery } from '../../kapi/client';
+import { shellQuote } from '../../kapi/commands';
+import { ConnectionError, CredentialsError, HttpError, TimeoutError } from '../../kapi/errors';
+import { BlockedError } from '../errors';
 
 const apiPath = (req: KapiRequest) => `${req.method} ${withQuery(req.path, req.query)}`;
 

@@ -3,11 +3,11 @@
  * watch with a deadline (never a fixed sleep). Every wait is recorded as evidence, and a wait that
  * runs out says what was expected, what was last seen and which kubectl command shows it.
  */
-import { NODEGROUP_STATE } from '../constants';
-import { type KubeObject, type KubeReader, WaitTimeoutError } from '../kube/reader';
-import { RESOURCES, type ResourceName, resourceRef } from '../kube/resources';
-import { VerifyError } from './errors';
-import type { Operation } from './evidence';
+import { NODEGROUP_STATE } from '../../constants';
+import { type KubeObject, type KubeReader, WaitTimeoutError } from '../../kube/reader';
+import { RESOURCES, type ResourceName, resourceRef } from '../../kube/resources';
+import { VerifyError } from '../errors';
+import type { Operation } from '../evidence';
 
 export interface WaitSpec {
   resource: ResourceName;

@@ -5,19 +5,20 @@
  * After hooks and by `npm run revert`.
  */
 
-import { describeMark, groupOfTarget } from '../binding-kinds';
-import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_STATE } from '../constants';
-import type { KapiClient, KapiRequest } from '../kapi/client';
-import { HttpError } from '../kapi/errors';
-import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nodegroups';
-import type { RunContext } from './context';
-import { CleanupError } from './errors';
-import { FaultClient } from './faults';
-import type { Change, GroupState, LedgerEntry } from './ledger';
-import { hasGroupState } from './operator';
-import { sameJson } from './same';
-import { holdsMergePatch, type MergePatch, sendMergePatch } from './troubleshoot-patch';
-import type { Verifier } from './verify';
+import type { Action, GroupState, MergePatch } from '../../actions/types';
+import { type BindingKind, describeMark, groupOfTarget } from '../../binding-kinds';
+import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_STATE } from '../../constants';
+import type { KapiClient, KapiRequest } from '../../kapi/client';
+import { HttpError } from '../../kapi/errors';
+import { type NodeGroup, nodegroupRequests } from '../../kapi/nodegroups';
+import { FaultClient } from '../actions/fault-client';
+import { holdsMergePatch, sendMergePatch } from '../actions/merge-patch';
+import type { RunContext } from '../context';
+import { CleanupError } from '../errors';
+import type { Verifier } from '../flow/verifier';
+import { sameJson } from '../same';
+import { hasGroupState } from './group-state';
+import type { LedgerEntry } from './ledger';
 
 export interface UndoTools {
   kapi: KapiClient;
@@ -63,20 +64,25 @@ export class Undoer {
     return this.all.some((e) => e.change.op === 'create-nodegroup' && e.change.name === name);
   }
 
-  async undo(change: Change): Promise<string> {
+  /** `undo` of each action, from the before-state it was ledgered with. */
+  async undo(change: Action): Promise<string> {
     switch (change.op) {
       case 'create-nodegroup':
         return this.removeGroup(change.name);
       case 'patch-nodegroup':
-        return this.restoreGroup(change.name, change.before);
+        return this.restoreGroup(change.name, change.before!);
       case 'delete-nodegroup':
-        return this.recreateGroup(change.name, change.before);
+        return this.recreateGroup(change.name, change.before!);
       case 'bind':
         return this.undoBind(change.kind, change.group, change.target, change.before);
       case 'unbind':
         return this.undoUnbind(change.kind, change.group, change.target, change.before);
       case 'set-fault':
         return this.undoFault(change.name, change.before);
+      case 'clear-fault':
+        return change.before
+          ? this.undoFault(change.name, undefined, change.before)
+          : `fault ${change.name} was off`;
       case 'patch-object':
         return this.restoreObject(change);
       case 'restart-deployment':
@@ -84,9 +90,17 @@ export class Undoer {
     }
   }
 
-  private async undoFault(name: string, before?: Record<string, unknown>): Promise<string> {
-    // A set-fault entry exists only because the fault was switched on in an embedded sandbox.
+  private async undoFault(
+    name: string,
+    before?: Record<string, unknown>,
+    cleared?: Record<string, unknown>,
+  ): Promise<string> {
+    // A fault entry exists only because the fault was switched in an embedded sandbox.
     const faults = new FaultClient(this.tools.kapi, { kind: 'sandbox', host: 'the sandbox of the ledger' });
+    if (cleared) {
+      await faults.set(name, cleared);
+      return `fault ${name} on again with ${JSON.stringify(cleared)}`;
+    }
     if (before) {
       await faults.set(name, before);
       return `fault ${name} back to ${JSON.stringify(before)}`;
@@ -124,12 +138,13 @@ export class Undoer {
     return copy as MergePatch;
   }
 
-  private async restoreObject(change: Extract<Change, { op: 'patch-object' }>): Promise<string> {
+  private async restoreObject(change: Extract<Action, { op: 'patch-object' }>): Promise<string> {
     const { kapi, verifier } = this.tools;
     const { resource, name, namespace } = change;
     const ref = `${resource} ${namespace ? `${namespace}/` : ''}${name}`;
     const current = await verifier.get(resource, name, namespace);
     if (!current) return `${ref} is gone: nothing to restore after "${change.what}"`;
+    if (!change.restore) throw new Error(`${ref}: the ledger entry of "${change.what}" has no restore patch`);
     const restore = await this.withoutGoneGroups(change.restore);
     if (holdsMergePatch(current, restore)) return `${ref} already as before "${change.what}"`;
     await sendMergePatch(kapi, resource, name, namespace, restore);
@@ -293,7 +308,7 @@ export async function undoScenario(ctx: RunContext, pending: LedgerEntry[]): Pro
   );
 }
 
-export function describeChange(c: Change): string {
+export function describeChange(c: Action): string {
   if (c.op === 'bind' || c.op === 'unbind') return `${c.op} ${c.kind} ${c.target} / ${c.group}`;
   if (c.op === 'patch-object') return `${c.op} ${c.resource} ${c.name}: ${c.what}`;
   return `${c.op} ${c.name}`;

@@ -3,8 +3,8 @@
  * only when the run allows them, and the refusal names both ways to allow them. Undoing the run's
  * own changes (cleanup) is not guarded: it restores the state from before the run.
  */
-import { ALLOW_DESTRUCTIVE_ENV, ALLOW_DESTRUCTIVE_PARAM, type TargetKind } from './config';
-import { GuardrailError } from './errors';
+import { ALLOW_DESTRUCTIVE_ENV, ALLOW_DESTRUCTIVE_PARAM, type TargetKind } from '../config';
+import { GuardrailError } from '../errors';
 
 export interface GuardTarget {
   kind: TargetKind;

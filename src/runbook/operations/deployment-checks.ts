@@ -9,14 +9,17 @@ import {
   NODEGROUP_CONFIGMAP,
   NODEGROUP_DEPLOYMENTS,
   NODEGROUP_NAMESPACE,
-} from '../constants';
-import { parseNodegroupConfig } from '../nodegroup-config';
-import { VerifyError } from './errors';
-import type { Verifier } from './verify';
+} from '../../constants';
+import { parseNodegroupConfig } from '../../nodegroup-config';
+import { VerifyError } from '../errors';
+import type { Verifier } from '../flow/verifier';
 
 const showPods = `kubectl get pods -n ${NODEGROUP_NAMESPACE}`;
 
-export async function checkConfigSectionEnabled(verifier: Verifier, section: ConfigSection): Promise<void> {
+export async function checkConfigSectionEnabled(
+  verifier: Pick<Verifier, 'get' | 'list'>,
+  section: ConfigSection,
+): Promise<void> {
   const cm = await verifier.get('configmap', NODEGROUP_CONFIGMAP, NODEGROUP_NAMESPACE);
   if (!cm) throw new VerifyError(`ConfigMap ${NODEGROUP_NAMESPACE}/${NODEGROUP_CONFIGMAP} does not exist`);
   const text = (cm['data'] as Record<string, string> | undefined)?.[NODEGROUP_CONFIG_KEY];
@@ -30,7 +33,7 @@ export async function checkConfigSectionEnabled(verifier: Verifier, section: Con
     );
 }
 
-export async function checkDeploymentsAvailable(verifier: Verifier): Promise<void> {
+export async function checkDeploymentsAvailable(verifier: Pick<Verifier, 'get' | 'list'>): Promise<void> {
   for (const name of NODEGROUP_DEPLOYMENTS) {
     const d = await verifier.get('deployment', name, NODEGROUP_NAMESPACE);
     if (!d) throw new VerifyError(`Deployment ${NODEGROUP_NAMESPACE}/${name} does not exist`);
@@ -43,7 +46,7 @@ export async function checkDeploymentsAvailable(verifier: Verifier): Promise<voi
   }
 }
 
-export async function checkPodsRunningAndReady(verifier: Verifier): Promise<void> {
+export async function checkPodsRunningAndReady(verifier: Pick<Verifier, 'get' | 'list'>): Promise<void> {
   const pods = await verifier.list('pod', { namespace: NODEGROUP_NAMESPACE });
   for (const name of NODEGROUP_DEPLOYMENTS) {
     const mine = pods.filter((p) => p.metadata.name?.startsWith(`${name}-`));
