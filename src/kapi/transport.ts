@@ -242,7 +242,7 @@ export class Transport {
     if (err instanceof UsageError) return err;
     const code = (err as { code?: string }).code ?? 'UNKNOWN';
     const host = this.base.origin;
-    if (TIMEOUT_CODES.has(code)) return new TimeoutError(req.method, req.path, host, this.timeoutMs);
+    if (TIMEOUT_CODES.has(code)) return new TimeoutError(req.method, req.path, host, this.timeoutMs, err);
     const detail = (err as Error).message || code;
     if (TLS_FAILURE_CODES.has(code) && this.base.protocol === 'https:')
       return new ConnectionError(
@@ -252,7 +252,8 @@ export class Transport {
         code,
         `the TLS connection failed (${code}: ${detail})`,
         true,
+        err,
       );
-    return new ConnectionError(req.method, req.path, host, code, `${code}: ${detail}`);
+    return new ConnectionError(req.method, req.path, host, code, `${code}: ${detail}`, false, err);
   }
 }

@@ -4,6 +4,7 @@ export * from './actions/merge-patch';
 export * from './actions/perform';
 export * from './config';
 export * from './context';
+export * from './error-codes';
 export * from './errors';
 export * from './evidence';
 export * from './expand';

@@ -18,6 +18,7 @@ export function explainBlocked(err: unknown, host: string, command: string, req:
   const withHost = `KUBESPHERE_HOST=${shellQuote(host)} ${command}`;
   if (err instanceof CredentialsError)
     return new BlockedError(
+      'RUNBOOK_ENV_AUTH',
       `no credentials for ${host}: set KUBESPHERE_USERNAME and KUBESPHERE_PASSWORD (or KUBESPHERE_TOKEN), or run \`nodegroup-api login\``,
       withHost,
       apiPath(req),
@@ -25,6 +26,7 @@ export function explainBlocked(err: unknown, host: string, command: string, req:
     );
   if (err instanceof ConnectionError && err.tls)
     return new BlockedError(
+      'RUNBOOK_ENV_TLS',
       `the TLS certificate of ${host} is not trusted (${err.causeCode}): set KUBESPHERE_CA_FILE to the PEM file of its CA`,
       withHost,
       apiPath(req),
@@ -32,6 +34,7 @@ export function explainBlocked(err: unknown, host: string, command: string, req:
     );
   if (err instanceof ConnectionError)
     return new BlockedError(
+      'RUNBOOK_ENV_UNREACHABLE',
       `cannot reach ${host} (${err.causeCode}): check KUBESPHERE_HOST and that ks-apiserver is reachable from here`,
       withHost,
       apiPath(req),
@@ -39,6 +42,7 @@ export function explainBlocked(err: unknown, host: string, command: string, req:
     );
   if (err instanceof TimeoutError)
     return new BlockedError(
+      'RUNBOOK_ENV_TIMEOUT',
       `no answer from ${host} within ${err.timeoutMs / 1000} s`,
       withHost,
       apiPath(req),
@@ -46,6 +50,7 @@ export function explainBlocked(err: unknown, host: string, command: string, req:
     );
   if (err instanceof HttpError && err.status === 401)
     return new BlockedError(
+      'RUNBOOK_ENV_AUTH',
       `${host} rejected the token (401): run \`nodegroup-api clear-cache\` and \`nodegroup-api login\``,
       withHost,
       apiPath(req),

@@ -3,7 +3,7 @@
  * watch with a deadline (never a fixed sleep). Every wait is recorded as evidence, and a wait that
  * runs out says what was expected, what was last seen and which kubectl command shows it.
  */
-import { NODEGROUP_STATE } from '../../constants';
+import { DESIRED_NODEGROUP_ANNOTATION, NODEGROUP_STATE } from '../../constants';
 import { type KubeObject, type KubeReader, WaitTimeoutError } from '../../kube/reader';
 import { RESOURCES, type ResourceName, resourceRef } from '../../kube/resources';
 import { VerifyError } from '../errors';
@@ -74,6 +74,7 @@ export class Verifier {
         unsettled
           ? `wait expired: ${spec.description} did not come about within ${this.timeoutMs} ms; ${spec.resource} ${spec.name} is still ${unsettled}, so a controller has not finished its work; ${inspect}`
           : `expected ${spec.description}, but it did not hold within ${this.timeoutMs} ms; ${inspect}`,
+        { cause: err, stuck: unsettled !== undefined },
       );
     }
   }
@@ -104,6 +105,7 @@ export class Verifier {
       throw new VerifyError(
         `expected ${description} within ${this.timeoutMs} ms; inspect with: kubectl get events -n ${namespace} ` +
           `--field-selector involvedObject.name=${involved.name}`,
+        { cause: err },
       );
     }
   }
@@ -123,6 +125,9 @@ function stillInTransition(obj: KubeObject | undefined): string | undefined {
   const state = (obj['status'] as { state?: string } | undefined)?.state;
   if (obj.kind === 'NodeGroup' && state === undefined) return 'not reconciled (no status.state)';
   if (state !== undefined && state !== NODEGROUP_STATE.active) return `in state ${state}`;
+  const intent = obj.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION];
+  if (intent !== undefined)
+    return `waiting for its ${intent ? `bind to ${intent}` : 'unbind'} to be applied (${DESIRED_NODEGROUP_ANNOTATION})`;
   return undefined;
 }
 

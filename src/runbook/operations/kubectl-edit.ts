@@ -8,7 +8,7 @@ import { describe, kubectlArgs } from '../../actions/describe';
 import type { KubectlAction, ReadStep } from '../../actions/types';
 import type { KubeObject } from '../../kube/reader';
 import { applyEdit, holdsMergePatch, mergeDiff } from '../actions/merge-patch';
-import { VerifyError } from '../errors';
+import { TargetNotFoundError, VerifyError } from '../errors';
 import type { Flow } from '../flow/flow';
 
 export type EditAction = Extract<KubectlAction, { op: 'patch-object' }>;
@@ -52,7 +52,7 @@ export async function kubectlEdit(flow: Flow, action: EditAction): Promise<void>
   if (!edit) throw new VerifyError(`\`${command}\` has no edit to make`);
   const before = await flow.inspect(resource, name, namespace);
   if (!before)
-    throw new VerifyError(
+    throw new TargetNotFoundError(
       `${resource} ${name} does not exist, so \`${command}\` cannot apply; diagnose again`,
     );
   const after = applyEdit(before, edit);

@@ -3,7 +3,7 @@ import { NODEGROUP_FINALIZER, NODEGROUP_STATE } from '../../constants';
 import { commands } from '../../kapi/commands';
 import type { NodeGroup, NodeGroupSpec } from '../../kapi/nodegroups';
 import type { KubeObject } from '../../kube/reader';
-import { VerifyError } from '../errors';
+import { TargetNotFoundError, VerifyError } from '../errors';
 import type { Flow } from '../flow/flow';
 import { checkDestructive } from '../flow/guardrails';
 import { groupState, hasGroupState } from '../ledger/group-state';
@@ -25,7 +25,9 @@ async function requireGroup(flow: Flow, name: string): Promise<NodeGroup> {
   const before = await flow.findNodeGroup(name, commands.get(name));
   flow.snapshot('before', 'nodegroup', name, before);
   if (!before)
-    throw new VerifyError(`nodegroup ${name} does not exist; check the name with \`${commands.list()}\``);
+    throw new TargetNotFoundError(
+      `nodegroup ${name} does not exist; check the name with \`${commands.list()}\``,
+    );
   return before;
 }
 

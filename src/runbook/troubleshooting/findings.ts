@@ -6,7 +6,7 @@
 import { BINDING_KINDS } from '../../binding-kinds';
 import type { Diagnosis } from '../../diagnose/diagnose';
 import type { CheckId, CheckStatus, Finding, Target } from '../../diagnose/types';
-import { VerifyError } from '../errors';
+import { ConfigError, VerifyError } from '../errors';
 
 const line = (f: Finding) =>
   `  ${f.check.id} ${f.status.toUpperCase()}: ${f.summary}` +
@@ -21,7 +21,7 @@ export function describeTarget(t: Target): string {
 export function findingsOf(diagnosis: Diagnosis, check: string): Finding[] {
   const found = diagnosis.findings.filter((f) => f.check.id === check);
   if (!found.length)
-    throw new VerifyError(
+    throw new ConfigError(
       `the diagnosis has no check "${check}"; the checks are ${[...new Set(diagnosis.findings.map((f) => f.check.id))].join(', ')}`,
     );
   return found;

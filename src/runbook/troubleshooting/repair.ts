@@ -9,7 +9,7 @@ import { type Diagnosis, diagnose } from '../../diagnose/diagnose';
 import { renderDiagnosis } from '../../diagnose/render';
 import { kubeReaderSource } from '../../diagnose/sources';
 import type { Finding, Target } from '../../diagnose/types';
-import { GuardrailError, VerifyError } from '../errors';
+import { ConfigError, GuardrailError } from '../errors';
 import type { Flow } from '../flow/flow';
 import { bind, unbind } from '../operations/binding';
 import { kubectlEdit, kubectlRead, restartDeployment } from '../operations/kubectl-edit';
@@ -58,7 +58,7 @@ async function runStep(flow: Flow, step: Step): Promise<string | undefined> {
       return void (await restartDeployment(flow, step));
     case 'set-fault':
     case 'clear-fault':
-      throw new VerifyError(`a repair does not switch sandbox faults (${describeRepair([step])})`);
+      throw new ConfigError(`a repair does not switch sandbox faults (${describeRepair([step])})`);
   }
 }
 
@@ -70,10 +70,10 @@ const writes = (repair: Repair) => repair.some((s) => !isRead(s));
  * kubectl reads.
  */
 export async function runRepair(flow: Flow, repair: Repair): Promise<string[]> {
-  if (!repair.length) throw new VerifyError('the finding recommends nothing to run');
+  if (!repair.length) throw new ConfigError('the finding recommends nothing to run');
   // The whole repair is judged before its first step runs, so one it cannot finish changes nothing.
   const fault = repair.find((s) => s.op === 'set-fault' || s.op === 'clear-fault');
-  if (fault) throw new VerifyError(`a repair does not switch sandbox faults (${describeRepair([fault])})`);
+  if (fault) throw new ConfigError(`a repair does not switch sandbox faults (${describeRepair([fault])})`);
   if (writes(repair) && !troubleshootMode(flow.guardTarget).repair)
     throw new GuardrailError(repairNotAllowedNote(flow.guardTarget, describeRepair(repair)));
   const outputs: string[] = [];

@@ -17,7 +17,7 @@ import {
 import { DESIRED_NODEGROUP_ANNOTATION } from '../../diagnose/model-names';
 import { conditionOf } from '../../diagnose/objects';
 import type { ResourceName } from '../../kube/resources';
-import { VerifyError } from '../errors';
+import { ConfigError, VerifyError } from '../errors';
 import type { Flow } from '../flow/flow';
 import { inspectTarget } from '../operations/binding';
 import { kubectlEdit } from '../operations/kubectl-edit';
@@ -36,7 +36,7 @@ export async function injectFault(
 /** The cause goes away: undo this scenario's own injection of the fault now, as its After hook would. */
 export async function endFault(flow: Flow, name: string): Promise<void> {
   const entry = flow.pending().find((e) => e.change.op === 'set-fault' && e.change.name === name);
-  if (!entry) throw new VerifyError(`fault ${name} was not switched on by this scenario; switch it on first`);
+  if (!entry) throw new ConfigError(`fault ${name} was not switched on by this scenario; switch it on first`);
   await flow.undoNow(entry);
 }
 
