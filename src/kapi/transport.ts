@@ -6,21 +6,15 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher, Agent as UndiciAgent } from 'undici';
 import { ConnectionError, TimeoutError, TLS_FAILURE_CODES, UsageError } from './errors';
-import { type ExchangeObserver, type HttpExchange, redactHeaders } from './exchange';
+import {
+  type ExchangeObserver,
+  type HttpExchange,
+  type HttpRequest,
+  type HttpResponse,
+  redactHeaders,
+} from './exchange';
 
-export interface HttpRequest {
-  method: string;
-  /** Path with query string, relative to the host (it may carry a base path). */
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-}
+export type { HttpRequest, HttpResponse };
 
 /** Typed events so callers decide how (and whether) to show them. */
 export type TransportEvent =
