@@ -5,9 +5,10 @@
  * fails the scenario); AfterAll proves the sandbox is back to its pre-run state and writes the
  * evidence of the run.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { After, AfterAll, Before, BeforeAll, BeforeStep, setDefaultTimeout } from '@cucumber/cucumber';
+import { writeFileAtomic } from '../src/atomic-file';
 import { evidenceAttachments } from '../src/report/attachments';
 import {
   CleanupError,
@@ -99,7 +100,10 @@ AfterAll(async () => {
   try {
     const dir = runsDir(ctx.config.reportsDir, ctx.runId);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `evidence-worker-${ctx.worker}.json`), JSON.stringify(ctx.recorder.run, null, 1));
+    writeFileAtomic(
+      join(dir, `evidence-worker-${ctx.worker}.json`),
+      JSON.stringify(ctx.recorder.run, null, 1),
+    );
     if (sandbox && baseline) {
       const diff = diffState(baseline, await snapshotState(ctx.verifier.kube));
       if (diff.length)
