@@ -12,6 +12,7 @@ export * from './flow/blocked';
 export * from './flow/flow';
 export * from './flow/guardrails';
 export * from './flow/verifier';
+export * from './ledger/cleanup';
 export * from './ledger/group-state';
 export * from './ledger/ledger';
 export * from './ledger/state-snapshot';
