@@ -6,8 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { NODE_GROUP_LABEL, NODE_SELECTOR_ANNOTATION } from '../src/constants';
-import { repairs } from '../src/diagnose/repairs';
+import { NODE_GROUP_LABEL, NODE_SELECTOR_ANNOTATION } from '../../src/constants';
+import { repairs } from '../../src/diagnose/repairs';
 import {
   ALLOW_DESTRUCTIVE_ENV,
   bind,
@@ -36,9 +36,9 @@ import {
   undoEntries,
   verifyGroup,
   verifyPending,
-} from '../src/runbook';
-import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
-import { sandboxRunContexts } from './sandbox-run-contexts';
+} from '../../src/runbook';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
+import { sandboxRunContexts } from '../sandbox-run-contexts';
 
 let sandbox: Sandbox;
 let baseline: StateSnapshot;

@@ -5,10 +5,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../src/constants';
-import { KapiClient } from '../src/kapi/client';
-import { FaultClient, FaultRequestError, GuardrailError } from '../src/runbook';
-import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../../src/constants';
+import { KapiClient } from '../../src/kapi/client';
+import { FaultClient, FaultRequestError, GuardrailError } from '../../src/runbook';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
 
 let sandbox: Sandbox;
 let kapi: KapiClient;

@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { NODE_GROUP_LABEL } from '../src/constants';
-import { nodegroupRequests } from '../src/kapi/nodegroups';
+import { NODE_GROUP_LABEL } from '../../src/constants';
+import { nodegroupRequests } from '../../src/kapi/nodegroups';
 import {
   ALLOW_DESTRUCTIVE_ENV,
   BlockedError,
@@ -28,9 +28,9 @@ import {
   undoEntries,
   undoScenario,
   VerifyError,
-} from '../src/runbook';
-import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
-import { sandboxRunContexts } from './sandbox-run-contexts';
+} from '../../src/runbook';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
+import { sandboxRunContexts } from '../sandbox-run-contexts';
 
 let sandbox: Sandbox;
 const contexts = sandboxRunContexts({

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { checkWorldParameters, splitProfiles } from '../scripts/run-runbooks';
+import { checkWorldParameters, splitProfiles } from '../../scripts/run-runbooks';
 import {
   ALLOW_DESTRUCTIVE_ENV,
   ConfigError,
@@ -23,7 +23,7 @@ import {
   parseKeyValue,
   parseRunConfig,
   readRunLedgers,
-} from '../src/runbook';
+} from '../../src/runbook';
 
 describe('variable expansion', () => {
   test('run parameters win over the environment', () => {

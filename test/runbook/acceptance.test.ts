@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { PROJECT_ROOT, runRunbooks } from './cucumber-harness';
+import { PROJECT_ROOT, runRunbooks } from '../cucumber-harness';
 
 const scratch = mkdtempSync(join(tmpdir(), 'runbook-acceptance-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { KapiClient } from '../src/kapi/client';
-import { ConnectionError, HttpError, parseServerError, TimeoutError } from '../src/kapi/errors';
-import type { HttpExchange } from '../src/kapi/exchange';
-import { listNodeGroups, nodegroupRequests } from '../src/kapi/nodegroups';
-import { retryAfterMs, type TransportEvent } from '../src/kapi/transport';
-import { sendJson, startServer } from './cli-helpers';
+import { KapiClient } from '../../src/kapi/client';
+import { ConnectionError, HttpError, parseServerError, TimeoutError } from '../../src/kapi/errors';
+import type { HttpExchange } from '../../src/kapi/exchange';
+import { listNodeGroups, nodegroupRequests } from '../../src/kapi/nodegroups';
+import { retryAfterMs, type TransportEvent } from '../../src/kapi/transport';
+import { sendJson, startServer } from '../cli-helpers';
 
 const client = (host: string, extra: Partial<ConstructorParameters<typeof KapiClient>[0]> = {}) =>
   new KapiClient({ host, token: 't0', backoffMs: 5, timeoutMs: 2000, ...extra });

@@ -6,11 +6,11 @@ import {
   NODE_GROUP_LABEL,
   WORKSPACE_LABEL,
   WORKSPACE_PARENT_ANNOTATION,
-} from '../src/constants';
-import { type ClusterSource, gatherEvidence, type KubeObject } from '../src/diagnose';
-import { UsageError } from '../src/kapi/errors';
-import type { ListOptions } from '../src/kube/reader';
-import type { ResourceRef } from '../src/kube/resources';
+} from '../../src/constants';
+import { type ClusterSource, gatherEvidence, type KubeObject } from '../../src/diagnose';
+import { UsageError } from '../../src/kapi/errors';
+import type { ListOptions } from '../../src/kube/reader';
+import type { ResourceRef } from '../../src/kube/resources';
 
 const obj = (
   name: string,

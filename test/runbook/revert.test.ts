@@ -10,13 +10,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { revert } from '../scripts/revert';
-import { KubeReader } from '../src/kube/reader';
-import { RESOURCES } from '../src/kube/resources';
-import { diffState, ledgerDir, snapshotState } from '../src/runbook';
-import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+import { revert } from '../../scripts/revert';
+import { KubeReader } from '../../src/kube/reader';
+import { RESOURCES } from '../../src/kube/resources';
+import { diffState, ledgerDir, snapshotState } from '../../src/runbook';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
 
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..', '..', '..');
 let sandbox: Sandbox;
 const scratch = mkdtempSync(join(tmpdir(), 'runbook-revert-'));
 

@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../src/constants';
-import { KubeReader } from '../src/kube/reader';
-import { diffState, type StateSnapshot, snapshotState } from '../src/runbook';
-import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
-import { runRunbooks } from './cucumber-harness';
+import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../../src/constants';
+import { KubeReader } from '../../src/kube/reader';
+import { diffState, type StateSnapshot, snapshotState } from '../../src/runbook';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
+import { runRunbooks } from '../cucumber-harness';
 
 const scratch = mkdtempSync(join(tmpdir(), 'troubleshoot-live-'));
 let sandbox: Sandbox;

@@ -9,7 +9,7 @@ import {
   NODEGROUP_FINALIZER,
   WORKSPACE_LABEL,
   WORKSPACE_PARENT_ANNOTATION,
-} from '../src/constants';
+} from '../../src/constants';
 import {
   type CheckId,
   type Evidence,
@@ -17,9 +17,9 @@ import {
   type KubeObject,
   renderDiagnosis,
   runChecks,
-} from '../src/diagnose';
-import { parseConfig } from '../src/diagnose/check-config';
-import { DESIRED_NODEGROUP_ANNOTATION, ippoolKeyOf } from '../src/diagnose/model-names';
+} from '../../src/diagnose';
+import { parseConfig } from '../../src/diagnose/check-config';
+import { DESIRED_NODEGROUP_ANNOTATION, ippoolKeyOf } from '../../src/diagnose/model-names';
 
 const G = 'edge-a';
 const POOL_KEY = ippoolKeyOf(G);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { NODE_GROUP_LABEL, NODE_SELECTOR_ANNOTATION } from '../src/constants';
+import { NODE_GROUP_LABEL, NODE_SELECTOR_ANNOTATION } from '../../src/constants';
 import {
   type ClusterSource,
   type Diagnosis,
@@ -19,15 +19,15 @@ import {
   kapiSource,
   kubeReaderSource,
   type Target,
-} from '../src/diagnose';
-import { KapiClient } from '../src/kapi/client';
-import { bindTarget, deleteNodeGroup } from '../src/kapi/nodegroups';
-import { KubeReader } from '../src/kube/reader';
-import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+} from '../../src/diagnose';
+import { KapiClient } from '../../src/kapi/client';
+import { bindTarget, deleteNodeGroup } from '../../src/kapi/nodegroups';
+import { KubeReader } from '../../src/kube/reader';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
 
 const run = promisify(execFile);
 const G = 'edge-a';
-const CLI = resolve(__dirname, '../../bin/nodegroup-api.js');
+const CLI = resolve(__dirname, '../../../bin/nodegroup-api.js');
 
 let sb: Sandbox;
 let client: KapiClient;
