@@ -33,6 +33,8 @@ export interface BindingKindSpec {
   diagnoseField: string;
   /** The target's name: a DNS-1123 subdomain (nodes) or label (the rest). */
   name: 'subdomain' | 'label';
+  /** The binding shows on the group too (the controller labels the group with its targets). */
+  recordedOnGroup: boolean;
 }
 
 const spec = <K extends string>(
@@ -41,6 +43,7 @@ const spec = <K extends string>(
   api: { group: string; version: string; resource: string },
   mark: BindingMark,
   name: BindingKindSpec['name'] = 'label',
+  recordedOnGroup = true,
 ): BindingKindSpec & { kind: K } => ({
   kind,
   targetKind,
@@ -55,6 +58,7 @@ const spec = <K extends string>(
   cliFlag: kind,
   diagnoseField: api.resource,
   name,
+  recordedOnGroup,
 });
 
 export const BINDING_KIND_TABLE = [
@@ -64,6 +68,7 @@ export const BINDING_KIND_TABLE = [
     { group: '', version: 'v1', resource: 'nodes' },
     { on: 'label', key: NODE_GROUP_LABEL },
     'subdomain',
+    false,
   ),
   spec(
     'namespace',
@@ -109,10 +114,17 @@ export function bindingKind(kind: BindingKind | string): BindingKindEntry {
  */
 export function defineBindingKind(
   entry: Pick<BindingKindSpec, 'kind' | 'targetKind' | 'group' | 'version' | 'resource' | 'mark'> &
-    Partial<Pick<BindingKindSpec, 'name'>>,
+    Partial<Pick<BindingKindSpec, 'name' | 'recordedOnGroup'>>,
 ): BindingKindEntry {
   if (byKind.has(entry.kind)) throw new TypeError(`binding kind "${entry.kind}" is already defined`);
-  const full = spec(entry.kind as BindingKind, entry.targetKind, entry, entry.mark, entry.name);
+  const full = spec(
+    entry.kind as BindingKind,
+    entry.targetKind,
+    entry,
+    entry.mark,
+    entry.name,
+    entry.recordedOnGroup,
+  );
   registry.push(full);
   byKind.set(full.kind, full);
   (BINDING_KINDS as BindingKind[]).push(full.kind);

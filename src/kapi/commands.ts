@@ -9,8 +9,6 @@ import type { KapiRequest } from './client';
 import { withQuery } from './client';
 import type { NodeGroupSpec } from './nodegroups';
 
-export { shellQuote } from '../shell';
-
 const specFlags = (spec: NodeGroupSpec) =>
   (['alias', 'description', 'manager'] as const)
     .filter((k) => spec[k] !== undefined)

@@ -4,8 +4,8 @@
  */
 import type { KapiRequest } from '../../kapi/client';
 import { withQuery } from '../../kapi/client';
-import { shellQuote } from '../../kapi/commands';
 import { ConnectionError, CredentialsError, HttpError, TimeoutError } from '../../kapi/errors';
+import { shellQuote } from '../../shell';
 import { BlockedError } from '../errors';
 
 const apiPath = (req: KapiRequest) => `${req.method} ${withQuery(req.path, req.query)}`;

@@ -2,7 +2,7 @@
  * Bind and unbind targets of any binding kind through the KAPI (the guide's API-first rule), in
  * the safe flow: the target's group before, the action, the target's group after (by its mark).
  */
-import { type BindingKind, describeMark, groupOfTarget } from '../../binding-kinds';
+import { type BindingKind, bindingKind, describeMark, groupOfTarget } from '../../binding-kinds';
 import type { KubeObject } from '../../kube/reader';
 import type { Flow } from '../flow/flow';
 import { checkDestructive } from '../flow/guardrails';
@@ -13,9 +13,9 @@ export async function inspectTarget(flow: Flow, kind: BindingKind, target: strin
   return { before, previous: groupOfTarget(kind, before) };
 }
 
-/** Bindings of kinds other than node change the group too (its namespace labels): evidence as well. */
+/** Bindings recorded on the group change it too (its labels): evidence as well. */
 async function inspectGroup(flow: Flow, label: 'before' | 'after', kind: BindingKind, group: string) {
-  if (kind === 'node') return;
+  if (!bindingKind(kind).recordedOnGroup) return;
   flow.snapshot(label, 'nodegroup', group, await flow.get('nodegroup', group));
 }
 
