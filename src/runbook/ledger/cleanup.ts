@@ -17,16 +17,23 @@ export async function undoEntries(
   undoer: Undoer,
   pending: LedgerEntry[],
   undone: (entry: LedgerEntry, done: string) => void,
-): Promise<{ entry: LedgerEntry; error: string }[]> {
-  const failures: { entry: LedgerEntry; error: string }[] = [];
+): Promise<UndoFailure[]> {
+  const failures: UndoFailure[] = [];
   for (const entry of pending) {
     try {
       undone(entry, await undoer.undo(entry.change));
     } catch (err) {
-      failures.push({ entry, error: (err as Error).message });
+      failures.push({ entry, error: (err as Error).message, cause: err });
     }
   }
   return failures;
+}
+
+/** An entry that could not be undone: the message, and the error itself. */
+export interface UndoFailure {
+  entry: LedgerEntry;
+  error: string;
+  cause: unknown;
 }
 
 /**
@@ -51,6 +58,15 @@ export async function undoScenario(ctx: RunContext, pending: LedgerEntry[]): Pro
       failures.map((f) => `  ${describeChange(f.entry.change)}: ${f.error}`).join('\n') +
       `\nundo them with: npm run revert -- --run-id ${ctx.runId}`,
     failures.map((f) => ({ entry: describeChange(f.entry.change), error: f.error })),
+    {
+      cause:
+        failures.length === 1
+          ? failures[0]!.cause
+          : new AggregateError(
+              failures.map((f) => f.cause),
+              'undo failed',
+            ),
+    },
   );
 }
 
