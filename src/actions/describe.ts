@@ -5,7 +5,6 @@
  */
 import { commandArgs } from '../kapi/commands';
 import { nodegroupRequests } from '../kapi/nodegroups';
-import { resourceRef } from '../kube/resources';
 import { commandLine, shellQuote } from '../shell';
 import type { Action, KubectlAction, ObjectEdit, Repair, Step } from './types';
 
@@ -19,7 +18,7 @@ const KUBECTL_VERB: Record<ObjectEdit['type'], string> = {
 };
 
 /** `kubectl label|annotate|patch ...` of one object, as argv. */
-export function kubectlEditArgs(a: ObjectAction): string[] {
+function kubectlEditArgs(a: ObjectAction): string[] {
   if (!a.edit) throw new TypeError(`patch-object of ${a.resource} ${a.name} has no edit to describe`);
   const { edit } = a;
   const head = ['kubectl', KUBECTL_VERB[edit.type], a.as ?? a.resource, a.name];
@@ -94,6 +93,3 @@ export function describe(step: Step): string {
 
 /** The command line of a repair: its steps in order, joined by `&&`. */
 export const describeRepair = (repair: Repair): string => repair.map(describe).join(' && ');
-
-/** The resource word kubectl knows a resource by (its plural). */
-export const kubectlResource = (name: string): string => resourceRef(name).plural;

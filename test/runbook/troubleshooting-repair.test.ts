@@ -214,6 +214,21 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
     await assert.rejects(endFault(t, 'ippool-sync'), /was not switched on by this scenario/);
   });
 
+  test('switching a fault off is an action too: its undo switches it on again, with its options', async () => {
+    const ctx = context('sandbox');
+    const t = new Flow(ctx, 'clear');
+    await injectFault(t, 'kapi-errors', { pattern: '/never-matches', status: 503, count: 5 });
+    const before = (await t.faults().get('kapi-errors'))?.options;
+    await t.act({ op: 'clear-fault', name: 'kapi-errors', ...(before ? { before } : {}) });
+    assert.equal(await t.faults().get('kapi-errors'), undefined);
+    const [cleared, set] = ctx.ledger.pending('clear');
+    assert.deepEqual([cleared?.change.op, set?.change.op], ['clear-fault', 'set-fault']);
+    await new Undoer({ kapi: ctx.kapi, verifier: ctx.verifier }, []).undo(cleared!.change);
+    assert.deepEqual((await t.faults().get('kapi-errors'))?.options, before);
+    ctx.ledger.markUndone(cleared!.seq);
+    await undoAll(ctx, 'clear');
+  });
+
   test('a repair the runbook cannot run in full changes nothing', async () => {
     const ctx = context('sandbox');
     const t = new Flow(ctx, 'half');

@@ -163,7 +163,7 @@ export class Flow {
 }
 
 /** A 4xx other than 401: the server looked at the request and turned it down. */
-export function refusedByServer(err: unknown): boolean {
+function refusedByServer(err: unknown): boolean {
   const cause = (err as { cause?: unknown }).cause ?? err;
   return cause instanceof HttpError && cause.status >= 400 && cause.status < 500 && cause.status !== 401;
 }
