@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { DESIRED_NODEGROUP_ANNOTATION } from '../../src/constants';
-import { ConnectionError, HttpError } from '../../src/kapi/errors';
+import { ConnectionError, CredentialsError, HttpError, TimeoutError } from '../../src/kapi/errors';
 import { KubeApiError, KubeUnreachableError } from '../../src/kube/errors';
 import { type KubeObject, type KubeReader, WaitTimeoutError } from '../../src/kube/reader';
 import {
@@ -11,6 +11,7 @@ import {
   ConfigError,
   categoryOf,
   ERROR_CODES,
+  explainBlocked,
   GuardrailError,
   MissingParameterError,
   TargetNotFoundError,
@@ -73,6 +74,34 @@ describe('error codes and their categories', () => {
     const unreachable = new KubeUnreachableError('https://k', 'ECONNRESET', socket);
     assert.equal(unreachable.cause, socket);
     assert.equal(categoryOf(unreachable), 'environment');
+  });
+});
+
+describe('a blocked step says why by its code, and keeps the error underneath', () => {
+  test('credentials, TLS, unreachable, timeout, rejected token', () => {
+    const req = { method: 'GET' as const, path: '/kapis/infra.kubesphere.io/v1alpha1/nodegroups' };
+    const cases: [Error, string][] = [
+      [new CredentialsError('no token'), 'RUNBOOK_ENV_AUTH'],
+      [
+        new ConnectionError('GET', req.path, 'https://h', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'tls', true),
+        'RUNBOOK_ENV_TLS',
+      ],
+      [
+        new ConnectionError('GET', req.path, 'http://h', 'ECONNREFUSED', 'refused'),
+        'RUNBOOK_ENV_UNREACHABLE',
+      ],
+      [new TimeoutError('GET', req.path, 'http://h', 1000), 'RUNBOOK_ENV_TIMEOUT'],
+      [http(401), 'RUNBOOK_ENV_AUTH'],
+    ];
+    for (const [err, code] of cases) {
+      const blocked = explainBlocked(err, 'http://h', 'nodegroup-api nodegroup list', req);
+      assert.ok(blocked instanceof BlockedError, code);
+      assert.equal(blocked.code, code);
+      assert.equal(blocked.cause, err);
+      assert.equal(categoryOf(blocked), 'environment');
+    }
+    const refused = http(404);
+    assert.equal(explainBlocked(refused, 'http://h', 'x', req), refused, 'a real answer passes unchanged');
   });
 });
 
