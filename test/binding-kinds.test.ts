@@ -17,7 +17,9 @@ import {
   kindParameterType,
 } from '../src/binding-kinds';
 import { nodegroupRequests } from '../src/kapi/nodegroups';
+import type { KubeReader } from '../src/kube/reader';
 import { collectionPath, resourceRef } from '../src/kube/resources';
+import { Flow, type RunContext, Verifier, verifyGroup } from '../src/runbook';
 import { type Recorded, runCli, sendJson, startServer } from './cli-helpers';
 
 const RACK_LABEL = 'racks.example.io/nodegroup';
@@ -87,6 +89,30 @@ describe('a binding kind defined from the table alone', () => {
       undefined,
     );
     assert.equal(groupOfTarget(rack, undefined), undefined);
+  });
+
+  it('is awaited by its mark on its own resource when a runbook verifies a binding', async () => {
+    const asked: string[] = [];
+    const marked = { kind: 'Rack', metadata: { name: 'r-1', labels: { [RACK_LABEL]: 'edge-a' } } };
+    const kube = {
+      waitFor: async (ref: { plural: string }, name: string, holds: (o: unknown) => boolean) => {
+        asked.push(`${ref.plural}/${name}`);
+        assert.equal(
+          holds({ metadata: { name, labels: { 'apps.edgewize.io/nodegroup': 'edge-a' } } }),
+          false,
+        );
+        assert.equal(holds(marked), true);
+        return marked;
+      },
+    } as unknown as KubeReader;
+    const snapshots: unknown[] = [];
+    const ctx = {
+      verifier: new Verifier(kube, () => {}, 100),
+      record: (op: { kind: string }) => op.kind === 'snapshot' && snapshots.push(op),
+    } as unknown as RunContext;
+    assert.equal(await verifyGroup(new Flow(ctx, 's'), rack, 'r-1', 'edge-a'), marked);
+    assert.deepEqual(asked, ['racks/r-1']);
+    assert.equal(snapshots.length, 1, 'the after snapshot');
   });
 
   it("is a word of the runbooks' {kind} parameter type", () => {
