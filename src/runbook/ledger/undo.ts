@@ -13,6 +13,7 @@ import { HttpError } from '../../kapi/errors';
 import { type NodeGroup, nodegroupRequests } from '../../kapi/nodegroups';
 import { FaultClient } from '../actions/fault-client';
 import { holdsMergePatch, sendMergePatch } from '../actions/merge-patch';
+import { ConfigError, TargetNotFoundError } from '../errors';
 import type { Verifier } from '../flow/verifier';
 import { sameJson } from '../same';
 import { hasGroupState } from './group-state';
@@ -142,7 +143,8 @@ export class Undoer {
     const ref = `${resource} ${namespace ? `${namespace}/` : ''}${name}`;
     const current = await verifier.get(resource, name, namespace);
     if (!current) return `${ref} is gone: nothing to restore after "${change.what}"`;
-    if (!change.restore) throw new Error(`${ref}: the ledger entry of "${change.what}" has no restore patch`);
+    if (!change.restore)
+      throw new ConfigError(`${ref}: the ledger entry of "${change.what}" has no restore patch`);
     const restore = await this.withoutGoneGroups(change.restore);
     if (holdsMergePatch(current, restore)) return `${ref} already as before "${change.what}"`;
     await sendMergePatch(kapi, resource, name, namespace, restore);
@@ -176,7 +178,7 @@ export class Undoer {
     const group = await findGroup(kapi, name);
     if (!group) {
       if (this.createdByRun(name)) return `nodegroup ${name} gone (created by this run)`;
-      throw new Error(`cannot restore nodegroup ${name}: it no longer exists`);
+      throw new TargetNotFoundError(`cannot restore nodegroup ${name}: it no longer exists`);
     }
     if (hasGroupState(group, before)) return `nodegroup ${name} already as before`;
     const body = {
@@ -250,7 +252,7 @@ export class Undoer {
     const owner = await findGroup(kapi, group);
     if (!owner || owner.metadata.deletionTimestamp) {
       if (this.createdByRun(group)) return `nodegroup ${group} gone (created by this run)`;
-      throw new Error(`cannot rebind ${kind} ${target}: nodegroup ${group} no longer exists`);
+      throw new TargetNotFoundError(`cannot rebind ${kind} ${target}: nodegroup ${group} no longer exists`);
     }
     await kapi.call(nodegroupRequests.bind(kind, group, target));
     await verifier.until(
