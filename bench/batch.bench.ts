@@ -12,7 +12,14 @@ import { Pool } from 'undici';
 import { NODE_GROUP_LABEL } from '../src/constants';
 import { KubeReader } from '../src/kube/reader';
 import { RESOURCES } from '../src/kube/resources';
-import { Operator, openRunContext, parseRunConfig, sandboxAccess, undoScenario } from '../src/runbook';
+import {
+  createNodeGroup,
+  Flow,
+  openRunContext,
+  parseRunConfig,
+  sandboxAccess,
+  undoScenario,
+} from '../src/runbook';
 import { BatchBinder, DEFAULT_BATCH_CONCURRENCY, mapBounded } from '../src/runbook/batch';
 import { startSandbox } from '../src/sandbox/sandbox';
 import { addNodes } from '../test/runbook/batch/add-nodes';
@@ -63,14 +70,14 @@ async function main() {
 
   let scenario = 0;
   const batch = async (group: string) => {
-    const op = new Operator(ctx, `bench-${++scenario}`);
+    const op = new Flow(ctx, `bench-${++scenario}`);
     await new BatchBinder(op).bind('node', group, { selector: ROLE });
     return op;
   };
 
-  const op = new Operator(ctx, 'bench-groups');
-  await op.createNodeGroup('raw', {});
-  await op.createNodeGroup('batched', {});
+  const op = new Flow(ctx, 'bench-groups');
+  await createNodeGroup(op, 'raw', {});
+  await createNodeGroup(op, 'batched', {});
   const rawMs: number[] = [];
   const batchMs: number[] = [];
   let heapGrowth = 0;

@@ -7,8 +7,8 @@ import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '.
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
-import { ledgerDir } from '../src/runbook/ledger';
-import { newRunId } from '../src/runbook/names';
+import { ledgerDir } from '../src/runbook/ledger/ledger';
+import { newRunId } from '../src/runbook/scenario-names';
 import { runAsCommand } from './command';
 import { renderSummary, SummaryCollector } from './runbook-summary';
 

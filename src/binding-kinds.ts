@@ -31,14 +31,20 @@ export interface BindingKindSpec {
   cliFlag: string;
   /** Field of `nodegroup-api diagnose` input naming targets of this kind (`--node`, repeatable). */
   diagnoseField: string;
+  /** The target's name: a DNS-1123 subdomain (nodes) or label (the rest). */
+  name: 'subdomain' | 'label';
+  /** The binding shows on the group too (the controller labels the group with its targets). */
+  recordedOnGroup: boolean;
 }
 
-const spec = (
-  kind: string,
+const spec = <K extends string>(
+  kind: K,
   targetKind: string,
   api: { group: string; version: string; resource: string },
   mark: BindingMark,
-): BindingKindSpec => ({
+  name: BindingKindSpec['name'] = 'label',
+  recordedOnGroup = true,
+): BindingKindSpec & { kind: K } => ({
   kind,
   targetKind,
   ...api,
@@ -51,6 +57,8 @@ const spec = (
   },
   cliFlag: kind,
   diagnoseField: api.resource,
+  name,
+  recordedOnGroup,
 });
 
 export const BINDING_KIND_TABLE = [
@@ -59,6 +67,8 @@ export const BINDING_KIND_TABLE = [
     'Node',
     { group: '', version: 'v1', resource: 'nodes' },
     { on: 'label', key: NODE_GROUP_LABEL },
+    'subdomain',
+    false,
   ),
   spec(
     'namespace',
@@ -75,18 +85,64 @@ export const BINDING_KIND_TABLE = [
 ] as const satisfies readonly BindingKindSpec[];
 
 export type BindingKind = (typeof BINDING_KIND_TABLE)[number]['kind'];
-export const BINDING_KINDS: readonly BindingKind[] = BINDING_KIND_TABLE.map((k) => k.kind);
 
-const byKind = new Map<string, BindingKindSpec>(BINDING_KIND_TABLE.map((k) => [k.kind, k]));
+/** A table entry whose word is a BindingKind (a kind defined by a test passes for one). */
+export type BindingKindEntry = BindingKindSpec & { kind: BindingKind };
+
+const registry: BindingKindEntry[] = [...BINDING_KIND_TABLE];
+const byKind = new Map<string, BindingKindEntry>(registry.map((k) => [k.kind, k]));
+
+/** Every kind's word, in table order (live: a kind defined later shows here too). */
+export const BINDING_KINDS: readonly BindingKind[] = registry.map((k) => k.kind);
+
+/** The table's entries, in order. */
+export const bindingKindSpecs = (): readonly BindingKindEntry[] => registry;
 
 export const isBindingKind = (word: string): word is BindingKind => byKind.has(word);
 
 /** The table entry of a kind; a word that is no kind is a programming error here (parse first). */
-export function bindingKind(kind: BindingKind | string): BindingKindSpec {
+export function bindingKind(kind: BindingKind | string): BindingKindEntry {
   const found = byKind.get(kind);
   if (!found) throw new TypeError(`unknown binding kind "${kind}" (known: ${BINDING_KINDS.join(', ')})`);
   return found;
 }
+
+/**
+ * Add a kind to the table at run time: for tests that prove everything derives from the table
+ * (a fake kind binds, shows in the CLI and the parameter type). Not for production code: a real
+ * kind is an entry of BINDING_KIND_TABLE.
+ */
+export function defineBindingKind(
+  entry: Pick<BindingKindSpec, 'kind' | 'targetKind' | 'group' | 'version' | 'resource' | 'mark'> &
+    Partial<Pick<BindingKindSpec, 'name' | 'recordedOnGroup'>>,
+): BindingKindEntry {
+  if (byKind.has(entry.kind)) throw new TypeError(`binding kind "${entry.kind}" is already defined`);
+  const full = spec(
+    entry.kind as BindingKind,
+    entry.targetKind,
+    entry,
+    entry.mark,
+    entry.name,
+    entry.recordedOnGroup,
+  );
+  registry.push(full);
+  byKind.set(full.kind, full);
+  (BINDING_KINDS as BindingKind[]).push(full.kind);
+  return full;
+}
+
+/** The words of every kind as one alternation (`node|namespace|...`), for step patterns. */
+export const bindingKindPattern = (): string => BINDING_KINDS.join('|');
+
+/** The kinds in words: `node, namespace or workspace`. */
+export const bindingKindWords = (): string =>
+  BINDING_KINDS.length > 1
+    ? `${BINDING_KINDS.slice(0, -1).join(', ')} or ${BINDING_KINDS.at(-1)}`
+    : BINDING_KINDS.join('');
+
+/** `v1`, `tenant.kubesphere.io/v1alpha1`: the target's apiVersion. */
+export const apiVersionOf = (s: Pick<BindingKindSpec, 'group' | 'version'>): string =>
+  s.group ? `${s.group}/${s.version}` : s.version;
 
 /** The group a target belongs to, read from its mark. */
 export function groupOfTarget(
@@ -103,3 +159,10 @@ export const describeMark = (kind: BindingKind | string): string => {
   const { mark } = bindingKind(kind);
   return `${mark.on} ${mark.key}`;
 };
+
+/** The `{kind}` parameter type of the runbooks: every kind of the table, as its word. */
+export const kindParameterType = () => ({
+  name: 'kind',
+  regexp: new RegExp(bindingKindPattern()),
+  transformer: (kind: string) => kind as BindingKind,
+});

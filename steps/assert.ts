@@ -38,7 +38,7 @@ function expected(world: RunbookWorld, doc: string): Record<string, unknown> {
 async function check(world: RunbookWorld, negate: boolean, t: ObjectTarget, doc: string): Promise<void> {
   const want = expected(world, doc);
   const seen = negate ? await asserter(world).doesNotMatch(t, want) : await asserter(world).matches(t, want);
-  world.op.snapshot('after', t.kind, t.name, seen);
+  world.flow.snapshot('after', t.kind, t.name, seen);
 }
 
 Then(

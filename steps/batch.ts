@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { type DataTable, defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import { BINDING_KINDS, bindingKind } from '../src/binding-kinds';
 import type { BindingKind } from '../src/kapi/nodegroups';
-import { Troubleshooter } from '../src/runbook';
+import { injectFault } from '../src/runbook';
 import {
   BatchBinder,
   BatchFailedError,
@@ -31,7 +31,7 @@ const attempts = new WeakMap<
   BatchResult | BatchFailedError | EmptySelectionError | BatchInputError
 >();
 
-const binder = (world: RunbookWorld) => new BatchBinder(world.op);
+const binder = (world: RunbookWorld) => new BatchBinder(world.flow);
 const bySelector = (world: RunbookWorld, selector: string): Selection => ({
   selector: world.expand(selector),
 });
@@ -165,7 +165,7 @@ Given(
   'the KAPI answers {int} to binding {kind} {string}',
   async function (this: RunbookWorld, status: number, kind: BindingKind, target: string) {
     const path = `/${bindingKind(kind).kapiSegment}/${this.name(target)}`;
-    await new Troubleshooter(this.ctx, this.op.scenario).injectFault('kapi-errors', {
+    await injectFault(this.flow, 'kapi-errors', {
       pattern: `${path}$`,
       method: 'POST',
       status,

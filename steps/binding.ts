@@ -1,17 +1,18 @@
-/** Steps about bindings of nodes, namespaces and workspaces to nodegroups (through the KAPI). */
+/** Steps about bindings of targets of any binding kind to nodegroups (through the KAPI). */
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { groupOfTarget } from '../src/binding-kinds';
 import type { BindingKind } from '../src/kapi/nodegroups';
-import { groupOf } from '../src/runbook';
+import { bind, unbind, verifyGroup } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 Given(
   '{kind} {string} is in no nodegroup',
   async function (this: RunbookWorld, kind: BindingKind, target: string) {
     const real = this.name(target);
-    const obj = await this.op.ctx.verifier.get(kind, real);
+    const obj = await this.flow.get(kind, real);
     assert.ok(obj, `${kind} ${real} does not exist; pick another with a run parameter`);
-    const group = groupOf(kind, obj);
+    const group = groupOfTarget(kind, obj);
     assert.equal(
       group,
       undefined,
@@ -23,48 +24,48 @@ Given(
 Given(
   '{kind} {string} is bound to nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, target: string, group: string) {
-    await this.op.bind(kind, this.name(group), this.name(target));
+    await bind(this.flow, kind, this.name(group), this.name(target));
   },
 );
 
 When(
   'I bind {kind} {string} to nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, target: string, group: string) {
-    await this.op.bind(kind, this.name(group), this.name(target));
+    await bind(this.flow, kind, this.name(group), this.name(target));
   },
 );
 
 When(
   'I try to bind {kind} {string} to nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, target: string, group: string) {
-    await this.attempt(() => this.op.bind(kind, this.name(group), this.name(target)));
+    await this.attempt(() => bind(this.flow, kind, this.name(group), this.name(target)));
   },
 );
 
 When(
   'I unbind {kind} {string} from nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, target: string, group: string) {
-    await this.op.unbind(kind, this.name(group), this.name(target));
+    await unbind(this.flow, kind, this.name(group), this.name(target));
   },
 );
 
 When(
   'I try to unbind {kind} {string} from nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, target: string, group: string) {
-    await this.attempt(() => this.op.unbind(kind, this.name(group), this.name(target)));
+    await this.attempt(() => unbind(this.flow, kind, this.name(group), this.name(target)));
   },
 );
 
 Then(
   '{kind} {string} belongs to nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, target: string, group: string) {
-    await this.op.verifyGroup(kind, this.name(target), this.name(group));
+    await verifyGroup(this.flow, kind, this.name(target), this.name(group));
   },
 );
 
 Then(
   '{kind} {string} belongs to no nodegroup',
   async function (this: RunbookWorld, kind: BindingKind, target: string) {
-    await this.op.verifyGroup(kind, this.name(target), undefined);
+    await verifyGroup(this.flow, kind, this.name(target), undefined);
   },
 );

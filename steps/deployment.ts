@@ -11,14 +11,14 @@ import type { RunbookWorld } from '../support/world';
 Then(
   'the nodegroup config has {section} enabled',
   async function (this: RunbookWorld, section: ConfigSection) {
-    await checkConfigSectionEnabled(this.ctx.verifier, section);
+    await checkConfigSectionEnabled(this.flow, section);
   },
 );
 
 Then('every nodegroup deployment is available', async function (this: RunbookWorld) {
-  await checkDeploymentsAvailable(this.ctx.verifier);
+  await checkDeploymentsAvailable(this.flow);
 });
 
 Then('every nodegroup pod is Running and Ready', async function (this: RunbookWorld) {
-  await checkPodsRunningAndReady(this.ctx.verifier);
+  await checkPodsRunningAndReady(this.flow);
 });

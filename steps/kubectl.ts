@@ -1,9 +1,9 @@
 /** Steps that run the guide's kubectl checks for real; their output is kept as evidence. */
 import { strict as assert } from 'node:assert';
 import { Then, When } from '@cucumber/cucumber';
+import type { BindingKind } from '../src/binding-kinds';
 import { NODE_GROUP_LABEL } from '../src/constants';
-import type { BindingKind } from '../src/kapi/nodegroups';
-import { RESOURCES } from '../src/kube/resources';
+import { resourceRef } from '../src/kube/resources';
 import { kubectlWords } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
@@ -13,7 +13,7 @@ function output(world: RunbookWorld) {
 }
 
 When('I run kubectl {string}', async function (this: RunbookWorld, command: string) {
-  this.kubectlResult = await this.ctx.kubectl.run(kubectlWords(this.expand(command)));
+  this.kubectlResult = await this.flow.kubectl(kubectlWords(this.expand(command)));
 });
 
 Then('kubectl succeeds', function (this: RunbookWorld) {
@@ -31,8 +31,8 @@ Then(
   /^kubectl (lists|does not list) (node|namespace) "([^"]+)" in nodegroup "([^"]+)"$/,
   async function (this: RunbookWorld, lists: string, kind: BindingKind, target: string, group: string) {
     const t = this.name(target);
-    const args = ['get', RESOURCES[kind].plural, '-l', `${NODE_GROUP_LABEL}=${this.name(group)}`];
-    const result = await this.ctx.kubectl.run(args);
+    const args = ['get', resourceRef(kind).plural, '-l', `${NODE_GROUP_LABEL}=${this.name(group)}`];
+    const result = await this.flow.kubectl(args);
     assert.equal(result.exitCode, 0, `kubectl failed: ${result.stderr.trim()}`);
     const names = result.stdout
       .split('\n')

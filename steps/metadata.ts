@@ -1,8 +1,10 @@
 /** Steps about any object's labels and annotations, and the guide's "Given nodegroup X". */
 import { strict as assert } from 'node:assert';
 import { Given, Then } from '@cucumber/cucumber';
+import { bindingKindPattern } from '../src/binding-kinds';
 import type { ResourceName } from '../src/kube/resources';
 import {
+  getNodeGroup,
   type MetadataExpectation,
   type MetadataField,
   parseKey,
@@ -13,7 +15,7 @@ import type { RunbookWorld } from '../support/world';
 
 Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, name: string) {
   const real = this.name(name);
-  const group = await this.op.getNodeGroup(real);
+  const group = await getNodeGroup(this.flow, real);
   assert.ok(
     group,
     `nodegroup ${real} does not exist; list the groups with: nodegroup-api nodegroup list, ` +
@@ -23,7 +25,7 @@ Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, n
 
 // "has label K=V" waits for the value; "has no label K" waits for the key to be gone.
 Then(
-  /^(node|namespace|workspace|nodegroup) "([^"]+)" has (no )?(label|annotation) "([^"]+)"$/,
+  new RegExp(`^(${bindingKindPattern()}|nodegroup) "([^"]+)" has (no )?(label|annotation) "([^"]+)"$`),
   async function (
     this: RunbookWorld,
     resource: ResourceName,
@@ -40,7 +42,7 @@ Then(
       want = { field, key, value: this.name(value) };
     }
     const real = this.name(name);
-    const seen = await verifyMetadata(this.op.ctx.verifier, { resource, name: real }, want);
-    this.op.snapshot('after', resource, real, seen);
+    const seen = await verifyMetadata(this.flow, { resource, name: real }, want);
+    this.flow.snapshot('after', resource, real, seen);
   },
 );

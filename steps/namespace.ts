@@ -14,7 +14,7 @@ Then(
   async function (this: RunbookWorld, group: string, lists: string, namespace: string) {
     const ns = this.name(namespace);
     await verifyMetadata(
-      this.ctx.verifier,
+      this.flow,
       { resource: 'nodegroup', name: this.name(group) },
       { field: 'label', key: `${NAMESPACE_LABEL_PREFIX}${ns}`, value: lists === 'lists' ? ns : undefined },
     );
@@ -25,7 +25,7 @@ Then(
   'namespace {string} schedules onto nodegroup {string}',
   async function (this: RunbookWorld, namespace: string, group: string) {
     await verifyMetadata(
-      this.ctx.verifier,
+      this.flow,
       { resource: 'namespace', name: this.name(namespace) },
       {
         field: 'annotation',
@@ -42,7 +42,7 @@ Then(
     const [ns, g] = [this.name(namespace), this.name(group)];
     const key = `${IPPOOL_PREFIX}${g}`;
     const wanted = uses === 'uses';
-    await this.op.ctx.verifier.until(
+    await this.flow.until(
       {
         resource: 'namespace',
         name: ns,
@@ -57,7 +57,7 @@ Then(
   'namespace {string} has no scheduling annotation',
   async function (this: RunbookWorld, namespace: string) {
     await verifyMetadata(
-      this.ctx.verifier,
+      this.flow,
       { resource: 'namespace', name: this.name(namespace) },
       { field: 'annotation', key: NODE_SELECTOR_ANNOTATION, value: undefined },
     );

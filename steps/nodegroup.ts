@@ -3,19 +3,31 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { CLUSTER_EVENTS_NAMESPACE } from '../src/constants';
 import type { NodeGroupSpec } from '../src/kapi/nodegroups';
+import {
+  createNodeGroup,
+  deleteNodeGroup,
+  getNodeGroup,
+  jsonPatchNodeGroup,
+  listNodeGroups,
+  patchNodeGroup,
+  verifyFinalizer,
+  verifyGone,
+  verifySpecField,
+  verifyState,
+} from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 When('I list the nodegroups', async function (this: RunbookWorld) {
-  await this.op.listNodeGroups();
+  await listNodeGroups(this.flow);
 });
 
 When('I get nodegroup {string}', async function (this: RunbookWorld, name: string) {
-  await this.op.getNodeGroup(this.name(name));
+  await getNodeGroup(this.flow, this.name(name));
 });
 
 Then('the nodegroup list includes {string}', async function (this: RunbookWorld, name: string) {
   const real = this.name(name);
-  const list = await this.op.listNodeGroups();
+  const list = await listNodeGroups(this.flow);
   const names = list.items.map((g) => g.metadata.name);
   assert.ok(names.includes(real), `nodegroup ${real} is not in the list (${names.join(', ')})`);
 });
@@ -23,7 +35,7 @@ Then('the nodegroup list includes {string}', async function (this: RunbookWorld,
 When(
   'I create nodegroup {string} with alias {string} and manager {string}',
   async function (this: RunbookWorld, name: string, alias: string, manager: string) {
-    await this.op.createNodeGroup(this.newName(name), {
+    await createNodeGroup(this.flow, this.newName(name), {
       alias: this.expand(alias),
       manager: this.expand(manager),
     });
@@ -31,27 +43,27 @@ When(
 );
 
 Given('a new nodegroup {string}', async function (this: RunbookWorld, name: string) {
-  await this.op.createNodeGroup(this.newName(name), {});
+  await createNodeGroup(this.flow, this.newName(name), {});
 });
 
 Given(
   'a new nodegroup {string} with alias {string}',
   async function (this: RunbookWorld, name: string, alias: string) {
-    await this.op.createNodeGroup(this.newName(name), { alias: this.expand(alias) });
+    await createNodeGroup(this.flow, this.newName(name), { alias: this.expand(alias) });
   },
 );
 
 When(
   /^I patch nodegroup "([^"]+)" setting (alias|description|manager) to "([^"]*)"$/,
   async function (this: RunbookWorld, name: string, field: keyof NodeGroupSpec, value: string) {
-    await this.op.patchNodeGroup(this.name(name), { [field]: this.expand(value) });
+    await patchNodeGroup(this.flow, this.name(name), { [field]: this.expand(value) });
   },
 );
 
 When(
   'I apply this JSON Patch to nodegroup {string}:',
   async function (this: RunbookWorld, name: string, doc: string) {
-    await this.op.jsonPatchNodeGroup(this.name(name), parsePatch(this.expand(doc)));
+    await jsonPatchNodeGroup(this.flow, this.name(name), parsePatch(this.expand(doc)));
   },
 );
 
@@ -59,53 +71,49 @@ When(
   'I try to apply this JSON Patch to nodegroup {string}:',
   async function (this: RunbookWorld, name: string, doc: string) {
     const operations = parsePatch(this.expand(doc));
-    await this.attempt(() => this.op.jsonPatchNodeGroup(this.name(name), operations));
+    await this.attempt(() => jsonPatchNodeGroup(this.flow, this.name(name), operations));
   },
 );
 
 When('I delete nodegroup {string}', async function (this: RunbookWorld, name: string) {
-  await this.op.deleteNodeGroup(this.name(name));
+  await deleteNodeGroup(this.flow, this.name(name));
 });
 
 Then(
   /^nodegroup "([^"]+)" has (alias|description|manager) "([^"]*)"$/,
   async function (this: RunbookWorld, name: string, field: string, value: string) {
-    await this.op.verifySpecField(this.name(name), field, this.expand(value));
+    await verifySpecField(this.flow, this.name(name), field, this.expand(value));
   },
 );
 
 Then(
   'nodegroup {string} is in state {string}',
   async function (this: RunbookWorld, name: string, state: string) {
-    await this.op.verifyState(this.name(name), state);
+    await verifyState(this.flow, this.name(name), state);
   },
 );
 
 Then(
   /^nodegroup "([^"]+)" (?:still )?has finalizer "([^"]+)"$/,
   async function (this: RunbookWorld, name: string, finalizer: string) {
-    await this.op.verifyFinalizer(this.name(name), finalizer);
+    await verifyFinalizer(this.flow, this.name(name), finalizer);
   },
 );
 
 Then(
   'nodegroup {string} has an event {string}',
   async function (this: RunbookWorld, name: string, reason: string) {
-    await this.op.ctx.verifier.event(
-      { kind: 'NodeGroup', name: this.name(name) },
-      reason,
-      CLUSTER_EVENTS_NAMESPACE,
-    );
+    await this.flow.event({ kind: 'NodeGroup', name: this.name(name) }, reason, CLUSTER_EVENTS_NAMESPACE);
   },
 );
 
 Then('nodegroup {string} is gone', async function (this: RunbookWorld, name: string) {
-  await this.op.verifyGone(this.name(name));
+  await verifyGone(this.flow, this.name(name));
 });
 
 Then('nodegroup {string} does not exist', async function (this: RunbookWorld, name: string) {
   const real = this.name(name);
-  assert.equal(await this.op.getNodeGroup(real), undefined, `nodegroup ${real} exists`);
+  assert.equal(await getNodeGroup(this.flow, real), undefined, `nodegroup ${real} exists`);
 });
 
 function parsePatch(doc: string): unknown[] {

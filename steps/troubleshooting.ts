@@ -1,45 +1,41 @@
 /**
  * Steps of the troubleshooting runbooks: stage a symptom (sandbox only), diagnose, check the
- * finding, run the command it recommends, and see the target healthy again. The logic is in
- * src/runbook/troubleshoot*.ts; each World gets its Troubleshooter, diagnosis and finding here.
+ * finding, run the repair it carries, and see the target healthy again. The logic is in
+ * src/runbook/troubleshooting; the diagnosis and finding are the World's scenario state.
  */
 import { strict as assert } from 'node:assert';
-import { Before, Given, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { type BindingKind, bindingKindPattern } from '../src/binding-kinds';
 import type { ConfigSection } from '../src/constants';
 import type { Diagnosis, Finding, Target } from '../src/diagnose';
-import type { BindingKind } from '../src/kapi/nodegroups';
+import type { ResourceName } from '../src/kube/resources';
 import {
+  diagnoseTarget,
+  disableConfigSection,
+  endFault,
   expectCheckPasses,
   expectFinding,
   expectHealthy,
   findingsOf,
-  SANDBOX_ONLY_TAG,
-  sandboxOnlySkipNote,
-  Troubleshooter,
+  injectFault,
+  removeByHand,
+  repairWhereAllowed,
+  requestBinding,
+  runRepair,
+  verifyControllerReady,
+  verifyIppoolSync,
+  verifyPending,
 } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
-interface TroubleState {
-  troubleshooter: Troubleshooter;
-  diagnosis?: Diagnosis;
-  finding?: Finding;
-}
-
-const states = new WeakMap<RunbookWorld, TroubleState>();
-
-function trouble(world: RunbookWorld): TroubleState {
-  let state = states.get(world);
-  if (!state) {
-    state = { troubleshooter: new Troubleshooter(world.ctx, world.op.scenario) };
-    states.set(world, state);
-  }
-  return state;
-}
-
 function lastFinding(world: RunbookWorld): Finding {
-  const { finding } = trouble(world);
-  assert.ok(finding, 'no finding to look at: a "Then the "CHECK" check fails ..." step comes first');
-  return finding;
+  assert.ok(world.finding, 'no finding to look at: a "Then the "CHECK" check fails ..." step comes first');
+  return world.finding;
+}
+
+function lastDiagnosis(world: RunbookWorld): Diagnosis {
+  assert.ok(world.diagnosis, 'no diagnosis yet: "When I diagnose nodegroup ..." comes first');
+  return world.diagnosis;
 }
 
 /**
@@ -52,62 +48,52 @@ function target(world: RunbookWorld, group: string, kind?: string, name?: string
   return { nodegroup: world.name(group), ...(kind && name ? { [kind]: world.name(name) } : {}) };
 }
 
-async function diagnose(world: RunbookWorld, t: Target): Promise<Diagnosis> {
-  // The findings table reaches the report through the evidence (the troubleshooter records it).
-  return trouble(world).troubleshooter.diagnose(t);
-}
-
-// Scenarios that stage a symptom run only against the embedded sandbox; elsewhere they are
-// skipped, saying so, and the @diagnose-only scenario of the same runbook runs instead.
-Before({ tags: SANDBOX_ONLY_TAG }, function (this: RunbookWorld) {
-  const note = sandboxOnlySkipNote([SANDBOX_ONLY_TAG], this.op.guardTarget);
-  if (!note) return undefined;
-  this.ctx.record({ kind: 'note', text: note });
-  this.log(note);
-  return 'skipped';
-});
-
-// --- staging a symptom (sandbox only) ---
+// --- staging a symptom (sandbox only; the @sandbox-only hook skips these scenarios elsewhere) ---
 
 Given('the nodegroup controller hangs', async function (this: RunbookWorld) {
-  await trouble(this).troubleshooter.injectFault('controller-paused');
+  await injectFault(this.flow, 'controller-paused');
 });
 
 Given('updates of IPPools fail', async function (this: RunbookWorld) {
-  await trouble(this).troubleshooter.injectFault('ippool-sync');
+  await injectFault(this.flow, 'ippool-sync');
 });
 
 Given(
   'the controller never removes the finalizer of nodegroup {string}',
   async function (this: RunbookWorld, group: string) {
-    await trouble(this).troubleshooter.injectFault('stuck-finalizer', { nodegroup: this.name(group) });
+    await injectFault(this.flow, 'stuck-finalizer', { nodegroup: this.name(group) });
   },
 );
 
 Given(
   /^someone removes the (label|annotation) "([^"]+)" from (node|namespace|nodegroup) "([^"]+)" by hand$/,
-  async function (this: RunbookWorld, what: string, key: string, kind: string, name: string) {
-    const verb = what === 'label' ? 'label' : 'annotate';
-    await trouble(this).troubleshooter.editByHand([verb, kind, this.name(name), `${key}-`]);
+  async function (
+    this: RunbookWorld,
+    what: 'label' | 'annotation',
+    key: string,
+    kind: ResourceName,
+    name: string,
+  ) {
+    await removeByHand(this.flow, what, kind, this.name(name), key);
   },
 );
 
 Given(
   'someone disables {section} in the nodegroup config by hand',
   async function (this: RunbookWorld, section: ConfigSection) {
-    await trouble(this).troubleshooter.disableConfigSection(section);
+    await disableConfigSection(this.flow, section);
   },
 );
 
 When(
   'I ask to bind {kind} {string} to nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, name: string, group: string) {
-    await trouble(this).troubleshooter.requestBinding('bind', kind, this.name(group), this.name(name));
+    await requestBinding(this.flow, 'bind', kind, this.name(group), this.name(name));
   },
 );
 
 When('IPPool updates work again', async function (this: RunbookWorld) {
-  await trouble(this).troubleshooter.endFault('ippool-sync');
+  await endFault(this.flow, 'ippool-sync');
 });
 
 // --- symptoms ---
@@ -115,40 +101,39 @@ When('IPPool updates work again', async function (this: RunbookWorld) {
 Then(
   '{kind} {string} waits to join nodegroup {string}',
   async function (this: RunbookWorld, kind: BindingKind, name: string, group: string) {
-    await trouble(this).troubleshooter.verifyPending(kind, this.name(name), this.name(group));
+    await verifyPending(this.flow, kind, this.name(name), this.name(group));
   },
 );
 
 Then(
   /^the nodegroup controller is (not )?Ready$/,
   async function (this: RunbookWorld, not: string | undefined) {
-    await trouble(this).troubleshooter.verifyControllerReady(!not);
+    await verifyControllerReady(this.flow, !not);
   },
 );
 
 Then(
   /^nodegroup "([^"]+)" reports its IPPool (in|out of) sync$/,
   async function (this: RunbookWorld, group: string, sync: string) {
-    await trouble(this).troubleshooter.verifyIppoolSync(this.name(group), sync === 'in');
+    await verifyIppoolSync(this.flow, this.name(group), sync === 'in');
   },
 );
 
 // --- the diagnosis and its finding ---
 
 When(
-  /^I diagnose nodegroup "([^"]+)"(?: for (node|namespace|workspace) "([^"]+)")?$/,
+  new RegExp(`^I diagnose nodegroup "([^"]+)"(?: for (${bindingKindPattern()}) "([^"]+)")?$`),
   async function (this: RunbookWorld, group: string, kind?: string, name?: string) {
-    trouble(this).diagnosis = await diagnose(this, target(this, group, kind, name));
+    // The findings table reaches the report through the evidence (diagnoseTarget records it).
+    this.diagnosis = await diagnoseTarget(this.flow, target(this, group, kind, name));
   },
 );
 
 Then(
   /^the "([^"]+)" check (fails|warns) with "([^"]*)"$/,
   function (this: RunbookWorld, check: string, outcome: string, text: string) {
-    const state = trouble(this);
-    assert.ok(state.diagnosis, 'no diagnosis yet: "When I diagnose nodegroup ..." comes first');
-    state.finding = expectFinding(
-      state.diagnosis,
+    this.finding = expectFinding(
+      lastDiagnosis(this),
       check,
       outcome === 'fails' ? 'fail' : 'warn',
       withNames(this, text),
@@ -182,16 +167,18 @@ Then(
 );
 
 When('I run the recommended command', async function (this: RunbookWorld) {
-  const { nextCommand } = lastFinding(this);
-  assert.ok(nextCommand, 'the finding recommends no command');
-  const outputs = await trouble(this).troubleshooter.runRecommended(nextCommand);
+  const { repair } = lastFinding(this);
+  assert.ok(repair?.length, 'the finding recommends no command');
+  const outputs = await runRepair(this.flow, repair);
   for (const text of outputs) this.attach(this.scrub(text), 'text/plain');
 });
 
 Then(
-  /^the diagnosis of nodegroup "([^"]+)"(?: for (node|namespace|workspace) "([^"]+)")? is healthy$/,
+  new RegExp(
+    `^the diagnosis of nodegroup "([^"]+)"(?: for (${bindingKindPattern()}) "([^"]+)")? is healthy$`,
+  ),
   async function (this: RunbookWorld, group: string, kind?: string, name?: string) {
-    expectHealthy(await diagnose(this, target(this, group, kind, name)));
+    expectHealthy(await diagnoseTarget(this.flow, target(this, group, kind, name)));
   },
 );
 
@@ -200,9 +187,7 @@ Then(
 When(
   'I run what the {string} check recommends, where repairs are allowed',
   async function (this: RunbookWorld, check: string) {
-    const state = trouble(this);
-    assert.ok(state.diagnosis, 'no diagnosis yet: "When I diagnose nodegroup ..." comes first');
-    const shown = await state.troubleshooter.repairWhereAllowed(findingsOf(state.diagnosis, check));
+    const shown = await repairWhereAllowed(this.flow, findingsOf(lastDiagnosis(this), check));
     for (const text of shown) this.log(this.scrub(text));
   },
 );
@@ -210,6 +195,6 @@ When(
 Then(
   'the {string} check of nodegroup {string} passes',
   async function (this: RunbookWorld, check: string, group: string) {
-    expectCheckPasses(await diagnose(this, target(this, group)), check);
+    expectCheckPasses(await diagnoseTarget(this.flow, target(this, group)), check);
   },
 );

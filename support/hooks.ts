@@ -5,9 +5,10 @@
  * fails the scenario); AfterAll proves the sandbox is back to its pre-run state and writes the
  * evidence of the run.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { After, AfterAll, Before, BeforeAll, BeforeStep, setDefaultTimeout } from '@cucumber/cucumber';
+import { writeFileAtomic } from '../src/atomic-file';
 import { evidenceAttachments } from '../src/report/attachments';
 import {
   CleanupError,
@@ -19,8 +20,10 @@ import {
   preflight,
   RUN_ID_ENV,
   runsDir,
+  SANDBOX_ONLY_TAG,
   STEP_TIMEOUT_MS,
   sandboxAccess,
+  sandboxOnlySkipNote,
   snapshotState,
   undoScenario,
   WORKER_ID_ENV,
@@ -60,6 +63,16 @@ Before(
   },
 );
 
+// Scenarios that stage a symptom run only against the embedded sandbox; elsewhere they are
+// skipped, saying so, and the @diagnose-only scenario of the same runbook runs instead.
+Before({ tags: SANDBOX_ONLY_TAG, name: 'skip where symptoms are not staged' }, function (this: RunbookWorld) {
+  const note = sandboxOnlySkipNote([SANDBOX_ONLY_TAG], this.flow.guardTarget);
+  if (!note) return undefined;
+  this.flow.note(note);
+  this.log(note);
+  return 'skipped';
+});
+
 BeforeStep(function (this: RunbookWorld, { pickleStep }) {
   this.ctx.recorder.startStep(pickleStep.text);
 });
@@ -87,7 +100,10 @@ AfterAll(async () => {
   try {
     const dir = runsDir(ctx.config.reportsDir, ctx.runId);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `evidence-worker-${ctx.worker}.json`), JSON.stringify(ctx.recorder.run, null, 1));
+    writeFileAtomic(
+      join(dir, `evidence-worker-${ctx.worker}.json`),
+      JSON.stringify(ctx.recorder.run, null, 1),
+    );
     if (sandbox && baseline) {
       const diff = diffState(baseline, await snapshotState(ctx.verifier.kube));
       if (diff.length)

@@ -1,12 +1,9 @@
 /** Words of the runbooks that map to a closed set of values. */
 import { defineParameterType } from '@cucumber/cucumber';
+import { kindParameterType } from '../src/binding-kinds';
 import { NODEGROUP_CONFIG_SECTIONS } from '../src/constants';
 
-defineParameterType({
-  name: 'kind',
-  regexp: /node|namespace|workspace/,
-  transformer: (kind: string) => kind,
-});
+defineParameterType(kindParameterType());
 
 defineParameterType({
   name: 'section',

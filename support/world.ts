@@ -1,18 +1,20 @@
 /**
  * The World: the run's clients (through the process's run context) and this scenario's state:
- * the per-run names of what it created, the operator in the safe flow, the last refusal and the
- * last kubectl output. Steps read words into calls on it; the logic lives in src/runbook.
+ * the per-run names of what it created, the safe flow its operations go through, the last
+ * refusal, the last kubectl output, and the troubleshooting runbooks' diagnosis and finding.
+ * Steps read words into calls on src/runbook; the logic lives there.
  */
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import type { Diagnosis, Finding } from '../src/diagnose';
 import { HttpError } from '../src/kapi/errors';
 import type { Attachment } from '../src/report/attachments';
 import { ALLURE_RESULTS_ENV } from '../src/report/metadata';
 import {
   expandVariables,
+  Flow,
   type KubectlResult,
   MissingParameterError,
   NameBook,
-  Operator,
   type RunContext,
   runTag,
   WORKER_ID_ENV,
@@ -21,10 +23,14 @@ import { processState } from './run-state';
 
 export class RunbookWorld extends World {
   names!: NameBook;
-  op!: Operator;
+  /** The safe flow (inspect -> action -> verify) every operation of the scenario goes through. */
+  flow!: Flow;
   /** The refusal of the last "I try to ..." step; null when it succeeded. */
   refusal: HttpError | null | undefined;
   kubectlResult: KubectlResult | undefined;
+  /** The last diagnosis of the scenario, and the finding a step picked from it. */
+  diagnosis: Diagnosis | undefined;
+  finding: Finding | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -37,7 +43,7 @@ export class RunbookWorld extends World {
   /** Called by the Before hook once the scenario is known. */
   startScenario(scenarioKey: string): void {
     this.names = new NameBook(runTag(this.ctx.runId, process.env[WORKER_ID_ENV]));
-    this.op = new Operator(this.ctx, scenarioKey);
+    this.flow = new Flow(this.ctx, scenarioKey);
   }
 
   /** `${VAR}` from the run's variables (environment file, RUNBOOK_VAR_*, --world-parameters). */

@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { NODE_GROUP_LABEL } from '../src/constants';
 import { KapiClient } from '../src/kapi/client';
-import { bindNode } from '../src/kapi/nodegroups';
+import { bindTarget } from '../src/kapi/nodegroups';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
 import { runCli, tempHome } from './cli-helpers';
 
@@ -66,7 +66,7 @@ describe('nodegroup-api diagnose', () => {
   });
 
   test('a failing check: the finding and its next command, exit 1', async () => {
-    await bindNode(client, G, 'edge-node-1');
+    await bindTarget(client, 'node', G, 'edge-node-1');
     await diagnoseUntil([G], (out) => /1 node\(s\) labelled/.test(out));
     await client.call({
       method: 'PATCH',

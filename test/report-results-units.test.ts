@@ -28,11 +28,11 @@ import {
   variablesOf,
 } from '../src/report/scenario-parameters';
 import { objectDiff } from '../src/report/yaml-diff';
+import { Kubectl } from '../src/runbook/actions/kubectl-runner';
 import { type Operation, Recorder, type ScenarioRecord } from '../src/runbook/evidence';
-import { Kubectl } from '../src/runbook/kubectl';
-import { explainBlocked } from '../src/runbook/next-command';
+import { explainBlocked } from '../src/runbook/flow/blocked';
+import { Verifier } from '../src/runbook/flow/verifier';
 import { REDACTED, Redactor, redactArgs } from '../src/runbook/redact';
-import { Verifier } from '../src/runbook/verify';
 import { startSandbox } from '../src/sandbox/sandbox';
 
 const scratch = mkdtempSync(join(tmpdir(), 'report-units-'));

@@ -1,7 +1,8 @@
 /** The commander definition of `nodegroup-api`: the guide helper's commands and flags, plus ours. */
 import { Command, Option } from 'commander';
+import { bindingKindSpecs, bindingKindWords } from '../binding-kinds';
 import { UsageError } from '../kapi/errors';
-import { type BindingKind, type NodeGroupSpec, nodegroupRequests } from '../kapi/nodegroups';
+import { type NodeGroupSpec, nodegroupRequests } from '../kapi/nodegroups';
 import { CliContext, type CliIO, type GlobalOptions, parseTimeout } from './context';
 import { addDiagnoseCommand } from './diagnose';
 import { clearCache, login } from './login';
@@ -119,18 +120,18 @@ export function buildProgram(io: CliIO, contexts: CliContext[]): Command {
   for (const verb of ['bind', 'unbind'] as const) {
     const parent = program
       .command(verb)
-      .description(`${verb} a node, namespace or workspace ${verb === 'bind' ? 'to' : 'from'} a nodegroup`);
-    for (const kind of ['node', 'namespace', 'workspace'] as BindingKind[]) {
+      .description(`${verb} a ${bindingKindWords()} ${verb === 'bind' ? 'to' : 'from'} a nodegroup`);
+    for (const { kind, cliFlag } of bindingKindSpecs()) {
       parent
         .command(kind)
         .description(`${verb} a ${kind}`)
-        .usage(`--nodegroup <name> --${kind} <name>`)
+        .usage(`--nodegroup <name> --${cliFlag} <name>`)
         .requiredOption('--nodegroup <name>', 'nodegroup name')
-        .requiredOption(`--${kind} <name>`, `${kind} name`)
+        .requiredOption(`--${cliFlag} <name>`, `${kind} name`)
         .action(
           act((ctx, _args, flags) => {
             const group = flags['nodegroup']!;
-            const target = flags[kind]!;
+            const target = flags[camel(cliFlag)]!;
             const done = `${kind} '${target}' ${verb === 'bind' ? 'bound to' : 'unbound from'} nodegroup '${group}'`;
             return ctx.run(nodegroupRequests[verb](kind, group, target, scope(ctx)), done);
           }),
@@ -141,6 +142,9 @@ export function buildProgram(io: CliIO, contexts: CliContext[]): Command {
   showUsageAfterErrors(program);
   return program;
 }
+
+/** commander's key of a flag: `--target-name` -> `targetName`. */
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** After a parse error, each command shows its own usage line (the correct form), not all help. */
 function showUsageAfterErrors(command: Command, prefix = ''): void {

@@ -13,9 +13,9 @@ import {
   NODEGROUP_NAMESPACE,
 } from '../constants';
 import { DISABLED_CONFIG, parseNodegroupConfig } from '../nodegroup-config';
-import { nextCommands as cmd } from './commands';
 import { REASONS } from './model-names';
 import { eventsAbout, finding } from './objects';
+import { repairs as cmd } from './repairs';
 import type { ConfigEvidence, Evidence, Finding } from './types';
 
 /** What a disabled section leaves undone (model of the controller). */
@@ -51,7 +51,7 @@ export function checkConfig(ev: Evidence): Finding[] {
       finding('config-enabled', 'fail', `${NODEGROUP_CONFIGMAP} ${what}: every feature is off`, {
         objects: [{ ref, found: config.found }],
         likelyCause: 'the nodegroup chart installs this ConfigMap: it was deleted or edited',
-        nextCommand: cmd.showConfig(),
+        repair: cmd.showConfig(),
       }),
     ];
   }
@@ -62,7 +62,7 @@ export function checkConfig(ev: Evidence): Finding[] {
         objects,
         events: eventsAbout(ev.events, 'ConfigMap', NODEGROUP_CONFIGMAP, [REASONS.configInvalid]).slice(-1),
         likelyCause: 'the controller keeps its previous config until the text is fixed',
-        nextCommand: cmd.showConfig(),
+        repair: cmd.showConfig(),
       }),
     ];
   }
@@ -78,7 +78,7 @@ export function checkConfig(ev: Evidence): Finding[] {
     finding('config-enabled', 'warn', `disabled in ${NODEGROUP_CONFIGMAP}: ${off.join(', ')}`, {
       objects: [{ ...objects[0]!, sections: config.sections }],
       likelyCause: off.map((s) => `${s} disabled: ${EFFECT[s]}`).join('; '),
-      nextCommand: cmd.patchConfig(enabledText(config, off)),
+      repair: cmd.patchConfig(enabledText(config, off)),
     }),
   ];
 }

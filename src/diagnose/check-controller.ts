@@ -3,23 +3,20 @@
  * grep nodegroup`) Running and Ready, their Deployments available. A controller-manager that is
  * not Ready explains why nothing converges: requests stay recorded as intent, unapplied.
  */
+import { bindingKindSpecs } from '../binding-kinds';
 import { NODEGROUP_DEPLOYMENTS } from '../constants';
-import { nextCommands as cmd } from './commands';
 import { DESIRED_NODEGROUP_ANNOTATION } from './model-names';
 import { annotationOf, byName, conditionOf, finding, nameOf } from './objects';
-import type { Evidence, Finding, KubeObject } from './types';
+import { repairs as cmd } from './repairs';
+import { type Evidence, type Finding, type KubeObject, targetsOf } from './types';
 
 const phaseOf = (pod: KubeObject) => (pod['status'] as { phase?: string } | undefined)?.phase ?? 'Unknown';
 
 /** Objects whose bind/unbind request waits for the controller. */
 function pendingIntents(ev: Evidence): string[] {
   const out: string[] = [];
-  for (const [kind, list] of [
-    ['node', ev.nodes],
-    ['namespace', ev.namespaces],
-    ['workspace', ev.workspaces],
-  ] as const) {
-    for (const obj of list) {
+  for (const { kind, diagnoseField } of bindingKindSpecs()) {
+    for (const obj of targetsOf(ev, diagnoseField)) {
       const intent = annotationOf(obj, DESIRED_NODEGROUP_ANNOTATION);
       if (intent !== undefined) out.push(`${kind}/${nameOf(obj)} -> ${intent || '(unbind)'}`);
     }
@@ -63,7 +60,7 @@ export function checkController(ev: Evidence): Finding[] {
       finding('controller-health', 'fail', `${deployment}: ${state}`, {
         objects: pending.length ? [...objects, { ref: 'pending-requests', items: pending }] : objects,
         likelyCause: `${effect}${pending.length ? ` (${pending.length} pending: ${pending.join(', ')})` : ''}`,
-        nextCommand: cmd.restartDeployment(deployment),
+        repair: cmd.restartDeployment(deployment),
       }),
     );
   }

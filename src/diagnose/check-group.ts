@@ -1,8 +1,8 @@
 /** Checks 1 and 2 of the guide: does the group exist, and does its finalizer (still) hold it? */
 import { NODE_GROUP_LABEL, NODEGROUP_FINALIZER, NODEGROUP_STATE } from '../constants';
-import { nextCommands as cmd } from './commands';
 import { REASONS } from './model-names';
 import { eventsAbout, excerpt, finding, labelOf, nameOf } from './objects';
+import { repairs as cmd } from './repairs';
 import type { Evidence, Finding, KubeObject } from './types';
 
 const stateOf = (ng: KubeObject) => (ng['status'] as { state?: string } | undefined)?.state;
@@ -20,7 +20,7 @@ export function checkResourceExists(ev: Evidence): Finding[] {
       finding('resource-exists', 'fail', `nodegroup ${group} not found`, {
         objects: [{ ref: `nodegroup/${group}`, found: false }],
         likelyCause: `no NodeGroup is named "${group}": the name is misspelt or the group was deleted`,
-        nextCommand: cmd.listGroups(),
+        repair: cmd.listGroups(),
       }),
     ];
   }
@@ -33,7 +33,7 @@ export function checkResourceExists(ev: Evidence): Finding[] {
     finding('resource-exists', 'warn', `nodegroup ${group} exists but status.state is ${state || 'empty'}`, {
       objects,
       likelyCause: 'the controller has not reconciled the group since it was created',
-      nextCommand: cmd.controllerPods(),
+      repair: cmd.controllerPods(),
     }),
   ];
 }
@@ -52,7 +52,7 @@ export function checkFinalizer(ev: Evidence): Finding[] {
         objects,
         likelyCause:
           'the controller adds the finalizer when it reconciles the group; without it a delete would not remove the bindings',
-        nextCommand: cmd.controllerPods(),
+        repair: cmd.controllerPods(),
       }),
     ];
   }
@@ -67,7 +67,7 @@ export function checkFinalizer(ev: Evidence): Finding[] {
         ],
         events,
         likelyCause: `the controller keeps finalizer ${NODEGROUP_FINALIZER} until no node carries ${NODE_GROUP_LABEL}=${group}; unbind them`,
-        nextCommand: cmd.all(bound.map((node) => cmd.unbind('node', group, node))),
+        repair: cmd.all(bound.map((node) => cmd.unbind('node', group, node))),
       }),
     ];
   }
@@ -82,7 +82,7 @@ export function checkFinalizer(ev: Evidence): Finding[] {
           events: eventsAbout(ev.events, 'NodeGroup', group).slice(-3),
           likelyCause:
             'no node is bound, yet the controller has not removed its finalizer (controller down or failing for this group); removing it by hand is a low-level repair',
-          nextCommand: cmd.removeFinalizer(group, index),
+          repair: cmd.removeFinalizer(group, index),
         },
       ),
     ];
@@ -91,7 +91,7 @@ export function checkFinalizer(ev: Evidence): Finding[] {
     finding('finalizer', 'warn', 'being deleted; finalizer already removed', {
       objects,
       likelyCause: 'other finalizers hold the group, or the deletion is finishing now',
-      nextCommand: cmd.getGroup(group),
+      repair: cmd.getGroup(group),
     }),
   ];
 }

@@ -5,7 +5,6 @@
  * the controller's last sync worked.
  */
 import { NODEGROUP_CONFIGMAP, WORKSPACE_LABEL, WORKSPACE_PARENT_ANNOTATION } from '../constants';
-import { nextCommands as cmd } from './commands';
 import { IPPOOL_SYNCED_CONDITION, ippoolKeyOf, ippoolNameOf, REASONS } from './model-names';
 import {
   annotationOf,
@@ -17,6 +16,7 @@ import {
   nameOf,
   reasonOf,
 } from './objects';
+import { repairs as cmd } from './repairs';
 import type { Evidence, Finding } from './types';
 
 export function checkIPPool(ev: Evidence): Finding[] {
@@ -55,7 +55,7 @@ export function checkIPPool(ev: Evidence): Finding[] {
           objects,
           events: syncEvents.filter((e) => reasonOf(e) === REASONS.ippoolSyncFailed).slice(-1),
           likelyCause: condition?.message ?? "the controller's IPPool update fails (see the event)",
-          nextCommand: cmd.showIPPool(group),
+          repair: cmd.showIPPool(group),
         },
       ),
     ];
@@ -66,7 +66,7 @@ export function checkIPPool(ev: Evidence): Finding[] {
         objects,
         likelyCause:
           "the controller has not synced the group's IPPool since ippool was enabled: see controller health",
-        nextCommand: cmd.controllerPods(),
+        repair: cmd.controllerPods(),
       }),
     ];
   }
@@ -76,7 +76,7 @@ export function checkIPPool(ev: Evidence): Finding[] {
       finding('ippool-sync', 'fail', `IPPool ${poolName} lacks label ${key}=${group}`, {
         objects,
         likelyCause: 'the label was edited by hand',
-        nextCommand: `kubectl label ippool ${poolName} ${key}=${group} --overwrite`,
+        repair: cmd.label('ippool', poolName, { [key]: group }),
       }),
     ];
   }
@@ -97,7 +97,7 @@ export function checkIPPool(ev: Evidence): Finding[] {
           objects,
           likelyCause:
             "the workspace label does not follow the group's workspace bindings: edited by hand, or a sync was missed",
-          nextCommand: `kubectl label ippool ${poolName} ${WORKSPACE_LABEL}${want ? `=${want} --overwrite` : '-'}`,
+          repair: cmd.label('ippool', poolName, { [WORKSPACE_LABEL]: want ?? null }),
         },
       ),
     ];

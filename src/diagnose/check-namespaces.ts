@@ -5,6 +5,7 @@
  * annotations of the sections enabled in the config. A bound workspace carries the parent
  * annotation on its Workspace and WorkspaceTemplate.
  */
+import type { Repair } from '../actions/types';
 import {
   NAMESPACE_LABEL_PREFIX,
   NODE_GROUP_LABEL,
@@ -12,7 +13,6 @@ import {
   WORKSPACE_LABEL,
   WORKSPACE_PARENT_ANNOTATION,
 } from '../constants';
-import { nextCommands as cmd } from './commands';
 import {
   DESIRED_NODEGROUP_ANNOTATION,
   IPPOOL_SYNCED_CONDITION,
@@ -21,12 +21,13 @@ import {
   REASONS,
 } from './model-names';
 import { annotationOf, byName, conditionOf, eventsAbout, excerpt, finding, labelOf, nameOf } from './objects';
+import { repairs as cmd } from './repairs';
 import type { Evidence, Finding, KubeObject } from './types';
 
 interface Problem {
   text: string;
   cause: string;
-  next: string;
+  next: Repair;
 }
 
 /** Workspaces expected in the group: the named one and those whose parent names the group. */
@@ -131,11 +132,11 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
   const group = ev.target.nodegroup;
   if (!ev.nodegroup) return [finding('namespace-workspace', 'skip', 'no nodegroup to compare with')];
   const findings: Finding[] = [];
-  const missing = (kind: string, name: string, next: string) =>
+  const missing = (kind: string, name: string, next: Repair) =>
     finding('namespace-workspace', 'fail', `${kind} ${name} not found`, {
       objects: [{ ref: `${kind}/${name}`, found: false }],
       likelyCause: `no ${kind} has this name: check the spelling`,
-      nextCommand: next,
+      repair: next,
     });
   const workspaces = expectedWorkspaces(ev);
   for (const name of workspaces) {
@@ -156,7 +157,7 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
           objects: [excerpt('workspace', ws), ...(template ? [excerpt('workspacetemplate', template)] : [])],
           events: eventsAbout(ev.events, 'Workspace', name).slice(-3),
           likelyCause: first.cause,
-          nextCommand: first.next,
+          repair: first.next,
         },
       ),
     );
@@ -186,7 +187,7 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
           objects: [excerpt('namespace', ns), excerpt('nodegroup', ev.nodegroup)],
           events: eventsAbout(ev.events, 'Namespace', nameOf(ns), reasons).slice(-3),
           likelyCause: first.cause,
-          nextCommand: first.next,
+          repair: first.next,
         },
       ),
     );

@@ -4,7 +4,6 @@
  * applied it) and with the node's last binding event, which tells a label edited by hand (drift).
  */
 import { NODE_GROUP_LABEL } from '../constants';
-import { nextCommands as cmd } from './commands';
 import { DESIRED_NODEGROUP_ANNOTATION, NODE_BOUND_MESSAGE, REASONS } from './model-names';
 import {
   annotationOf,
@@ -17,6 +16,7 @@ import {
   nameOf,
   reasonOf,
 } from './objects';
+import { repairs as cmd } from './repairs';
 import type { Evidence, Finding, KubeObject } from './types';
 
 const BINDING_REASONS = [REASONS.nodeBound, REASONS.nodeUnbound];
@@ -46,7 +46,7 @@ function diagnoseNode(ev: Evidence, node: KubeObject, named: boolean): Finding |
         objects,
         events,
         likelyCause: `the request is recorded (${DESIRED_NODEGROUP_ANNOTATION}) but the controller has not applied it: see controller health`,
-        nextCommand: cmd.controllerPods(),
+        repair: cmd.controllerPods(),
       },
     );
   }
@@ -60,7 +60,7 @@ function diagnoseNode(ev: Evidence, node: KubeObject, named: boolean): Finding |
         objects,
         events,
         likelyCause: `the node label was edited by hand after the bind (no ${REASONS.nodeUnbound} event since ${REASONS.nodeBound})`,
-        nextCommand: cmd.labelNode(name, group),
+        repair: cmd.labelNode(name, group),
       },
     );
   }
@@ -74,7 +74,7 @@ function diagnoseNode(ev: Evidence, node: KubeObject, named: boolean): Finding |
       : label
         ? `it is bound to nodegroup ${label}: a node is in one group at a time`
         : 'the node was never bound to the group, or was unbound',
-    nextCommand: cmd.bind('node', group, name),
+    repair: cmd.bind('node', group, name),
   });
 }
 
@@ -87,7 +87,7 @@ export function checkNodeLabels(ev: Evidence): Finding[] {
       finding('node-labels', 'fail', `node ${named} not found`, {
         objects: [{ ref: `node/${named}`, found: false }],
         likelyCause: 'no node has this name: check the spelling',
-        nextCommand: cmd.listNodes(),
+        repair: cmd.listNodes(),
       }),
     );
   }

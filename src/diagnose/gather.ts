@@ -3,6 +3,7 @@
  * the group's labels and events point at, the config and the nodegroup deployment. Reads the group,
  * then two waves of independent reads in parallel, then keeps only the events about the objects read.
  */
+import { BINDING_KINDS } from '../binding-kinds';
 import {
   NAMESPACE_LABEL_PREFIX,
   NODE_GROUP_LABEL,
@@ -29,9 +30,10 @@ import type { ClusterSource, Evidence, KubeObject, Target } from './types';
 /** Throws a UsageError naming the bad input, before anything is read. */
 export function checkTarget(target: Target): void {
   checkName('nodegroup', target.nodegroup);
-  if (target.node !== undefined) checkName('node', target.node);
-  if (target.namespace !== undefined) checkName('namespace', target.namespace);
-  if (target.workspace !== undefined) checkName('workspace', target.workspace);
+  for (const kind of BINDING_KINDS) {
+    const name = target[kind];
+    if (name !== undefined) checkName(kind, name);
+  }
 }
 
 /** Objects by name, first seen wins; undefined entries (not found) dropped. */

@@ -1,6 +1,6 @@
-export * from './commands';
 export * from './diagnose';
 export * from './gather';
 export * from './render';
+export * from './repairs';
 export * from './sources';
 export * from './types';

@@ -1,4 +1,5 @@
 /** Reading the parts of objects and events the checks need, and excerpting them as evidence. */
+import { describeRepair } from '../actions/describe';
 import { NODE_SELECTOR_ANNOTATION, WORKSPACE_LABEL } from '../constants';
 import {
   CHECKS,
@@ -102,7 +103,7 @@ export function eventLine(e: KubeObject): string {
   return `${f.type ?? 'Normal'} ${f.reason ?? ''} ${about?.kind}/${about?.name}${count}: ${f.message ?? ''}`;
 }
 
-type FindingExtras = Partial<Pick<Finding, 'likelyCause' | 'nextCommand'>> & {
+type FindingExtras = Partial<Pick<Finding, 'likelyCause' | 'repair'>> & {
   objects?: ObjectExcerpt[];
   events?: KubeObject[];
 };
@@ -121,6 +122,9 @@ export function finding(
     evidence: { objects: extras.objects ?? [], events: (extras.events ?? []).map(eventLine) },
   };
   if (extras.likelyCause) out.likelyCause = extras.likelyCause;
-  if (extras.nextCommand) out.nextCommand = extras.nextCommand;
+  if (extras.repair?.length) {
+    out.repair = extras.repair;
+    out.nextCommand = describeRepair(extras.repair);
+  }
   return out;
 }

@@ -5,12 +5,14 @@
 import type { KapiClient } from '../kapi/client';
 import { HttpError } from '../kapi/errors';
 import { getNodeGroup } from '../kapi/nodegroups';
+import { KubeApiError } from '../kube/errors';
 import type { KubeReader, ListOptions } from '../kube/reader';
 import { collectionPath, RESOURCES, type ResourceRef } from '../kube/resources';
 import type { ClusterSource, KubeObject } from './types';
 
 /** KubeReader's list error for a kind the server does not serve (e.g. no IPPool CRD installed). */
-const kindNotServed = (err: unknown) => err instanceof Error && /^LIST \S+: 404\b/.test(err.message);
+const kindNotServed = (err: unknown) =>
+  err instanceof KubeApiError && err.verb === 'LIST' && err.status === 404;
 
 export function kubeReaderSource(reader: KubeReader): ClusterSource {
   const list = async (r: ResourceRef, options?: ListOptions) => {

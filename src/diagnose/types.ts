@@ -2,6 +2,8 @@
  * The diagnosis' data: the guide's checklist (in its order), a finding per check result, the
  * evidence snapshot the checks read, and the source the gatherer reads it from.
  */
+import type { Repair } from '../actions/types';
+import type { BindingKind } from '../binding-kinds';
 import type { ConfigSection } from '../constants';
 import type { KubeObject, ListOptions } from '../kube/reader';
 import type { ResourceRef } from '../kube/resources';
@@ -32,17 +34,14 @@ export interface Finding {
   summary: string;
   evidence: { objects: ObjectExcerpt[]; events: string[] };
   likelyCause?: string;
-  /** The exact next command: `nodegroup-api ...` for API-level repair, `kubectl ...` for low-level. */
+  /** What to do next, as steps (a read to look closer, or the repair's actions). */
+  repair?: Repair;
+  /** The repair described: `nodegroup-api ...` for API-level repair, `kubectl ...` for low-level. */
   nextCommand?: string;
 }
 
-/** What to diagnose: a group and, optionally, the node, namespace or workspace expected in it. */
-export interface Target {
-  nodegroup: string;
-  node?: string;
-  namespace?: string;
-  workspace?: string;
-}
+/** What to diagnose: a group and, optionally, a target of each binding kind expected in it. */
+export type Target = { nodegroup: string } & Partial<Record<BindingKind, string>>;
 
 export interface ConfigEvidence {
   /** The ConfigMap exists. */
@@ -87,4 +86,9 @@ export interface ClusterSource {
   events(namespace: string): Promise<KubeObject[]>;
   /** The NodeGroup through the KAPI, when the source has it; otherwise read as a Kubernetes object. */
   nodegroup?(name: string): Promise<KubeObject | undefined>;
+}
+
+/** The gathered targets of one binding kind (its table entry names the evidence field). */
+export function targetsOf(ev: Evidence, diagnoseField: string): KubeObject[] {
+  return (ev as unknown as Record<string, KubeObject[] | undefined>)[diagnoseField] ?? [];
 }

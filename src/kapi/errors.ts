@@ -47,8 +47,10 @@ export class ConnectionError extends KapiError {
     detail: string,
     /** The TLS handshake failed: an untrusted certificate, not an unreachable host. */
     readonly tls = false,
+    /** The socket or TLS error underneath. */
+    cause?: unknown,
   ) {
-    super(`cannot reach ${host} (${method} ${path}): ${detail}`);
+    super(`cannot reach ${host} (${method} ${path}): ${detail}`, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -60,8 +62,12 @@ export class TimeoutError extends KapiError {
     readonly path: string,
     readonly host: string,
     readonly timeoutMs: number,
+    cause?: unknown,
   ) {
-    super(`no answer from ${host} within ${timeoutMs / 1000} s (${method} ${path})`);
+    super(
+      `no answer from ${host} within ${timeoutMs / 1000} s (${method} ${path})`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 }
 

@@ -2,7 +2,22 @@
  * What an observer of the Transport sees of each exchange (evidence, logs): credentials in the
  * headers already replaced, so no observer can leak them by accident.
  */
-import type { HttpRequest, HttpResponse } from './transport';
+
+/** One request as the Transport sends it. */
+export interface HttpRequest {
+  method: string;
+  /** Path with query string, relative to the host (it may carry a base path). */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** The answer, whatever its status. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
 
 /**
  * One request and its outcome, as an observer sees it: the Authorization and Cookie headers are

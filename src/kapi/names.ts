@@ -1,15 +1,18 @@
 /** Client-side name checks, so nothing is sent that the server would have to reject. */
+import { type BindingKind, bindingKind, isBindingKind } from '../binding-kinds';
 import { UsageError } from './errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** What a name must be: nodegroups and nodes are DNS-1123 subdomains, the rest labels. */
-export type NameKind = 'nodegroup' | 'node' | 'namespace' | 'workspace' | 'cluster';
-const SUBDOMAIN_KINDS: ReadonlySet<NameKind> = new Set(['nodegroup', 'node']);
+/** What a name must be: nodegroups are DNS-1123 subdomains, clusters labels, targets as their kind says. */
+export type NameKind = 'nodegroup' | 'cluster' | BindingKind;
+
+const isSubdomain = (kind: NameKind): boolean =>
+  kind === 'nodegroup' || (isBindingKind(kind) && bindingKind(kind).name === 'subdomain');
 
 export function checkName(kind: NameKind, name: string): string {
-  const subdomain = SUBDOMAIN_KINDS.has(kind);
+  const subdomain = isSubdomain(kind);
   const max = subdomain ? 253 : 63;
   const pattern = subdomain ? DNS1123_SUBDOMAIN : DNS1123_LABEL;
   if (name.length === 0) throw new UsageError(`the ${kind} name is empty`);

@@ -2,6 +2,7 @@
  * One typed function per KAPI operation of the operations guide. Each has a pure request
  * builder (used by `--dry-run`) and a function that sends it. Names are checked before sending.
  */
+import { type BindingKind, bindingKind } from '../binding-kinds';
 import { NODEGROUP_API_VERSION, NODEGROUP_GROUP, NODEGROUP_VERSION } from '../constants';
 import type { KapiClient, KapiRequest } from './client';
 import { checkName } from './names';
@@ -48,12 +49,11 @@ export interface ListOptions extends Scope {
   ascending?: boolean;
 }
 
-export type BindingKind = 'node' | 'namespace' | 'workspace';
-const BINDING_SEGMENT: Record<BindingKind, string> = {
-  node: 'nodes',
-  namespace: 'namespaces',
-  workspace: 'workspaces',
-};
+export type { BindingKind };
+
+/** `/nodegroups/{ng}/{segment}/{target}`: the segment from the binding kinds table. */
+const bindingPath = (kind: BindingKind, group: string, target: string, scope: Scope) =>
+  `${groupPath(group, scope)}/${bindingKind(kind).kapiSegment}/${encodeURIComponent(checkName(kind, target))}`;
 
 /** `/kapis/infra.kubesphere.io/v1alpha1`, or `/kapis/clusters/{cluster}/...` for a member cluster. */
 export function kapiBase(cluster?: string): string {
@@ -122,11 +122,11 @@ export const nodegroupRequests = {
   }),
   bind: (kind: BindingKind, group: string, target: string, scope: Scope = {}): KapiRequest => ({
     method: 'POST',
-    path: `${groupPath(group, scope)}/${BINDING_SEGMENT[kind]}/${encodeURIComponent(checkName(kind, target))}`,
+    path: bindingPath(kind, group, target, scope),
   }),
   unbind: (kind: BindingKind, group: string, target: string, scope: Scope = {}): KapiRequest => ({
     method: 'DELETE',
-    path: `${groupPath(group, scope)}/${BINDING_SEGMENT[kind]}/${encodeURIComponent(checkName(kind, target))}`,
+    path: bindingPath(kind, group, target, scope),
   }),
 };
 
@@ -145,15 +145,18 @@ export const jsonPatchNodeGroup = (client: KapiClient, name: string, operations:
 export const deleteNodeGroup = (client: KapiClient, name: string, scope?: Scope) =>
   client.call<NodeGroup>(nodegroupRequests.delete(name, scope));
 
-export const bindNode = (client: KapiClient, group: string, node: string, scope?: Scope) =>
-  client.call(nodegroupRequests.bind('node', group, node, scope));
-export const unbindNode = (client: KapiClient, group: string, node: string, scope?: Scope) =>
-  client.call(nodegroupRequests.unbind('node', group, node, scope));
-export const bindNamespace = (client: KapiClient, group: string, namespace: string, scope?: Scope) =>
-  client.call(nodegroupRequests.bind('namespace', group, namespace, scope));
-export const unbindNamespace = (client: KapiClient, group: string, namespace: string, scope?: Scope) =>
-  client.call(nodegroupRequests.unbind('namespace', group, namespace, scope));
-export const bindWorkspace = (client: KapiClient, group: string, workspace: string, scope?: Scope) =>
-  client.call(nodegroupRequests.bind('workspace', group, workspace, scope));
-export const unbindWorkspace = (client: KapiClient, group: string, workspace: string, scope?: Scope) =>
-  client.call(nodegroupRequests.unbind('workspace', group, workspace, scope));
+/** Bind a target of any kind of the table (`node`, ...) to a group. */
+export const bindTarget = (
+  client: KapiClient,
+  kind: BindingKind,
+  group: string,
+  target: string,
+  scope?: Scope,
+) => client.call(nodegroupRequests.bind(kind, group, target, scope));
+export const unbindTarget = (
+  client: KapiClient,
+  kind: BindingKind,
+  group: string,
+  target: string,
+  scope?: Scope,
+) => client.call(nodegroupRequests.unbind(kind, group, target, scope));

@@ -6,21 +6,15 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher, Agent as UndiciAgent } from 'undici';
 import { ConnectionError, TimeoutError, TLS_FAILURE_CODES, UsageError } from './errors';
-import { type ExchangeObserver, type HttpExchange, redactHeaders } from './exchange';
+import {
+  type ExchangeObserver,
+  type HttpExchange,
+  type HttpRequest,
+  type HttpResponse,
+  redactHeaders,
+} from './exchange';
 
-export interface HttpRequest {
-  method: string;
-  /** Path with query string, relative to the host (it may carry a base path). */
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-}
+export type { HttpRequest, HttpResponse };
 
 /** Typed events so callers decide how (and whether) to show them. */
 export type TransportEvent =
@@ -242,7 +236,7 @@ export class Transport {
     if (err instanceof UsageError) return err;
     const code = (err as { code?: string }).code ?? 'UNKNOWN';
     const host = this.base.origin;
-    if (TIMEOUT_CODES.has(code)) return new TimeoutError(req.method, req.path, host, this.timeoutMs);
+    if (TIMEOUT_CODES.has(code)) return new TimeoutError(req.method, req.path, host, this.timeoutMs, err);
     const detail = (err as Error).message || code;
     if (TLS_FAILURE_CODES.has(code) && this.base.protocol === 'https:')
       return new ConnectionError(
@@ -252,7 +246,8 @@ export class Transport {
         code,
         `the TLS connection failed (${code}: ${detail})`,
         true,
+        err,
       );
-    return new ConnectionError(req.method, req.path, host, code, `${code}: ${detail}`);
+    return new ConnectionError(req.method, req.path, host, code, `${code}: ${detail}`, false, err);
   }
 }

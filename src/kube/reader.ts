@@ -5,6 +5,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CodedError } from '../coded-error';
+import { KubeApiError, KubeUnreachableError, statusReason } from './errors';
 import { type LoadedKubeconfig, loadKubeconfig, toKubeConfig } from './kubeconfig';
 import { collectionPath, type ResourceRef } from './resources';
 
@@ -104,18 +105,23 @@ export class KubeReader {
       u: string,
       i: unknown,
     ) => Promise<{ status: number; json(): Promise<unknown> }>;
-    const res = await fetch(url.toString(), { ...init, method: 'GET' });
+    let res: Awaited<ReturnType<typeof fetch>>;
+    try {
+      res = await fetch(url.toString(), { ...init, method: 'GET' });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? (err as { errno?: string }).errno ?? 'UNKNOWN';
+      throw new KubeUnreachableError(cluster.server, code, err);
+    }
     return { status: res.status, body: await res.json() };
   }
 
   /** The object, or undefined when it does not exist. */
   async get(r: ResourceRef, name: string, namespace?: string): Promise<KubeObject | undefined> {
-    const { status, body } = await this.fetchJSON(
-      `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`,
-    );
+    const path = `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`;
+    const { status, body } = await this.fetchJSON(path);
     if (status === 404) return undefined;
     if (status !== 200)
-      throw new Error(`GET ${r.plural}/${name}: ${status} ${(body as { message?: string }).message ?? ''}`);
+      throw new KubeApiError('GET', path, status, statusReason(body), body, `${r.plural}/${name}`);
     return body as KubeObject;
   }
 
@@ -123,12 +129,12 @@ export class KubeReader {
     r: ResourceRef,
     options: ListOptions = {},
   ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    const { status, body } = await this.fetchJSON(collectionPath(r, options.namespace), {
+    const path = collectionPath(r, options.namespace);
+    const { status, body } = await this.fetchJSON(path, {
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
     });
-    if (status !== 200)
-      throw new Error(`LIST ${r.plural}: ${status} ${(body as { message?: string }).message ?? ''}`);
+    if (status !== 200) throw new KubeApiError('LIST', path, status, statusReason(body), body, r.plural);
     const list = body as { items: KubeObject[]; metadata: { resourceVersion: string } };
     return { items: list.items, resourceVersion: list.metadata.resourceVersion };
   }

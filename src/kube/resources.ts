@@ -1,4 +1,11 @@
 /** The Kubernetes resources the runbooks read, by the names an operator uses. */
+import {
+  apiVersionOf,
+  BINDING_KIND_TABLE,
+  type BindingKind,
+  bindingKind,
+  isBindingKind,
+} from '../binding-kinds';
 import { NODEGROUP_API_VERSION } from '../constants';
 
 export interface ResourceRef {
@@ -18,20 +25,34 @@ const ref = (apiVersion: string, kind: string, plural: string, namespaced = fals
   namespaced,
 });
 
+/** The targets of bindings, from the binding kinds table (cluster-scoped). */
+const BINDING_TARGETS = Object.fromEntries(
+  BINDING_KIND_TABLE.map((k) => [k.kind, ref(apiVersionOf(k), k.targetKind, k.resource)]),
+) as Record<BindingKind, ResourceRef>;
+
 export const RESOURCES = {
-  node: ref('v1', 'Node', 'nodes'),
-  namespace: ref('v1', 'Namespace', 'namespaces'),
+  ...BINDING_TARGETS,
   configmap: ref('v1', 'ConfigMap', 'configmaps', true),
   pod: ref('v1', 'Pod', 'pods', true),
   event: ref('v1', 'Event', 'events', true),
   deployment: ref('apps/v1', 'Deployment', 'deployments', true),
   nodegroup: ref(NODEGROUP_API_VERSION, 'NodeGroup', 'nodegroups'),
-  workspace: ref('tenant.kubesphere.io/v1alpha1', 'Workspace', 'workspaces'),
   workspacetemplate: ref('tenant.kubesphere.io/v1alpha2', 'WorkspaceTemplate', 'workspacetemplates'),
   ippool: ref('network.kubesphere.io/v1alpha1', 'IPPool', 'ippools'),
 } as const;
 
 export type ResourceName = keyof typeof RESOURCES;
+
+/** The resource of a name: a fixed one, or the target of a binding kind defined at run time. */
+export function resourceRef(name: ResourceName | string): ResourceRef {
+  const known = (RESOURCES as Record<string, ResourceRef>)[name];
+  if (known) return known;
+  if (isBindingKind(name)) {
+    const k = bindingKind(name);
+    return ref(apiVersionOf(k), k.targetKind, k.resource);
+  }
+  throw new TypeError(`unknown resource "${name}"`);
+}
 
 /** `/api/v1/nodes`, `/apis/apps/v1/namespaces/ns/deployments`, ... */
 export function collectionPath(r: ResourceRef, namespace?: string): string {

@@ -10,19 +10,21 @@ import { checkSameCluster } from '../environment/preflight';
 import { checkTools } from '../environment/tools';
 import { KapiClient } from '../kapi/client';
 import { commands } from '../kapi/commands';
+import { HttpError, TLS_FAILURE_CODES } from '../kapi/errors';
 import { whoAmI } from '../kapi/identity';
 import { nodegroupRequests } from '../kapi/nodegroups';
 import { tokenCachePath } from '../kapi/token-cache';
+import { KubeApiError, KubeUnreachableError } from '../kube/errors';
 import { KubeReader } from '../kube/reader';
 import { RESOURCES } from '../kube/resources';
+import { Kubectl } from './actions/kubectl-runner';
 import { CA_FILE_ENV, type RunConfig } from './config';
-import { BlockedError, ConfigError } from './errors';
+import { type BlockedCode, BlockedError, ConfigError } from './errors';
 import { type Operation, Recorder } from './evidence';
+import { explainBlocked } from './flow/blocked';
+import { Verifier } from './flow/verifier';
 import { recordExchanges } from './http-evidence';
-import { Kubectl } from './kubectl';
-import { Ledger, type LedgerTarget } from './ledger';
-import { explainBlocked } from './next-command';
-import { Verifier } from './verify';
+import { Ledger, type LedgerTarget } from './ledger/ledger';
 
 export interface TargetAccess extends LedgerTarget {
   /** Sandbox: its admin. Live: KUBESPHERE_USERNAME/PASSWORD, else KUBESPHERE_TOKEN or the token cache. */
@@ -113,6 +115,7 @@ export function openKube(target: LedgerTarget): KubeReader {
     throw new ConfigError(
       `cannot use the kubeconfig ${target.kubeconfig ?? '(KUBECONFIG / ~/.kube/config)'}: ${(err as Error).message}; ` +
         'set KUBECONFIG (and --world-parameters \'{"context":"..."}\' for another context)',
+      { cause: err },
     );
   }
 }
@@ -183,16 +186,26 @@ export async function preflight(ctx: RunContext): Promise<void> {
   } catch (err) {
     const explained = explainBlocked(err, ctx.target.host, commands.list(), req);
     if (explained instanceof BlockedError) throw explained;
+    if (err instanceof HttpError && err.status === 403)
+      throw new BlockedError(
+        'RUNBOOK_ENV_RBAC',
+        `${ctx.target.host} does not let this user list nodegroups (403 ${err.serverMessage}): use a user with the nodegroup role`,
+        commands.list(),
+        `GET ${req.path}`,
+        err,
+      );
     throw err;
   }
   try {
     await ctx.verifier.kube.list(RESOURCES.namespace, { labelSelector: 'runbook-preflight=none' });
   } catch (err) {
     throw new BlockedError(
+      kubeBlockedCode(err),
       `cannot read the Kubernetes API at ${ctx.verifier.kube.server || '(no server)'} (${(err as Error).message}); ` +
         'check KUBECONFIG and its context',
       `kubectl get namespaces${ctx.target.context ? ` --context ${ctx.target.context}` : ''}`,
       'GET /api/v1/namespaces',
+      err as Error,
     );
   }
   await checkSameCluster({
@@ -202,4 +215,16 @@ export async function preflight(ctx: RunContext): Promise<void> {
     kube: ctx.verifier.kube,
   });
   ctx.target.identity = await whoAmI(ctx.kapi);
+}
+
+/** Why a Kubernetes read failed, by its code and status. */
+function kubeBlockedCode(err: unknown): BlockedCode {
+  if (err instanceof KubeApiError)
+    return err.status === 403
+      ? 'RUNBOOK_ENV_RBAC'
+      : err.status === 401
+        ? 'RUNBOOK_ENV_AUTH'
+        : 'RUNBOOK_ENV_UNREACHABLE';
+  if (err instanceof KubeUnreachableError && TLS_FAILURE_CODES.has(err.causeCode)) return 'RUNBOOK_ENV_TLS';
+  return 'RUNBOOK_ENV_UNREACHABLE';
 }

@@ -1,14 +1,24 @@
 /**
- * Errors of the runbook library. Each has a stable `code` and says what to do next, so a step's
+ * Errors of the runbook library. Each has a stable `code` (listed with its report category in
+ * error-codes.ts), keeps the error underneath as `cause`, and says what to do next, so a step's
  * failure reads as an instruction, not a stack trace.
  */
 import { CodedError } from '../coded-error';
 
+export type BlockedCode =
+  | 'RUNBOOK_ENV_AUTH'
+  | 'RUNBOOK_ENV_TLS'
+  | 'RUNBOOK_ENV_UNREACHABLE'
+  | 'RUNBOOK_ENV_TIMEOUT'
+  | 'RUNBOOK_ENV_RBAC';
+
 export type RunbookErrorCode =
   | 'RUNBOOK_CONFIG'
   | 'RUNBOOK_MISSING_PARAMETER'
+  | 'RUNBOOK_TARGET_NOT_FOUND'
   | 'RUNBOOK_GUARDRAIL'
-  | 'RUNBOOK_BLOCKED'
+  | BlockedCode
+  | 'RUNBOOK_STUCK'
   | 'RUNBOOK_VERIFY'
   | 'RUNBOOK_CLEANUP';
 
@@ -35,6 +45,11 @@ export class MissingParameterError extends RunbookError {
   }
 }
 
+/** What a runbook names does not exist on the target (a nodegroup, an object to edit). */
+export class TargetNotFoundError extends RunbookError {
+  readonly code = 'RUNBOOK_TARGET_NOT_FOUND' as const;
+}
+
 /** A destructive operation refused on a target other than the embedded sandbox. */
 export class GuardrailError extends RunbookError {
   readonly code = 'RUNBOOK_GUARDRAIL' as const;
@@ -42,8 +57,9 @@ export class GuardrailError extends RunbookError {
 
 /** The operation cannot run here (no credentials, host unreachable): says what is missing and what to run. */
 export class BlockedError extends RunbookError {
-  readonly code = 'RUNBOOK_BLOCKED' as const;
   constructor(
+    /** Why: auth, TLS, unreachable, timeout or RBAC. */
+    readonly code: BlockedCode,
     readonly missing: string,
     /** The exact `nodegroup-api` command to run next. */
     readonly command: string,
@@ -58,9 +74,17 @@ export class BlockedError extends RunbookError {
   }
 }
 
-/** An after-state check that did not hold. */
+/**
+ * An after-state check that did not hold. `stuck`: the object was still in transition when the
+ * wait expired (a controller has not finished: RUNBOOK_STUCK); otherwise it settled in another
+ * state than expected (RUNBOOK_VERIFY).
+ */
 export class VerifyError extends RunbookError {
-  readonly code = 'RUNBOOK_VERIFY' as const;
+  readonly code: 'RUNBOOK_VERIFY' | 'RUNBOOK_STUCK';
+  constructor(message: string, options?: ErrorOptions & { stuck?: boolean }) {
+    super(message, options);
+    this.code = options?.stuck ? 'RUNBOOK_STUCK' : 'RUNBOOK_VERIFY';
+  }
 }
 
 /** Undoing the ledger failed: the target may still carry changes of the run. */
@@ -69,7 +93,8 @@ export class CleanupError extends RunbookError {
   constructor(
     message: string,
     readonly failures: { entry: string; error: string }[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -15,7 +15,7 @@ import { EnvironmentError } from '../../src/environment/errors';
 import { loadKubeconfig, SERVICE_ACCOUNT_DIR } from '../../src/kube/kubeconfig';
 import { KubeReader } from '../../src/kube/reader';
 import { RESOURCES } from '../../src/kube/resources';
-import { Kubectl } from '../../src/runbook/kubectl';
+import { Kubectl } from '../../src/runbook/actions/kubectl-runner';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox';
 
 let sandbox: Sandbox;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { revert } from '../../scripts/revert';
-import { Ledger, readRunLedgers } from '../../src/runbook/ledger';
+import { Ledger, readRunLedgers } from '../../src/runbook/ledger/ledger';
 import { runCli } from '../cli-helpers';
 import { type Standalone, startStandalone, writeEnvironmentFile } from './standalone-sandbox';
 

@@ -5,19 +5,19 @@
  * refused is named in the failure; the ones that went through stay ledgered, so the scenario's
  * cleanup (or `npm run revert`) undoes them like single bindings.
  *
- * Built on the operator's `send` and snapshots and the ledger's `recordAll`/`markUndone`, as the
- * operator's `change` does for one target (entry first, void on refusal); nothing here knows
- * the ledger's format.
+ * Built on the flow's `record` (every entry on disk, one flush) and `perform` (void on refusal),
+ * as `act` does for one target; nothing here knows the ledger's format.
  */
+
+import type { Action } from '../../actions/types';
 import { groupOfTarget } from '../../binding-kinds';
 import { commands } from '../../kapi/commands';
 import { HttpError } from '../../kapi/errors';
-import { type BindingKind, nodegroupRequests } from '../../kapi/nodegroups';
+import type { BindingKind } from '../../kapi/nodegroups';
 import type { KubeObject } from '../../kube/reader';
-import type { Operator } from '../binding-ops';
 import { RunbookError, VerifyError } from '../errors';
-import { checkDestructive } from '../guardrails';
-import type { Change } from '../ledger';
+import type { Flow } from '../flow/flow';
+import { checkDestructive } from '../flow/guardrails';
 import { mapBounded } from './bounded';
 import { checkSelector, EmptySelectionError } from './targets';
 import { type Expected, waitForGroups } from './wait-all';
@@ -25,10 +25,10 @@ import { type Expected, waitForGroups } from './wait-all';
 /** In flight at once, by default: enough to hide latency, few enough not to flood a server. */
 export const DEFAULT_BATCH_CONCURRENCY = 16;
 
-/** What a batch needs of the operator (the seam to the safe flow). */
-export type BatchOperator = Pick<
-  Operator,
-  'ctx' | 'scenario' | 'send' | 'snapshot' | 'findNodeGroup' | 'guardTarget'
+/** What a batch needs of the safe flow. */
+export type BatchFlow = Pick<
+  Flow,
+  'record' | 'perform' | 'snapshot' | 'findNodeGroup' | 'guardTarget' | 'list' | 'verifier' | 'evidence'
 >;
 
 export type Verb = 'bind' | 'unbind';
@@ -71,17 +71,18 @@ const statusOf = (err: unknown): number | undefined => {
   return cause instanceof HttpError ? cause.status : undefined;
 };
 
-/** A 4xx other than 401: the server looked at the request and turned it down (nothing changed). */
-function refusedByServer(err: unknown): boolean {
-  const status = statusOf(err);
-  return status !== undefined && status >= 400 && status < 500 && status !== 401;
-}
-
 export class BatchBinder {
   constructor(
-    private readonly op: BatchOperator,
+    private readonly op: BatchFlow,
     private readonly concurrency = DEFAULT_BATCH_CONCURRENCY,
   ) {}
+
+  private get waitContext() {
+    return {
+      verifier: this.op.verifier,
+      record: (op: Parameters<Flow['evidence']>[0]) => this.op.evidence(op),
+    };
+  }
 
   bind(kind: BindingKind, group: string, which: Selection): Promise<BatchResult> {
     return this.run('bind', kind, group, which);
@@ -97,7 +98,7 @@ export class BatchBinder {
     const targets = await this.inspect(kind, which);
     const expected = new Map(targets.map((t) => [t.name, group] as const));
     const seen = await waitForGroups(
-      this.op.ctx,
+      this.waitContext,
       kind,
       expected,
       describeOutcome(kind, which, expected.size, group),
@@ -115,24 +116,13 @@ export class BatchBinder {
       );
     // The safe flow's ledger-first rule for the whole batch: every entry on disk (one flush)
     // before the first request; a target the server refuses has its entry voided.
-    const { ledger } = this.op.ctx;
-    const changes = targets.map(
-      ({ name, before }): Change => ({ op: verb, kind, group, target: name, ...(before ? { before } : {}) }),
+    const actions = targets.map(
+      ({ name, before }): Action => ({ op: verb, kind, group, target: name, ...(before ? { before } : {}) }),
     );
-    const entries = ledger.recordAll(this.op.scenario, changes);
-    for (const entry of entries) this.op.ctx.record({ kind: 'ledger', action: 'recorded', entry });
-    const work = targets.map((t, i) => ({ ...t, seq: entries[i]!.seq }));
-    const outcomes = await mapBounded(work, this.concurrency, async ({ name, before, seq }) => {
-      const req =
-        verb === 'bind'
-          ? nodegroupRequests.bind(kind, group, name)
-          : nodegroupRequests.unbind(kind, group, name);
-      try {
-        await this.op.send(req, commands.binding(verb, kind, group, name));
-      } catch (err) {
-        if (refusedByServer(err)) ledger.markUndone(seq, 'refused');
-        throw err;
-      }
+    const entries = this.op.record(actions);
+    const work = targets.map((t, i) => ({ ...t, entry: entries[i]! }));
+    const outcomes = await mapBounded(work, this.concurrency, async ({ before, entry }) => {
+      await this.op.perform(entry);
       // Unbinding a target of another group leaves it there (the server unbinds only its own).
       return verb === 'bind' ? group : before === group ? undefined : before;
     });
@@ -148,7 +138,7 @@ export class BatchBinder {
       }
     }
     const seen = await waitForGroups(
-      this.op.ctx,
+      this.waitContext,
       kind,
       expected,
       `${expected.size} ${kind}(s) ${verb === 'bind' ? `in nodegroup ${group}` : `out of nodegroup ${group}`}`,
@@ -165,7 +155,7 @@ export class BatchBinder {
     which: Selection,
     label?: 'before',
   ): Promise<{ name: string; before: string | undefined }[]> {
-    const { verifier } = this.op.ctx;
+    const verifier = this.op;
     if ('selector' in which) {
       const selector = checkSelector(kind, which.selector);
       const items = await verifier.list(kind, { labelSelector: selector });

@@ -24,8 +24,14 @@ function lagging(kind: BindingKind, expected: Expected, items: readonly KubeObje
   return out;
 }
 
+/** What a wait over many objects needs: the reader with its deadline, and the evidence. */
+export interface WaitContext {
+  verifier: Pick<RunContext['verifier'], 'kube' | 'timeoutMs' | 'list'>;
+  record: RunContext['record'];
+}
+
 export async function waitForGroups(
-  ctx: Pick<RunContext, 'verifier' | 'record'>,
+  ctx: WaitContext,
   kind: BindingKind,
   expected: Expected,
   description: string,

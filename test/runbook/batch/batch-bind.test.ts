@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { NODE_GROUP_LABEL } from '../../../src/constants';
-import { Operator, type RunContext, undoScenario } from '../../../src/runbook';
+import { createNodeGroup, Flow, type RunContext, undoScenario } from '../../../src/runbook';
 import { BatchBinder, BatchFailedError, EmptySelectionError } from '../../../src/runbook/batch';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/sandbox';
 import { sandboxRunContexts } from '../../sandbox-run-contexts';
@@ -39,12 +39,12 @@ const groupOfNodes = (names?: Set<string>) =>
     .items.filter((n) => !names || names.has(n.metadata.name!))
     .map((n) => n.metadata.labels?.[NODE_GROUP_LABEL]);
 
-async function newGroup(op: Operator, name: string) {
-  await op.createNodeGroup(name, {});
+async function newGroup(op: Flow, name: string) {
+  await createNodeGroup(op, name, {});
 }
 
 test('200 nodes by selector: bound and verified with one wait, one ledger entry each; cleanup undoes all', async () => {
-  const op = new Operator(ctx, 'scenario-200');
+  const op = new Flow(ctx, 'scenario-200');
   await newGroup(op, 'racks');
   ctx.recorder.startScenario('batch of 200', 'test', []);
   ctx.recorder.startStep('When I bind the nodes matching ... to nodegroup "racks"');
@@ -75,7 +75,7 @@ test('200 nodes by selector: bound and verified with one wait, one ledger entry 
 });
 
 test('a partial failure names each failed node; the others are bound, ledgered and undone by cleanup', async () => {
-  const op = new Operator(ctx, 'scenario-partial');
+  const op = new Flow(ctx, 'scenario-partial');
   await newGroup(op, 'half');
   sandbox.faults.set('kapi-errors', { pattern: '/nodes/rack-(7|42)$', method: 'POST', status: 500 });
   try {
@@ -113,7 +113,7 @@ test('a partial failure names each failed node; the others are bound, ledgered a
 });
 
 test('a selector matching nothing fails before any change', async () => {
-  const op = new Operator(ctx, 'scenario-empty');
+  const op = new Flow(ctx, 'scenario-empty');
   await newGroup(op, 'nowhere');
   const before = ctx.ledger.pending('scenario-empty').length;
   await assert.rejects(
@@ -128,7 +128,7 @@ test('a selector matching nothing fails before any change', async () => {
 });
 
 test('a table naming a missing node: the 404 is named, the rest bound; unbind by table undoes them', async () => {
-  const op = new Operator(ctx, 'scenario-table');
+  const op = new Flow(ctx, 'scenario-table');
   await newGroup(op, 'tabled');
   const binder = new BatchBinder(op);
   const err = await binder
