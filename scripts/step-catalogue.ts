@@ -15,7 +15,7 @@ export interface CatalogueStep {
   /** Where the example came from: a runbook `file:line`, or `generated`. */
   from: string;
   /** The defining TypeScript file, relative to the package root. */
-  definedAt: string;
+  definedIn: string;
 }
 
 export interface CatalogueDomain {
@@ -91,12 +91,12 @@ export function buildCatalogue(
       runbooks.find((r) => def.expression.match(r.text));
     const sample = sampleOf(def.pattern);
     const step: CatalogueStep = used
-      ? { pattern, example: used.text, from: used.at, definedAt: file }
+      ? { pattern, example: used.text, from: used.at, definedIn: file }
       : {
           pattern,
           example: def.expression.match(sample) ? sample : pattern,
           from: 'generated',
-          definedAt: file,
+          definedIn: file,
         };
     domains.set(domain, [...(domains.get(domain) ?? []), step]);
   }
@@ -107,10 +107,7 @@ export function buildCatalogue(
 export async function loadDefinitions(root: string, profiles: string[] = []): Promise<Definition[]> {
   const { loadConfiguration, loadSupport } =
     require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
-  const { runConfiguration } = await loadConfiguration(
-    { file: 'cucumber.js', profiles },
-    { cwd: root },
-  );
+  const { runConfiguration } = await loadConfiguration({ file: 'cucumber.js', profiles }, { cwd: root });
   const library = (await loadSupport(runConfiguration, { cwd: root })) as unknown as {
     stepDefinitions: Definition[];
   };
@@ -151,7 +148,7 @@ export function renderMarkdown(domains: CatalogueDomain[]): string {
     out.push(`## ${domain}`, '', '| step | example | defined in |', '|---|---|---|');
     for (const step of steps) {
       const pattern = step.pattern.startsWith('^') ? `/${step.pattern}/` : step.pattern;
-      out.push(`| \`${cell(pattern)}\` | \`${cell(step.example)}\` | ${step.definedAt} |`);
+      out.push(`| \`${cell(pattern)}\` | \`${cell(step.example)}\` | ${step.definedIn} |`);
     }
     out.push('');
   }
