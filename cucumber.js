@@ -1,5 +1,8 @@
-// Profiles of the runbook runner. Steps and support run as compiled JavaScript (npm run build).
+// Profiles of the runbook runner. Steps and support run as compiled JavaScript (npm run build;
+// `nodegroup-runbooks run` compiles first only when a source is newer than the last build).
 //   default   all runbooks against an embedded sandbox started in-process (one per worker)
+//   dev       the default, with steps and support straight from TypeScript (ts-node, transpile
+//             only, no type check): an edited step runs without a build; checkout only
 //   live      the environment of --env NAME / RUNBOOK_ENV (environments/NAME.yaml); without one,
 //             KUBESPHERE_HOST + KUBECONFIG (context: KUBECONFIG_CONTEXT or world parameter "context")
 //   readonly  the @readonly runbooks against the live environment: safe for production
@@ -33,7 +36,9 @@ if (allureOn && process.env.RUNBOOK_ALLURE_RESULTS_RUN !== process.env.RUNBOOK_R
 }
 // allure-cucumberjs's formatter, writing without an fsync per file (support/allure-formatter.ts);
 // it writes files only, so its stream goes to the null device and `progress` keeps stdout.
-const allure = allureOn ? [`./dist/support/allure-formatter.js:${devNull}`] : [];
+// Paths are the package's own (this file's folder), so an installed runner works from any folder.
+const here = (path) => resolve(__dirname, path);
+const allure = allureOn ? [`${here('dist/support/allure-formatter.js')}:${devNull}`] : [];
 
 // The runbooks' ${VAR}s come from the environment (--env NAME / RUNBOOK_ENV; the built-in
 // `sandbox` has the fixture's names), RUNBOOK_VAR_<NAME> or --world-parameters '{"vars":{...}}'.
@@ -41,7 +46,7 @@ const allure = allureOn ? [`./dist/support/allure-formatter.js:${devNull}`] : []
 // No `paths`: cucumber's default (features/**/*.feature) applies, and paths given on the command
 // line replace it instead of being added to it.
 const common = {
-  require: ['dist/support/**/*.js', 'dist/steps/**/*.js'],
+  require: [here('dist/support/**/*.js'), here('dist/steps/**/*.js')],
   strict: true,
   format: ['progress', ...allure],
   formatOptions: { resultsDir: allureResults },
@@ -49,6 +54,12 @@ const common = {
 
 module.exports = {
   default: { ...common, worldParameters: { target: 'sandbox' } },
+  dev: {
+    ...common,
+    requireModule: ['ts-node/register/transpile-only'],
+    require: [here('support/**/*.ts'), here('steps/**/*.ts')],
+    worldParameters: { target: 'sandbox' },
+  },
   smoke: { ...common, tags: '@smoke', worldParameters: { target: 'sandbox' } },
   live: { ...common, worldParameters: { target: 'live' } },
   readonly: { ...common, tags: '@readonly', worldParameters: { target: 'live' } },

@@ -2,6 +2,8 @@
  * `nodegroup-sandbox`: run the embedded sandbox until SIGINT/SIGTERM.
  * Prints `sandbox ready at http://127.0.0.1:N` once both listeners serve.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startSandbox } from '../src/sandbox/sandbox';
 import { runAsCommand } from './command';
@@ -19,13 +21,21 @@ export async function main(argv: string[]): Promise<number> {
     .option('--port <n>', 'ks-apiserver port (http; 0 = any free port)', port, 0)
     .option('--kube-port <n>', 'kube-apiserver port (https; 0 = any free port)', port, 0)
     .option(
+      '--env-out <path>',
+      'write export lines for KUBESPHERE_* (admin and viewer logins) and KUBECONFIG here (kubeconfig beside it)',
+    )
+    .option(
       '--env-file <path>',
-      'write export lines for KUBESPHERE_* and KUBECONFIG here (kubeconfig beside it)',
+      'the former name of --env-out (Node 20 takes it as its own option under npx and npm)',
     )
     .option('--state <path>', 'load state from this file at start, save it there on stop')
     .option(
       '--password <p>',
       'admin password (default: KubeSphere default; prefer SANDBOX_PASSWORD in the environment)',
+    )
+    .option(
+      '--viewer-password <p>',
+      'read-only viewer password (default: random, written to --env-out; or SANDBOX_VIEWER_PASSWORD)',
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -38,16 +48,27 @@ export async function main(argv: string[]): Promise<number> {
   const o = program.opts<{
     port: number;
     kubePort: number;
+    envOut?: string;
     envFile?: string;
     state?: string;
     password?: string;
+    viewerPassword?: string;
   }>();
+  if (o.envOut !== undefined && o.envFile !== undefined && o.envOut !== o.envFile) {
+    process.stderr.write('nodegroup-sandbox: --env-out and --env-file name the same file; give one\n');
+    return 2;
+  }
+  const envOut = o.envOut ?? o.envFile;
+  // Its folder is made when missing (the kubeconfig goes beside it).
+  if (envOut !== undefined) mkdirSync(dirname(resolve(envOut)), { recursive: true });
+  const viewerPassword = o.viewerPassword ?? process.env.SANDBOX_VIEWER_PASSWORD;
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {
     sandbox = await startSandbox({
       port: o.port,
       kubePort: o.kubePort,
-      envFile: o.envFile,
+      envFile: envOut,
+      ...(viewerPassword !== undefined ? { viewerPassword } : {}),
       statePath: o.state,
       password: o.password ?? process.env.SANDBOX_PASSWORD,
     });
@@ -60,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   if (sandbox.envFile) process.stdout.write(`environment: source ${sandbox.envFile}\n`);
   else
     process.stdout.write(
-      `user ${sandbox.username}; pass --env-file to get the password and KUBECONFIG exports\n`,
+      `user ${sandbox.username}; pass --env-out to get the passwords and KUBECONFIG exports\n`,
     );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -1,8 +1,12 @@
 /**
- * `npm run runbooks -- [cucumber-js options]`: run the runbooks through cucumber's API with the
- * profiles of cucumber.js, check the run parameters before anything starts, and print a summary
- * (counts, each problem in one place, the ledger and evidence paths). Exit code 1 on any failure.
+ * `nodegroup-runbooks run [cucumber-js options]` (`npm run runbooks -- ...`): run the runbooks
+ * through cucumber's API with the profiles of the package's cucumber.js, check the run parameters
+ * before anything starts, and print a summary (counts, each problem in one place, "did you mean"
+ * for a step no definition matches, the ledger and evidence paths). Exit code 1 on any failure.
+ * From a folder with no features/ (an installed runner), the package's own runbooks run.
  */
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '../src/environment/errors';
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
@@ -11,6 +15,15 @@ import { ledgerDir } from '../src/runbook/ledger/ledger';
 import { newRunId } from '../src/runbook/scenario-names';
 import { runAsCommand } from './command';
 import { renderSummary, SummaryCollector } from './runbook-summary';
+import { UndefinedStepAdvisor } from './step-suggestions';
+
+/** The package root: cucumber.js, features/ and dist/ live there. */
+export const PACKAGE_ROOT = join(__dirname, '..', '..');
+
+/** The package's cucumber.js, relative to `cwd`: cucumber joins the two even when it is absolute. */
+export function configFile(cwd = process.cwd()): string {
+  return relative(cwd, join(PACKAGE_ROOT, 'cucumber.js')) || 'cucumber.js';
+}
 
 const MISSING_VARIABLE = /needs \$\{\w+\}, which has no value/;
 
@@ -78,7 +91,15 @@ export async function runRunbooks(
   let reportsDir: string;
   try {
     const { profiles, rest } = splitProfiles(argv);
-    loaded = await loadConfiguration({ profiles, provided: rest });
+    const file = configFile();
+    loaded = await loadConfiguration({ file, profiles, provided: rest });
+    // No runbook named and none here: the package's own (cucumber's default is ./features).
+    if (loaded.useConfiguration.paths.length === 0 && !existsSync('features'))
+      loaded = await loadConfiguration({
+        file,
+        profiles,
+        provided: [...rest, join(PACKAGE_ROOT, 'features')],
+      });
     // The same check the BeforeAll hook makes, so a bad parameter stops the run before it starts.
     ({ reportsDir } = parseRunConfig(
       loaded.useConfiguration.worldParameters as Record<string, unknown>,
@@ -90,9 +111,14 @@ export async function runRunbooks(
     return environmentExitCode(err) ?? 2;
   }
   const collector = new SummaryCollector();
+  const advisor = new UndefinedStepAdvisor();
+  const onMessage = (envelope: Parameters<typeof collector.onMessage>[0]) => {
+    collector.onMessage(envelope);
+    advisor.onMessage(envelope);
+  };
   let success: boolean;
   try {
-    ({ success } = await runCucumber(loaded.runConfiguration, undefined, collector.onMessage));
+    ({ success } = await runCucumber(loaded.runConfiguration, undefined, onMessage));
   } catch (err) {
     // A failed BeforeAll (target unreachable, no credentials) stops the run: show its cause.
     const cause = (err as { cause?: Error }).cause;
@@ -105,6 +131,7 @@ export async function runRunbooks(
     ? ['dry run: nothing was sent']
     : [`run id ${runId}`, `ledger ${ledgerDir(reportsDir, runId)}`, `evidence ${runsDir(reportsDir, runId)}`];
   out.write(renderSummary({ ...collector.summary, success }, extra));
+  out.write(advisor.render());
   if (success) return 0;
   // Every failure a ${VAR} without a value: the run's own exit code (nothing was sent for them).
   const { problems } = collector.summary;

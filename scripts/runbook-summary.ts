@@ -103,7 +103,7 @@ export class SummaryCollector {
     const step = pickleStep ? pickleStep.text : 'a hook (cleanup or setup)';
     const message =
       status === 'UNDEFINED'
-        ? 'no step definition matches this text: check the wording against steps/ (npx cucumber-js --dry-run lists them)'
+        ? 'no step definition matches this text: check the wording (`nodegroup-runbooks steps` lists every step; the closest are below)'
         : status === 'AMBIGUOUS'
           ? `several step definitions match this text: ${firstLines(finished.testStepResult.message)}`
           : firstLines(finished.testStepResult.message);

@@ -1,7 +1,7 @@
 /**
  * Every name the nodegroup extension and KubeSphere put on the wire, in one place.
  * (confirmed) = from KubeSphere's public source or the NodeGroup CRD; (guide) = spelled by the
- * operations guide (shared/seed/nodegroup-skill.md); (model) = this project's model of the
+ * NodeGroup operations guide (its helper commands are `nodegroup-api`); (model) = this project's model of the
  * nodegroup server, whose source is not public. Align the (model) ones with your server version
  * here; nothing else in the code spells these strings.
  */

@@ -144,10 +144,14 @@ describe('nodegroup-api commands', () => {
       spec: { alias: 'Edge B', manager: 'ops' },
     });
 
-    r = await sent('nodegroup', 'patch', 'edge-b', '--description', 'new');
-    assert.equal(r.requests[0]!.method, 'PATCH');
-    assert.equal(r.requests[0]!.headers['content-type'], 'application/merge-patch+json');
-    assert.deepEqual(JSON.parse(r.requests[0]!.body), { spec: { description: 'new' } });
+    // The guide helper's wire format: a JSON Patch array, `add` on /spec/<field> (issue 17).
+    r = await sent('nodegroup', 'patch', 'edge-b', '--description', 'new', '--manager', 'ops');
+    assert.equal(`${r.requests[0]!.method} ${r.requests[0]!.url}`, `PATCH ${K}/nodegroups/edge-b`);
+    assert.equal(r.requests[0]!.headers['content-type'], 'application/json-patch+json');
+    assert.deepEqual(JSON.parse(r.requests[0]!.body), [
+      { op: 'add', path: '/spec/description', value: 'new' },
+      { op: 'add', path: '/spec/manager', value: 'ops' },
+    ]);
 
     r = await sent('nodegroup', 'delete', 'edge-b');
     assert.equal(`${r.requests[0]!.method} ${r.requests[0]!.url}`, `DELETE ${K}/nodegroups/edge-b`);

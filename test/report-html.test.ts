@@ -1,7 +1,7 @@
 /**
  * The generated Allure report, opened for real: a run of the inspect runbooks against the sandbox
  * writes Allure results (the profile's formatter), the report is generated from them, served on a local port and opened in
- * headless Chromium (Debian's chromium; .ci/run installs it). The page must show every scenario
+ * headless Chromium (test/browser.ts: CHROMIUM_PATH, else the build inside @sparticuz/chromium). The page must show every scenario
  * name and make no request to any host but the one serving it; the single file must do the same
  * from file:// with no request at all beyond itself.
  */
@@ -28,20 +28,9 @@ import { DEFAULT_ADMIN_PASSWORD } from '../src/constants';
 import { type GeneratedReport, generateReport } from '../src/report/generate';
 import { findExternalReferences } from '../src/report/html-self-contained';
 import { singleFileEntries } from '../src/report/single-file';
+import { findChromium } from './browser';
 
 const root = join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The flags that keep Chromium itself from calling Google's hosts on a closed network.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const FEATURE = 'features/nodegroup/inspect.feature';
 
 const scratch = mkdtempSync(join(tmpdir(), 'report-html-'));
@@ -94,15 +83,11 @@ async function serve(dir: string): Promise<{ server: Server; origin: string }> {
 }
 
 async function openChromium(): Promise<BrowserContext> {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `Chromium is not installed at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; ` +
-      '.ci/run does this) or set CHROMIUM_PATH. The report test cannot run without a browser.',
-  );
+  const found = await findChromium();
   return chromium.launchPersistentContext(mkdtempSync(join(scratch, 'chromium-profile-')), {
-    executablePath: CHROMIUM,
+    executablePath: found.executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: found.args,
   });
 }
 

@@ -112,7 +112,7 @@ describe('nodegroup-sandbox', () => {
 
   before(async () => {
     mkdirSync(join(dir, 'one'));
-    first = run(['--env-file', join(dir, 'one', 'sandbox.env'), '--state', state(), '--password', PASSWORD]);
+    first = run(['--env-out', join(dir, 'one', 'sandbox.env'), '--state', state(), '--password', PASSWORD]);
     url = await ready(first);
     env = readEnvFile(join(dir, 'one', 'sandbox.env'));
   });
@@ -126,7 +126,11 @@ describe('nodegroup-sandbox', () => {
       'KUBESPHERE_HOST',
       'KUBESPHERE_PASSWORD',
       'KUBESPHERE_USERNAME',
+      'KUBESPHERE_VIEWER_PASSWORD',
+      'KUBESPHERE_VIEWER_USERNAME',
     ]);
+    assert.equal(env.KUBESPHERE_VIEWER_USERNAME, 'viewer');
+    assert.ok((env.KUBESPHERE_VIEWER_PASSWORD ?? '').length >= 12, 'a random viewer password');
     assert.equal(env.KUBESPHERE_HOST, url);
     assert.equal(env.KUBESPHERE_USERNAME, 'admin');
     assert.equal(env.KUBESPHERE_PASSWORD, PASSWORD);
@@ -148,6 +152,7 @@ describe('nodegroup-sandbox', () => {
     assert.ok(token.length > 20);
     const printed = first.stdout() + first.stderr();
     assert.ok(!printed.includes(PASSWORD), 'the password was printed');
+    assert.ok(!printed.includes(env.KUBESPHERE_VIEWER_PASSWORD!), "the viewer's password was printed");
     assert.ok(!printed.includes(token), 'the token was printed');
   });
 

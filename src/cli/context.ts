@@ -26,6 +26,8 @@ export interface GlobalOptions {
   token?: string;
   quiet?: boolean;
   output?: OutputFormat;
+  /** false with --no-headers. */
+  headers?: boolean;
   cluster?: string;
   dryRun?: boolean;
   insecure?: boolean;
@@ -91,7 +93,13 @@ export class CliContext {
   }
 
   print(value: unknown, counts?: NodeCounts): void {
-    this.io.stdout.write(render(value, this.options.output ?? 'json', this.options.quiet ?? false, counts));
+    this.io.stdout.write(
+      render(value, this.options.output ?? 'json', {
+        quiet: this.options.quiet ?? false,
+        headers: this.options.headers ?? true,
+        ...(counts ? { counts } : {}),
+      }),
+    );
   }
 
   /** Print a prepared request instead of sending it. */
@@ -111,7 +119,8 @@ export class CliContext {
       this.io.stdout.write(`${done ?? `${req.method} ${req.path}: done`}\n`);
       return;
     }
-    const wantsCounts = this.options.output === 'table' && asGroups(answer) !== undefined;
+    const tabular = this.options.output === 'table' || this.options.output === 'wide';
+    const wantsCounts = tabular && asGroups(answer) !== undefined;
     this.print(answer, wantsCounts ? await this.nodeCounts() : undefined);
   }
 

@@ -8,6 +8,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../kapi/errors';
 import { CliContext, type CliIO, type GlobalOptions } from './context';
+import { examples } from './help';
+import { NAME_PREFIX } from './output';
 
 /** Thrown after the findings are printed when a check failed: main() answers exit code 1. */
 export class DiagnosisFailedError extends Error {
@@ -63,8 +65,13 @@ export async function runDiagnose(ctx: CliContext, group: string, flags: Diagnos
     source = lib.kapiSource(ctx.client(), ctx.options.cluster ? { cluster: ctx.options.cluster } : {});
   }
   const diagnosis = await lib.diagnose(source, target);
-  const format = ctx.options.output ?? 'table';
-  ctx.io.stdout.write(lib.renderDiagnosis(diagnosis, format));
+  const output = ctx.options.output ?? 'table';
+  if (output === 'name') {
+    ctx.io.stdout.write(`${NAME_PREFIX}${group}\n`);
+  } else {
+    // The findings table is already the wide one.
+    ctx.io.stdout.write(lib.renderDiagnosis(diagnosis, output === 'wide' ? 'table' : output));
+  }
   if (!diagnosis.healthy) throw new DiagnosisFailedError(group, diagnosis.counts.fail);
 }
 
@@ -79,6 +86,14 @@ export function addDiagnoseCommand(program: Command, io: CliIO, contexts: CliCon
     .option('--workspace <name>', 'a workspace expected in the group')
     .option('--kubeconfig <path>', 'read Kubernetes objects through this kubeconfig instead of ks-apiserver')
     .option('--context <name>', 'kubeconfig context (with --kubeconfig)')
+    .addHelpText(
+      'after',
+      examples([
+        'nodegroup-api diagnose edge-a',
+        'nodegroup-api diagnose edge-a --node worker-3 -o yaml',
+        'nodegroup-api diagnose edge-a --kubeconfig ~/.kube/config --context admin@host',
+      ]),
+    )
     .action(async (group: string, _flags: unknown, command: Command) => {
       const ctx = new CliContext(io, command.optsWithGlobals<GlobalOptions>());
       contexts.push(ctx);

@@ -27,6 +27,8 @@ export interface SandboxOptions {
   kubePort?: number;
   /** Admin password (default KubeSphere's P@88w0rd). */
   password?: string;
+  /** The read-only viewer's password (default: random); written to the env file either way. */
+  viewerPassword?: string;
   /** Load state from this file at start (when it exists) and save to it on stop. */
   statePath?: string;
   /** Write `export` lines for the KUBESPHERE_* variables and KUBECONFIG here (kubeconfig beside it). */
@@ -92,7 +94,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.statePath && stateExists(options.statePath)) store.load(readStateFile(options.statePath));
   else loadFixture(store);
 
-  const auth = new Authenticator({ adminPassword: password });
+  const auth = new Authenticator({
+    adminPassword: password,
+    ...(options.viewerPassword !== undefined ? { readonlyPassword: options.viewerPassword } : {}),
+  });
   const faults = new Faults({ store, expireTokens: () => auth.expireAll() });
   const controller = new NodegroupController({ store, faults });
   const reset = () => {
@@ -140,7 +145,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     KUBESPHERE_PASSWORD: password,
     KUBECONFIG: kubeconfigPath,
   };
-  if (envFile) writeFileAtomic(envFile, envFileText(env));
+  // The viewer's login too, so read-only checks can be tried (not in `env`: runs log in as admin).
+  const viewer = auth.credentials.readonly;
+  if (envFile)
+    writeFileAtomic(
+      envFile,
+      envFileText({
+        ...env,
+        KUBESPHERE_VIEWER_USERNAME: viewer.username,
+        KUBESPHERE_VIEWER_PASSWORD: viewer.password,
+      }),
+    );
 
   let stopped = false;
   return {
