@@ -17,9 +17,13 @@ if (!process.env.RUNBOOK_RUN_ID) {
   process.env.RUNBOOK_RUN_ID = `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+// A dry run (and a plan) only lists what would run: it must not clear or write the last run's
+// results, summary or JUnit/message files, so it gets no file-writing formatter at all.
+const dryRun = process.argv.some((a) => a === '--dry-run' || a === '-d' || a === '--plan');
+
 // Allure results of this run, for the formatter and for the hooks writing the run's metadata and
 // evidence attachments. RUNBOOK_ALLURE=off leaves both out (the baseline of bench/report.bench.ts).
-const allureOn = process.env.RUNBOOK_ALLURE !== 'off';
+const allureOn = process.env.RUNBOOK_ALLURE !== 'off' && !dryRun;
 const reportsDir = process.env.RUNBOOK_REPORTS_DIR || 'reports';
 const allureResults = resolve(reportsDir, 'allure-results');
 if (allureOn) process.env.RUNBOOK_ALLURE_RESULTS = allureResults;
@@ -31,8 +35,16 @@ if (allureOn && process.env.RUNBOOK_ALLURE_RESULTS_RUN !== process.env.RUNBOOK_R
   process.env.RUNBOOK_ALLURE_RESULTS_RUN = process.env.RUNBOOK_RUN_ID;
 }
 // allure-cucumberjs's formatter, writing without an fsync per file (support/allure-formatter.ts);
-// it writes files only, so its stream goes to the null device and `progress` keeps stdout.
-const allure = allureOn ? [`./dist/support/allure-formatter.js:${devNull}`] : [];
+// it writes files only (and reports/summary.md), so its stream goes to the null device and
+// `progress` keeps stdout. Without Allure, the summary formatter still writes reports/summary.md.
+const files = dryRun
+  ? []
+  : allureOn
+    ? [`./dist/support/allure-formatter.js:${devNull}`]
+    : [`./dist/support/summary-formatter.js:${devNull}`];
+// What the run prints: dots, the scenario running on long runs, no attachment dumps (the short
+// failures come from the runner's summary: scripts/runbook-summary.ts).
+const progress = './dist/support/progress-formatter.js';
 
 // Values the runbooks' ${VAR}s take on the sandbox fixture. On live, set them as environment
 // variables or --world-parameters '{"vars":{...}}'.
@@ -50,7 +62,7 @@ const sandboxVars = {
 const common = {
   require: ['dist/support/**/*.js', 'dist/steps/**/*.js'],
   strict: true,
-  format: ['progress', ...allure],
+  format: [progress, ...files],
   formatOptions: { resultsDir: allureResults },
 };
 
@@ -63,10 +75,11 @@ module.exports = {
     ...common,
     parallel: 2,
     format: [
-      'progress',
-      ...allure,
-      `junit:${reportsDir}/cucumber-junit.xml`,
-      `message:${reportsDir}/cucumber-messages.ndjson`,
+      progress,
+      ...files,
+      ...(dryRun
+        ? []
+        : [`junit:${reportsDir}/cucumber-junit.xml`, `message:${reportsDir}/cucumber-messages.ndjson`]),
     ],
     worldParameters: { target: 'sandbox', vars: sandboxVars },
   },

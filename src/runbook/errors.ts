@@ -10,6 +10,8 @@ export type RunbookErrorCode =
   | 'RUNBOOK_GUARDRAIL'
   | 'RUNBOOK_BLOCKED'
   | 'RUNBOOK_VERIFY'
+  | 'RUNBOOK_WAIT_EXPIRED'
+  | 'RUNBOOK_NOT_FOUND'
   | 'RUNBOOK_CLEANUP';
 
 export abstract class RunbookError extends CodedError<RunbookErrorCode> {}
@@ -56,9 +58,19 @@ export class BlockedError extends RunbookError {
   }
 }
 
-/** An after-state check that did not hold. */
+/** An after-state check that did not hold (on a settled object: the product did something else). */
 export class VerifyError extends RunbookError {
-  readonly code = 'RUNBOOK_VERIFY' as const;
+  readonly code: 'RUNBOOK_VERIFY' | 'RUNBOOK_WAIT_EXPIRED' | 'RUNBOOK_NOT_FOUND' = 'RUNBOOK_VERIFY';
+}
+
+/** A wait ran out with the object still in transition: a controller has not finished its work. */
+export class WaitExpiredError extends VerifyError {
+  override readonly code = 'RUNBOOK_WAIT_EXPIRED' as const;
+}
+
+/** An object the runbook names does not exist (a typo, or a run parameter for another cluster). */
+export class NotFoundError extends VerifyError {
+  override readonly code = 'RUNBOOK_NOT_FOUND' as const;
 }
 
 /** Undoing the ledger failed: the target may still carry changes of the run. */
