@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { BindingKind } from '../src/kapi/nodegroups';
-import { groupOf } from '../src/runbook';
+import { groupOf, NotFoundError } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 Given(
@@ -10,7 +10,7 @@ Given(
   async function (this: RunbookWorld, kind: BindingKind, target: string) {
     const real = this.name(target);
     const obj = await this.op.ctx.verifier.get(kind, real);
-    assert.ok(obj, `${kind} ${real} does not exist; pick another with a run parameter`);
+    if (!obj) throw new NotFoundError(`${kind} ${real} does not exist; pick another with a run parameter`);
     const group = groupOf(kind, obj);
     assert.equal(
       group,

@@ -1,10 +1,10 @@
 /** Steps about any object's labels and annotations, and the guide's "Given nodegroup X". */
-import { strict as assert } from 'node:assert';
 import { Given, Then } from '@cucumber/cucumber';
 import type { ResourceName } from '../src/kube/resources';
 import {
   type MetadataExpectation,
   type MetadataField,
+  NotFoundError,
   parseKey,
   parseKeyValue,
   verifyMetadata,
@@ -14,11 +14,11 @@ import type { RunbookWorld } from '../support/world';
 Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, name: string) {
   const real = this.name(name);
   const group = await this.op.getNodeGroup(real);
-  assert.ok(
-    group,
-    `nodegroup ${real} does not exist; list the groups with: nodegroup-api nodegroup list, ` +
-      `or create it with: nodegroup-api nodegroup create --name ${real}`,
-  );
+  if (!group)
+    throw new NotFoundError(
+      `nodegroup ${real} does not exist; list the groups with: nodegroup-api nodegroup list, ` +
+        `or create it with: nodegroup-api nodegroup create --name ${real}`,
+    );
 });
 
 // "has label K=V" waits for the value; "has no label K" waits for the key to be gone.

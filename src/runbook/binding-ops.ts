@@ -7,6 +7,12 @@ import { commands } from '../kapi/commands';
 import { type BindingKind, nodegroupRequests } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
 import { bindingMark, groupOf } from './bindings';
+
+/** Where a kind's binding shows: the label or annotation bindingMark names. */
+const bindingField = (kind: BindingKind): [string, string] => {
+  const [word, key] = bindingMark(kind).split(' ') as [string, string];
+  return [word === 'label' ? 'labels' : 'annotations', key];
+};
 import { checkDestructive } from './guardrails';
 import { NodegroupOperator } from './nodegroup-ops';
 
@@ -50,7 +56,8 @@ export class Operator extends NodegroupOperator {
     const description = group
       ? `${kind} ${target} with ${bindingMark(kind)}=${group}`
       : `${kind} ${target} without ${bindingMark(kind)}`;
-    const after = await this.ctx.verifier.until({ resource: kind, name: target, description }, (o) =>
+    const field = ['metadata', ...bindingField(kind)];
+    const after = await this.ctx.verifier.until({ resource: kind, name: target, description, field }, (o) =>
       group === undefined ? o !== undefined && groupOf(kind, o) === undefined : groupOf(kind, o) === group,
     );
     this.snapshot('after', kind, target, after);

@@ -3,7 +3,7 @@ import { NODEGROUP_FINALIZER, NODEGROUP_STATE } from '../constants';
 import { commands } from '../kapi/commands';
 import { type NodeGroup, type NodeGroupSpec, nodegroupRequests } from '../kapi/nodegroups';
 import type { KubeObject } from '../kube/reader';
-import { VerifyError } from './errors';
+import { NotFoundError, VerifyError } from './errors';
 import { checkDestructive } from './guardrails';
 import { groupState, hasGroupState, OperatorBase } from './operator';
 
@@ -32,6 +32,7 @@ export class NodegroupOperator extends OperatorBase {
         resource: 'nodegroup',
         name,
         description: `nodegroup ${name} ${NODEGROUP_STATE.active} with its finalizer`,
+        field: ['status', 'state'],
       },
       (g) =>
         state(g) === NODEGROUP_STATE.active && (g?.metadata.finalizers ?? []).includes(NODEGROUP_FINALIZER),
@@ -50,7 +51,12 @@ export class NodegroupOperator extends OperatorBase {
     );
     const wanted = Object.entries(fields).filter(([, v]) => v !== undefined);
     const after = await this.ctx.verifier.until(
-      { resource: 'nodegroup', name, description: `nodegroup ${name} with ${JSON.stringify(fields)}` },
+      {
+        resource: 'nodegroup',
+        name,
+        description: `nodegroup ${name} with ${JSON.stringify(fields)}`,
+        field: ['spec'],
+      },
       (g) => wanted.every(([k, v]) => spec(g)[k] === v),
     );
     this.snapshot('after', 'nodegroup', name, after);
@@ -97,16 +103,19 @@ export class NodegroupOperator extends OperatorBase {
   // --- what a runbook expects of a nodegroup, awaited ---
 
   async verifySpecField(name: string, field: string, value: string): Promise<void> {
-    await this.untilGroup(name, `with ${field} "${value}"`, (g) => spec(g)[field] === value);
+    await this.untilGroup(name, `with ${field} "${value}"`, (g) => spec(g)[field] === value, ['spec', field]);
   }
 
   async verifyState(name: string, wanted: string): Promise<void> {
-    await this.untilGroup(name, `in state ${wanted}`, (g) => state(g) === wanted);
+    await this.untilGroup(name, `in state ${wanted}`, (g) => state(g) === wanted, ['status', 'state']);
   }
 
   async verifyFinalizer(name: string, finalizer: string): Promise<void> {
-    await this.untilGroup(name, `with finalizer ${finalizer}`, (g) =>
-      (g?.metadata.finalizers ?? []).includes(finalizer),
+    await this.untilGroup(
+      name,
+      `with finalizer ${finalizer}`,
+      (g) => (g?.metadata.finalizers ?? []).includes(finalizer),
+      ['metadata', 'finalizers'],
     );
   }
 
@@ -114,9 +123,14 @@ export class NodegroupOperator extends OperatorBase {
     await this.untilGroup(name, 'gone', (g) => !g);
   }
 
-  private untilGroup(name: string, what: string, holds: (g: KubeObject | undefined) => boolean) {
+  private untilGroup(
+    name: string,
+    what: string,
+    holds: (g: KubeObject | undefined) => boolean,
+    field?: readonly string[],
+  ) {
     return this.ctx.verifier.until(
-      { resource: 'nodegroup', name, description: `nodegroup ${name} ${what}` },
+      { resource: 'nodegroup', name, description: `nodegroup ${name} ${what}`, ...(field ? { field } : {}) },
       holds,
     );
   }
@@ -131,7 +145,7 @@ export class NodegroupOperator extends OperatorBase {
     const before = await this.findNodeGroup(name, commands.get(name));
     this.snapshot('before', 'nodegroup', name, before);
     if (!before)
-      throw new VerifyError(`nodegroup ${name} does not exist; check the name with \`${commands.list()}\``);
+      throw new NotFoundError(`nodegroup ${name} does not exist; check the name with \`${commands.list()}\``);
     return before;
   }
 }
