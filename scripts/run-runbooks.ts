@@ -86,8 +86,9 @@ export async function runRunbooks(
   const extra = loaded.useConfiguration.dryRun
     ? ['dry run: nothing was sent']
     : [`run id ${runId}`, `ledger ${ledgerDir(reportsDir, runId)}`, `evidence ${runsDir(reportsDir, runId)}`];
-  out.write(renderSummary({ ...collector.summary, success }, extra));
-  return success ? 0 : 1;
+  const summary = collector.summaryOf(success);
+  out.write(renderSummary(summary, extra));
+  return summary.success ? 0 : 1;
 }
 
 if (require.main === module) runAsCommand('runbooks', () => runRunbooks(process.argv.slice(2)));

@@ -6,7 +6,14 @@
  */
 import { join } from 'node:path';
 import { type Outcome, withoutStack } from '../src/report/outcome';
-import { type FindingLine, RunCollector, type RunOutcome, scenarioCounts } from '../src/report/run-collector';
+import {
+  type FindingLine,
+  ordered,
+  RunCollector,
+  type RunOutcome,
+  scenarioCounts,
+  trustworthy,
+} from '../src/report/run-collector';
 import { SUMMARY_FILE } from '../src/report/summary-md';
 import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
 
@@ -36,6 +43,11 @@ export class SummaryCollector {
     const run = this.collector.run;
     return { ...run, success: run.success ?? false };
   }
+
+  /** The summary with cucumber's verdict, failed as well when a step was undefined, ambiguous or pending (a dry run too). */
+  summaryOf(cucumberSuccess: boolean): Summary {
+    return { ...this.collector.run, success: trustworthy(this.collector.run, cucumberSuccess) };
+  }
 }
 
 const count = (counts: Record<string, number | undefined>) => {
@@ -62,11 +74,12 @@ export function renderSummary(
 ): string {
   const lines = ['', `runbooks: ${s.success ? 'PASSED' : 'FAILED'}`];
   lines.push(
-    `  scenarios ${count(scenarioCounts(s))}, steps ${count(s.steps)}, ${(s.durationMs / 1000).toFixed(1)} s` +
+    `  scenarios ${count(scenarioCounts(s))}, steps ${count(ordered(s.steps))}, ${(s.durationMs / 1000).toFixed(1)} s` +
       (s.retried ? ` (${s.retried} failed attempt(s) retried)` : ''),
   );
   const runId = env[RUN_ID_ENV];
-  const evidence = runId ? runsDir(reportsDirIn(env), runId) : undefined;
+  const dry = extra.some((l) => l.startsWith('dry run'));
+  const evidence = runId && !dry ? runsDir(reportsDirIn(env), runId) : undefined;
   for (const p of s.runProblems) {
     lines.push(`  ${label(p.outcome)}: ${p.where}`);
     lines.push(...firstLines(p.outcome.message).map((l) => `    ${l}`));
@@ -79,7 +92,7 @@ export function renderSummary(
     lines.push(...findingLines(sc.findings));
     if (evidence) lines.push(`    evidence: ${evidence} (full YAML in the report: npm run report)`);
   }
-  if (runId && extra.length && !extra.some((l) => l.startsWith('dry run')))
+  if (runId && !dry)
     lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
   lines.push(...extra.map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;

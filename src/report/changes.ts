@@ -18,6 +18,8 @@ export interface FieldChange {
 
 export interface ObjectChange {
   scenario: string;
+  /** The step that made the change. */
+  step: string;
   resource: string;
   name: string;
   fields: FieldChange[];
@@ -104,14 +106,14 @@ function stepChanges(ops: readonly Operation[]): Map<string, { before?: unknown;
 }
 
 function scenarioChanges(s: ScenarioRecord): ObjectChange[] {
-  // Per object: the state before the first step that changed it, after the last one.
-  const objects = new Map<string, { resource: string; name: string; before: unknown; after: unknown }>();
+  // Step by step: a bind then an unbind of the same node are two changes, both shown.
+  const changed: { key: string; resource: string; name: string; fields: FieldChange[]; step: string }[] = [];
   for (const step of s.steps)
     for (const [key, e] of stepChanges(step.operations)) {
-      if (e.both !== 3 || fieldChanges('', e.before, e.after).length === 0) continue;
-      const [resource, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-      const known = objects.get(key);
-      objects.set(key, { resource, name, before: known ? known.before : e.before, after: e.after });
+      if (e.both !== 3) continue;
+      const resource = key.slice(0, key.indexOf('/'));
+      const fields = fieldChanges(resource, e.before, e.after);
+      if (fields.length) changed.push({ key, resource, name: key.slice(resource.length + 1), fields, step: step.text });
     }
   const undone = new Map<string, string | undefined>();
   for (const op of s.cleanup) {
@@ -119,22 +121,19 @@ function scenarioChanges(s: ScenarioRecord): ObjectChange[] {
     const change = (op.entry as { change?: Record<string, unknown> } | undefined)?.change;
     for (const key of touched(change)) if (!undone.has(key) || op.error) undone.set(key, op.error);
   }
-  const out: ObjectChange[] = [];
-  for (const [key, o] of objects) {
-    const fields = fieldChanges(o.resource, o.before, o.after);
-    if (!fields.length) continue;
-    const undo = undone.has(key);
-    const error = undone.get(key);
-    out.push({
+  return changed.map((c) => {
+    const error = undone.get(c.key);
+    const undo = undone.has(c.key) && !error;
+    return {
       scenario: s.name,
-      resource: o.resource,
-      name: o.name,
-      fields,
-      outcome: undo && !error ? 'undone' : 'kept',
+      step: c.step,
+      resource: c.resource,
+      name: c.name,
+      fields: c.fields,
+      outcome: undo ? 'undone' : 'kept',
       ...(error ? { note: `undo failed: ${error}` } : undo ? {} : { note: 'no undo recorded' }),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** Every object the run changed, scenario by scenario, in the order the evidence has them. */

@@ -4,7 +4,7 @@
  * findings of the automatic diagnosis (a small JSON attachment the report hook adds); hook
  * failures outside scenarios; step counts. The console summary and summary.md both read it.
  */
-import { type CucumberStatus, type Outcome, stepOutcome, worstOutcome } from './outcome';
+import { type CucumberStatus, type Outcome, STATUS_RANK, stepOutcome, worstOutcome } from './outcome';
 
 // biome-ignore lint/suspicious/noExplicitAny: cucumber message envelopes are read loosely, by field name
 export type Envelope = Record<string, any>;
@@ -165,9 +165,22 @@ export class RunCollector {
   }
 }
 
+/** Counts in cucumber's order (passed first, failed last). */
+export function ordered(counts: Partial<Record<CucumberStatus, number>>): Partial<Record<CucumberStatus, number>> {
+  const out: Partial<Record<CucumberStatus, number>> = {};
+  for (const status of STATUS_RANK) if (counts[status]) out[status] = counts[status];
+  return out;
+}
+
 /** Scenario counts by cucumber status. */
 export function scenarioCounts(run: RunOutcome): Partial<Record<CucumberStatus, number>> {
   const counts: Partial<Record<CucumberStatus, number>> = {};
   for (const s of run.scenarios) counts[s.outcome.status] = (counts[s.outcome.status] ?? 0) + 1;
-  return counts;
+  return ordered(counts);
+}
+
+/** Whether the run can be trusted as passed: cucumber says so and no step was left undefined, ambiguous or pending. */
+export function trustworthy(run: RunOutcome, cucumberSuccess: boolean): boolean {
+  const unsure: CucumberStatus[] = ['UNDEFINED', 'AMBIGUOUS', 'PENDING', 'FAILED', 'UNKNOWN'];
+  return cucumberSuccess && !run.scenarios.some((s) => unsure.includes(s.outcome.status)) && !run.runProblems.length;
 }

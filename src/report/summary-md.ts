@@ -11,7 +11,7 @@ import { runsDir } from '../runbook/config';
 import { redactTextPatterns } from '../runbook/redact';
 import { type ObjectChange, readEvidence, runChanges } from './changes';
 import { untagged } from './failure-codes';
-import { type RunOutcome, scenarioCounts } from './run-collector';
+import { ordered, type RunOutcome, scenarioCounts } from './run-collector';
 
 export const SUMMARY_FILE = 'summary.md';
 
@@ -67,7 +67,7 @@ export function buildSummary({ runId, reportsDir, run }: SummaryInput): Summary 
   lines.push('', '## Totals', '');
   lines.push(
     `- scenarios: ${counts(scenarioCounts(run))}`,
-    `- steps: ${counts(run.steps)}`,
+    `- steps: ${counts(ordered(run.steps))}`,
     `- duration: ${(run.durationMs / 1000).toFixed(1)} s${run.retried ? `; ${run.retried} failed attempt(s) retried` : ''}`,
   );
 
@@ -78,11 +78,11 @@ export function buildSummary({ runId, reportsDir, run }: SummaryInput): Summary 
   lines.push('', '## Changes', '');
   if (!changes.length) lines.push('The run changed no object.');
   else {
-    lines.push('| object | field | before -> after | outcome | scenario |', '|---|---|---|---|---|');
+    lines.push('| object | field | before -> after | outcome | scenario: step |', '|---|---|---|---|---|');
     for (const c of changes)
       for (const f of c.fields)
         lines.push(
-          `| ${c.resource} ${cell(c.name)} | ${cell(f.field)} | ${cell(f.before)} -> ${cell(f.after)} | ${c.outcome}${c.note ? ` (${cell(c.note)})` : ''} | ${cell(c.scenario)} |`,
+          `| ${c.resource} ${cell(c.name)} | ${cell(f.field)} | ${cell(f.before)} -> ${cell(f.after)} | ${c.outcome}${c.note ? ` (${cell(c.note)})` : ''} | ${cell(`${c.scenario}: ${c.step}`)} |`,
         );
   }
 
