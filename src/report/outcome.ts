@@ -62,7 +62,7 @@ const OWN_MESSAGES: Partial<Record<CucumberStatus, [string, string]>> = {
     'UndefinedStep: no step definition matches STEP; check its wording against steps/ (npm run runbooks -- --dry-run lists every undefined step)',
   ],
   PENDING: [CUCUMBER_CODES.PENDING, 'PendingStep: the definition of STEP is not written yet (it returned "pending")'],
-  AMBIGUOUS: [CUCUMBER_CODES.AMBIGUOUS, 'AmbiguousStep: several step definitions match STEP; reword one of them'],
+  AMBIGUOUS: [CUCUMBER_CODES.AMBIGUOUS, 'AmbiguousStep: several step definitions match this text, STEP; reword one of them'],
 };
 
 export function stepOutcome(result: StepResultLike, stepText?: string): Outcome {
