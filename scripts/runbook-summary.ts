@@ -63,15 +63,12 @@ function findingLines(findings: FindingLine[]): string[] {
     const line = `    finding: ${f.check} ${f.status.toUpperCase()}: ${f.summary}${f.nextCommand ? `; next: ${f.nextCommand}` : ''}`;
     return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 3)}...` : line;
   });
-  if (findings.length > MAX_FINDINGS) shown.push(`    (${findings.length - MAX_FINDINGS} more findings in the report)`);
+  if (findings.length > MAX_FINDINGS)
+    shown.push(`    (${findings.length - MAX_FINDINGS} more findings in the report)`);
   return shown;
 }
 
-export function renderSummary(
-  s: Summary,
-  extra: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): string {
+export function renderSummary(s: Summary, extra: string[], env: NodeJS.ProcessEnv = process.env): string {
   const lines = ['', `runbooks: ${s.success ? 'PASSED' : 'FAILED'}`];
   lines.push(
     `  scenarios ${count(scenarioCounts(s))}, steps ${count(ordered(s.steps))}, ${(s.durationMs / 1000).toFixed(1)} s` +
@@ -92,8 +89,7 @@ export function renderSummary(
     lines.push(...findingLines(sc.findings));
     if (evidence) lines.push(`    evidence: ${evidence} (full YAML in the report: npm run report)`);
   }
-  if (runId && !dry)
-    lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
+  if (runId && !dry) lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
   lines.push(...extra.map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
 }

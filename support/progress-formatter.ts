@@ -48,7 +48,9 @@ export default class ProgressFormatter extends Formatter {
       const counts = Object.entries(scenarioCounts(this.collector.run))
         .map(([k, n]) => `${n} ${k.toLowerCase()}`)
         .join(', ');
-      this.write(`${this.column ? '\n' : ''}${this.collector.run.scenarios.length} scenarios (${counts || 'none'})\n`);
+      this.write(
+        `${this.column ? '\n' : ''}${this.collector.run.scenarios.length} scenarios (${counts || 'none'})\n`,
+      );
     }
   }
 
@@ -59,7 +61,9 @@ export default class ProgressFormatter extends Formatter {
       const pickle = this.collector.pickleOf(id);
       const { text } = this.collector.stepText(id, started.testStepId);
       const seconds = Math.round((Date.now() - since) / 1000);
-      this.write(`${this.column ? '\n' : ''}  running ${seconds} s: ${pickle?.name ?? 'a scenario'} > ${text}\n`);
+      this.write(
+        `${this.column ? '\n' : ''}  running ${seconds} s: ${pickle?.name ?? 'a scenario'} > ${text}\n`,
+      );
       const timer = setTimeout(name, RENAME_MS);
       timer.unref();
       this.running.set(id, { timer, since });

@@ -18,6 +18,7 @@ import {
   writeEnvironmentFragment,
   writeRunMetadata,
 } from '../src/report/metadata';
+import { FINDINGS_MEDIA_TYPE, type FindingLine } from '../src/report/run-collector';
 import {
   claimedNameParameters,
   resolvedStepText,
@@ -25,7 +26,6 @@ import {
   variableParameters,
   variablesOf,
 } from '../src/report/scenario-parameters';
-import { FINDINGS_MEDIA_TYPE, type FindingLine } from '../src/report/run-collector';
 import type { RunContext } from '../src/runbook';
 import { processState } from './run-state';
 import type { RunbookWorld } from './world';
@@ -133,7 +133,9 @@ AfterStep(
         DIAGNOSIS_TIMEOUT_MS,
       );
       this.attachEvidence(diagnosisAttachments(diagnostics));
-      this.attach(this.scrub(JSON.stringify(failingFindings(diagnostics))), { mediaType: FINDINGS_MEDIA_TYPE });
+      this.attach(this.scrub(JSON.stringify(failingFindings(diagnostics))), {
+        mediaType: FINDINGS_MEDIA_TYPE,
+      });
     } catch (err) {
       // The step's own result stands; say what went wrong with its evidence instead of failing.
       this.attach(`the evidence of this step could not be attached: ${(err as Error).message}`, {

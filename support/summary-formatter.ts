@@ -4,9 +4,9 @@
  * without a run id (a dry run) writes nothing.
  */
 import type { IFormatterOptions } from '@cucumber/cucumber';
-import { RUN_ID_ENV, reportsDirIn } from '../src/runbook/config';
 import { type Envelope, RunCollector, type RunOutcome } from '../src/report/run-collector';
 import { buildSummary, type Summary, writeSummary } from '../src/report/summary-md';
+import { RUN_ID_ENV, reportsDirIn } from '../src/runbook/config';
 
 /** Build and write the summary of this run; undefined when there is no run id or it failed. */
 export function writeRunSummary(run: RunOutcome, env: NodeJS.ProcessEnv = process.env): Summary | undefined {

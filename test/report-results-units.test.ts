@@ -18,9 +18,9 @@ import { KubeReader } from '../src/kube/reader';
 import { evidenceAttachments } from '../src/report/attachments';
 import { CATEGORIES, categorize } from '../src/report/categories';
 import { stampError } from '../src/report/failure-codes';
-import { stepOutcome } from '../src/report/outcome';
 import { diagnoseFailure, involvedIn } from '../src/report/failure-diagnosis';
 import { mergeFacts, renderProperties, writeRunMetadata } from '../src/report/metadata';
+import { stepOutcome } from '../src/report/outcome';
 import {
   claimedNameParameters,
   isSecretVariable,
@@ -31,8 +31,8 @@ import {
   variablesOf,
 } from '../src/report/scenario-parameters';
 import { objectDiff } from '../src/report/yaml-diff';
-import { type Operation, Recorder, type ScenarioRecord } from '../src/runbook/evidence';
 import { ConfigError, MissingParameterError } from '../src/runbook/errors';
+import { type Operation, Recorder, type ScenarioRecord } from '../src/runbook/evidence';
 import { Kubectl } from '../src/runbook/kubectl';
 import { explainBlocked } from '../src/runbook/next-command';
 import { REDACTED, Redactor, redactArgs } from '../src/runbook/redact';
@@ -331,7 +331,10 @@ describe('categories against the library errors', () => {
           (err: Error) => err,
         );
       // worker-1 is settled (nothing in flight): the wait ends early, naming the one label.
-      assert.match(wrong.message, /^expected node worker-1 with label x=y\nlast seen: no label x \(settled: /);
+      assert.match(
+        wrong.message,
+        /^expected node worker-1 with label x=y\nlast seen: no label x \(settled: /,
+      );
       assert.deepEqual(categorize(asResult(wrong)), ['Product defects']);
       assert.equal(asResult(wrong).status, 'failed', 'a product defect is red');
       assert.equal(asResult(stuck).status, 'broken');
@@ -365,7 +368,10 @@ describe('categories against the library errors', () => {
     assert.deepEqual(categorize(asResult(http(404))), ['Runbook errors']);
     assert.deepEqual(categorize(asResult(http(500))), ['Product defects']);
     // The same wording without the code sorts nowhere: categories read codes, not messages.
-    assert.deepEqual(categorize({ status: 'broken', statusDetails: { message: 'BlockedError: blocked: cannot reach h' } }), []);
+    assert.deepEqual(
+      categorize({ status: 'broken', statusDetails: { message: 'BlockedError: blocked: cannot reach h' } }),
+      [],
+    );
   });
 
   test('an assertion in a step is a product defect; a bad run parameter is a runbook error; a TypeError in none', () => {
@@ -380,16 +386,29 @@ describe('categories against the library errors', () => {
     assert.deepEqual(categorize(asResult(assertion)), ['Product defects']);
     const config = new ConfigError('world parameter "target" must be "sandbox" or "live"');
     assert.deepEqual(categorize(asResult(config)), ['Runbook errors']);
-    assert.deepEqual(categorize(asResult(new MissingParameterError('NODE', 'node "${NODE}"'))), ['Runbook errors']);
-    assert.deepEqual(categorize(asResult(new TypeError("Cannot read properties of undefined (reading 'x')"))), []);
+    assert.deepEqual(categorize(asResult(new MissingParameterError('NODE', 'node "${NODE}"'))), [
+      'Runbook errors',
+    ]);
+    assert.deepEqual(
+      categorize(asResult(new TypeError("Cannot read properties of undefined (reading 'x')"))),
+      [],
+    );
     assert.deepEqual(categorize({ status: 'passed' }), []);
   });
 
   test('cucumber outcomes: undefined, ambiguous and pending are broken runbook errors, never passed', () => {
     for (const status of ['UNDEFINED', 'AMBIGUOUS', 'PENDING']) {
-      const o = stepOutcome({ status, message: status === 'AMBIGUOUS' ? 'Multiple step definitions match:\n  a\n  b' : undefined }, 'I do x');
+      const o = stepOutcome(
+        {
+          status,
+          message: status === 'AMBIGUOUS' ? 'Multiple step definitions match:\n  a\n  b' : undefined,
+        },
+        'I do x',
+      );
       assert.equal(o.allureStatus, 'broken', status);
-      assert.deepEqual(categorize({ status: o.allureStatus, statusDetails: { message: o.message! } }), ['Runbook errors']);
+      assert.deepEqual(categorize({ status: o.allureStatus, statusDetails: { message: o.message! } }), [
+        'Runbook errors',
+      ]);
       assert.match(o.message!, /"I do x"/);
     }
     assert.equal(stepOutcome({ status: 'PASSED' }).allureStatus, 'passed');
@@ -405,15 +424,43 @@ describe('categories against the library errors', () => {
     const dir = join(scratch, 'category-results');
     mkdirSync(dir, { recursive: true });
     const cases: [string, string, string][] = [
-      ['stuck', 'broken', '[RUNBOOK_WAIT_EXPIRED] WaitExpiredError: wait expired: nodegroup g gone ...\nlast seen: x'],
-      ['unreachable', 'broken', '[RUNBOOK_BLOCKED] BlockedError: blocked: cannot reach http://h (ECONNREFUSED)'],
-      ['wrong label', 'failed', '[RUNBOOK_VERIFY] VerifyError: expected node n with label a=b\nlast seen: no label a'],
-      ['assertion', 'failed', '[ERR_ASSERTION] AssertionError [ERR_ASSERTION]: nodegroup x is not in the list'],
-      ['bad parameter', 'broken', '[RUNBOOK_CONFIG] ConfigError: world parameter "target" must be "sandbox" or "live"'],
+      [
+        'stuck',
+        'broken',
+        '[RUNBOOK_WAIT_EXPIRED] WaitExpiredError: wait expired: nodegroup g gone ...\nlast seen: x',
+      ],
+      [
+        'unreachable',
+        'broken',
+        '[RUNBOOK_BLOCKED] BlockedError: blocked: cannot reach http://h (ECONNREFUSED)',
+      ],
+      [
+        'wrong label',
+        'failed',
+        '[RUNBOOK_VERIFY] VerifyError: expected node n with label a=b\nlast seen: no label a',
+      ],
+      [
+        'assertion',
+        'failed',
+        '[ERR_ASSERTION] AssertionError [ERR_ASSERTION]: nodegroup x is not in the list',
+      ],
+      [
+        'bad parameter',
+        'broken',
+        '[RUNBOOK_CONFIG] ConfigError: world parameter "target" must be "sandbox" or "live"',
+      ],
       ['undefined', 'broken', '[CUCUMBER_UNDEFINED_STEP] UndefinedStep: no step definition matches "x"'],
       ['typo', 'broken', '[KAPI_HTTP_404] HttpError: POST /kapis/x/nodes/wroker-3 -> 404: not found'],
-      ['unavailable', 'broken', '[KAPI_HTTP_503] HttpError: GET /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 503: try later'],
-      ['server bug', 'failed', '[KAPI_HTTP_500] HttpError: POST /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 500: boom'],
+      [
+        'unavailable',
+        'broken',
+        '[KAPI_HTTP_503] HttpError: GET /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 503: try later',
+      ],
+      [
+        'server bug',
+        'failed',
+        '[KAPI_HTTP_500] HttpError: POST /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 500: boom',
+      ],
       ['step bug', 'broken', "TypeError: Cannot read properties of undefined (reading 'x')"],
       ['undo failed', 'broken', '[RUNBOOK_CLEANUP] CleanupError: undoing 1 change failed'],
     ];

@@ -248,7 +248,10 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
     assert.deepEqual(categorize(failed, categories), ['Product defects'], failed.statusDetails?.message);
     const failing = step(failed, /belongs to nodegroup "never-bound"$/);
     assert.equal(failing.status, 'failed');
-    assert.match(failing.statusDetails?.message ?? '', /^\[RUNBOOK_VERIFY\] VerifyError: expected node worker-3 with label apps\.edgewize\.io\/nodegroup=never-bound\nlast seen: label apps\.edgewize\.io\/nodegroup=labelled-\S+ \(settled: /);
+    assert.match(
+      failing.statusDetails?.message ?? '',
+      /^\[RUNBOOK_VERIFY\] VerifyError: expected node worker-3 with label apps\.edgewize\.io\/nodegroup=never-bound\nlast seen: label apps\.edgewize\.io\/nodegroup=labelled-\S+ \(settled: /,
+    );
     const diagnosis = attachment(resultsDir, failing, /^diagnosis: labelled-/);
     assert.match(diagnosis, /^# involved: nodegroups: labelled-\S+; nodes: worker-3$/m);
     assert.match(diagnosis, /^1 resource-exists\s+PASS/m);
@@ -281,7 +284,13 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
     const categories = JSON.parse(readFileSync(join(resultsDir, 'categories.json'), 'utf8')) as Category[];
     assert.deepEqual(
       categories.map((c) => c.name),
-      ['Runbook errors', 'Product defects', 'Stuck controllers', 'Environment problems', 'Changes left behind'],
+      [
+        'Runbook errors',
+        'Product defects',
+        'Stuck controllers',
+        'Environment problems',
+        'Changes left behind',
+      ],
     );
   });
 

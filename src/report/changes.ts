@@ -55,8 +55,10 @@ function flatten(view: Record<string, unknown> | undefined): Map<string, unknown
 }
 
 export function fieldChanges(resource: string, before: unknown, after: unknown): FieldChange[] {
-  if (before === undefined && after !== undefined) return [{ field: '(object)', before: ABSENT, after: 'created' }];
-  if (before !== undefined && after === undefined) return [{ field: '(object)', before: 'existed', after: 'deleted' }];
+  if (before === undefined && after !== undefined)
+    return [{ field: '(object)', before: ABSENT, after: 'created' }];
+  if (before !== undefined && after === undefined)
+    return [{ field: '(object)', before: 'existed', after: 'deleted' }];
   const b = flatten(reviewView(resource, before));
   const a = flatten(reviewView(resource, after));
   const out: FieldChange[] = [];
@@ -86,7 +88,9 @@ function touched(change: Record<string, unknown> | undefined): string[] {
 }
 
 /** Each object's first "before" and last "after" within one step: what that step changed. */
-function stepChanges(ops: readonly Operation[]): Map<string, { before?: unknown; after?: unknown; both: number }> {
+function stepChanges(
+  ops: readonly Operation[],
+): Map<string, { before?: unknown; after?: unknown; both: number }> {
   const seen = new Map<string, { before?: unknown; after?: unknown; both: number }>();
   for (const op of ops) {
     if (op.kind !== 'snapshot') continue;
@@ -113,7 +117,8 @@ function scenarioChanges(s: ScenarioRecord): ObjectChange[] {
       if (e.both !== 3) continue;
       const resource = key.slice(0, key.indexOf('/'));
       const fields = fieldChanges(resource, e.before, e.after);
-      if (fields.length) changed.push({ key, resource, name: key.slice(resource.length + 1), fields, step: step.text });
+      if (fields.length)
+        changed.push({ key, resource, name: key.slice(resource.length + 1), fields, step: step.text });
     }
   const undone = new Map<string, string | undefined>();
   for (const op of s.cleanup) {

@@ -144,7 +144,8 @@ export function stampError(err: unknown): unknown {
     // Read first: V8 formats the stack lazily, from the message as it is at that moment.
     const stack = err.stack;
     err.message = after;
-    if (typeof stack === 'string') err.stack = before && stack.includes(before) ? stack.replace(before, after) : stack;
+    if (typeof stack === 'string')
+      err.stack = before && stack.includes(before) ? stack.replace(before, after) : stack;
   } catch {
     // a frozen error keeps its text; its category then falls back to the runbook code's defects
   }

@@ -5,8 +5,8 @@
  * the stack (the stack goes to the trace).
  */
 import {
-  CUCUMBER_CODES,
   type CategoryName,
+  CUCUMBER_CODES,
   categoryOfCode,
   codeFirst,
   codeIn,
@@ -14,7 +14,14 @@ import {
   tagged,
 } from './failure-codes';
 
-export type CucumberStatus = 'UNKNOWN' | 'PASSED' | 'SKIPPED' | 'PENDING' | 'UNDEFINED' | 'AMBIGUOUS' | 'FAILED';
+export type CucumberStatus =
+  | 'UNKNOWN'
+  | 'PASSED'
+  | 'SKIPPED'
+  | 'PENDING'
+  | 'UNDEFINED'
+  | 'AMBIGUOUS'
+  | 'FAILED';
 export type AllureStatus = 'passed' | 'failed' | 'broken' | 'skipped' | 'unknown';
 
 /** Cucumber's order, best to worst: a scenario's status is the worst of its steps'. */
@@ -61,12 +68,20 @@ const OWN_MESSAGES: Partial<Record<CucumberStatus, [string, string]>> = {
     CUCUMBER_CODES.UNDEFINED,
     'UndefinedStep: no step definition matches STEP; check its wording against steps/ (npm run runbooks -- --dry-run lists every undefined step)',
   ],
-  PENDING: [CUCUMBER_CODES.PENDING, 'PendingStep: the definition of STEP is not written yet (it returned "pending")'],
-  AMBIGUOUS: [CUCUMBER_CODES.AMBIGUOUS, 'AmbiguousStep: several step definitions match this text, STEP; reword one of them'],
+  PENDING: [
+    CUCUMBER_CODES.PENDING,
+    'PendingStep: the definition of STEP is not written yet (it returned "pending")',
+  ],
+  AMBIGUOUS: [
+    CUCUMBER_CODES.AMBIGUOUS,
+    'AmbiguousStep: several step definitions match this text, STEP; reword one of them',
+  ],
 };
 
 export function stepOutcome(result: StepResultLike, stepText?: string): Outcome {
-  const status = (STATUS_RANK.includes(result.status as CucumberStatus) ? result.status : 'UNKNOWN') as CucumberStatus;
+  const status = (
+    STATUS_RANK.includes(result.status as CucumberStatus) ? result.status : 'UNKNOWN'
+  ) as CucumberStatus;
   if (status === 'PASSED') return { status, allureStatus: 'passed' };
   if (status === 'SKIPPED') return { status, allureStatus: 'skipped' };
   if (status === 'UNKNOWN') return { status, allureStatus: 'unknown' };
@@ -76,7 +91,14 @@ export function stepOutcome(result: StepResultLike, stepText?: string): Outcome 
     const [code, what] = own;
     const detail = status === 'AMBIGUOUS' && text ? `:\n${text.trim()}` : '';
     const message = `${tagged(code, what.replace('STEP', stepText ? `"${stepText}"` : 'this step'))}${detail}`;
-    return { status, allureStatus: 'broken', code, category: categoryOfCode(code), message, trace: text || message };
+    return {
+      status,
+      allureStatus: 'broken',
+      code,
+      category: categoryOfCode(code),
+      message,
+      trace: text || message,
+    };
   }
   let code = codeIn(text);
   let message = codeFirst(withoutStack(text) || '(no message)');
@@ -98,7 +120,6 @@ export function stepOutcome(result: StepResultLike, stepText?: string): Outcome 
 /** The worst of a scenario's step outcomes (hooks included), the first of that status; PASSED when none. */
 export function worstOutcome(outcomes: readonly Outcome[]): Outcome {
   let worst: Outcome = { status: 'PASSED', allureStatus: 'passed' };
-  for (const o of outcomes)
-    if (STATUS_RANK.indexOf(o.status) > STATUS_RANK.indexOf(worst.status)) worst = o;
+  for (const o of outcomes) if (STATUS_RANK.indexOf(o.status) > STATUS_RANK.indexOf(worst.status)) worst = o;
   return worst;
 }

@@ -53,7 +53,14 @@ export class RunCollector {
   private attempts = new Map<string, Attempt>();
   private attemptsOf = new Map<string, number>();
   private startedAt = 0;
-  readonly run: RunOutcome = { scenarios: [], runProblems: [], steps: {}, retried: 0, durationMs: 0, success: undefined };
+  readonly run: RunOutcome = {
+    scenarios: [],
+    runProblems: [],
+    steps: {},
+    retried: 0,
+    durationMs: 0,
+    success: undefined,
+  };
   /** Called with each scenario as it finishes (its last attempt). */
   onScenario: ((s: ScenarioOutcome) => void) | undefined;
 
@@ -166,7 +173,9 @@ export class RunCollector {
 }
 
 /** Counts in cucumber's order (passed first, failed last). */
-export function ordered(counts: Partial<Record<CucumberStatus, number>>): Partial<Record<CucumberStatus, number>> {
+export function ordered(
+  counts: Partial<Record<CucumberStatus, number>>,
+): Partial<Record<CucumberStatus, number>> {
   const out: Partial<Record<CucumberStatus, number>> = {};
   for (const status of STATUS_RANK) if (counts[status]) out[status] = counts[status];
   return out;
@@ -182,5 +191,9 @@ export function scenarioCounts(run: RunOutcome): Partial<Record<CucumberStatus, 
 /** Whether the run can be trusted as passed: cucumber says so and no step was left undefined, ambiguous or pending. */
 export function trustworthy(run: RunOutcome, cucumberSuccess: boolean): boolean {
   const unsure: CucumberStatus[] = ['UNDEFINED', 'AMBIGUOUS', 'PENDING', 'FAILED', 'UNKNOWN'];
-  return cucumberSuccess && !run.scenarios.some((s) => unsure.includes(s.outcome.status)) && !run.runProblems.length;
+  return (
+    cucumberSuccess &&
+    !run.scenarios.some((s) => unsure.includes(s.outcome.status)) &&
+    !run.runProblems.length
+  );
 }

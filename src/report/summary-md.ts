@@ -25,9 +25,15 @@ const counts = (c: Record<string, number | undefined>) => {
 function environmentOf(runDir: string): Record<string, string> {
   if (!existsSync(runDir)) return {};
   const merged: Record<string, string[]> = {};
-  for (const f of readdirSync(runDir).filter((n) => /^environment-worker-.+\.json$/.test(n)).sort()) {
+  for (const f of readdirSync(runDir)
+    .filter((n) => /^environment-worker-.+\.json$/.test(n))
+    .sort()) {
     const facts = JSON.parse(readFileSync(join(runDir, f), 'utf8')) as Record<string, string>;
-    for (const [k, v] of Object.entries(facts)) if (!(merged[k] ??= []).includes(v)) merged[k].push(v);
+    for (const [k, v] of Object.entries(facts)) {
+      const values = merged[k] ?? [];
+      if (!values.includes(v)) values.push(v);
+      merged[k] = values;
+    }
   }
   return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, v.join(', ')]));
 }
@@ -54,7 +60,12 @@ export function buildSummary({ runId, reportsDir, run }: SummaryInput): Summary 
   lines.push('## Environment', '', '| | |', '|---|---|');
   const facts: [string, string | undefined][] = [
     ['target', [env['target.kind'], env['target.url']].filter(Boolean).join(' ') || undefined],
-    ['cluster', [env['cluster.server'], env['cluster.context'] && `(context ${env['cluster.context']})`].filter(Boolean).join(' ') || undefined],
+    [
+      'cluster',
+      [env['cluster.server'], env['cluster.context'] && `(context ${env['cluster.context']})`]
+        .filter(Boolean)
+        .join(' ') || undefined,
+    ],
     ['identity', env['user']],
     ['KubeSphere', env['kubesphere.version']],
     ['Kubernetes', env['kubernetes.version']],
@@ -73,7 +84,9 @@ export function buildSummary({ runId, reportsDir, run }: SummaryInput): Summary 
 
   lines.push('', '## Scenarios', '', '| status | category | scenario | feature |', '|---|---|---|---|');
   for (const s of run.scenarios)
-    lines.push(`| ${s.outcome.status} | ${s.outcome.category ?? (s.outcome.status === 'PASSED' ? '' : 'runbook code defect')} | ${cell(s.name)} | ${cell(s.uri)} |`);
+    lines.push(
+      `| ${s.outcome.status} | ${s.outcome.category ?? (s.outcome.status === 'PASSED' ? '' : 'runbook code defect')} | ${cell(s.name)} | ${cell(s.uri)} |`,
+    );
 
   lines.push('', '## Changes', '');
   if (!changes.length) lines.push('The run changed no object.');
@@ -89,16 +102,29 @@ export function buildSummary({ runId, reportsDir, run }: SummaryInput): Summary 
   lines.push('', '## Failures', '');
   if (!failed.length && !run.runProblems.length) lines.push('None.');
   for (const p of run.runProblems)
-    lines.push(`### ${p.where} (${p.outcome.category ?? 'runbook code defect'})`, '', '```', untagged(p.outcome.message ?? ''), '```', '');
+    lines.push(
+      `### ${p.where} (${p.outcome.category ?? 'runbook code defect'})`,
+      '',
+      '```',
+      untagged(p.outcome.message ?? ''),
+      '```',
+      '',
+    );
   for (const s of failed) {
     lines.push(`### ${s.name} — ${s.outcome.status}, ${s.outcome.category ?? 'runbook code defect'}`, '');
-    lines.push(`- feature: ${s.uri}`, `- step: ${s.step ?? '(unknown)'}`, `- code: ${s.outcome.code ?? 'none'}`);
+    lines.push(
+      `- feature: ${s.uri}`,
+      `- step: ${s.step ?? '(unknown)'}`,
+      `- code: ${s.outcome.code ?? 'none'}`,
+    );
     lines.push('', '```', (s.outcome.message ?? '').split('\n').slice(0, 8).join('\n'), '```');
     const findings = s.findings.filter((f) => f.status !== 'pass' && f.status !== 'skip');
     if (findings.length) {
       lines.push('', 'Diagnosis findings:', '');
       for (const f of findings)
-        lines.push(`- ${f.check} ${f.status.toUpperCase()}: ${f.summary}${f.nextCommand ? ` (next: \`${f.nextCommand}\`)` : ''}`);
+        lines.push(
+          `- ${f.check} ${f.status.toUpperCase()}: ${f.summary}${f.nextCommand ? ` (next: \`${f.nextCommand}\`)` : ''}`,
+        );
     }
     lines.push('');
   }

@@ -13,6 +13,7 @@ const bindingField = (kind: BindingKind): [string, string] => {
   const [word, key] = bindingMark(kind).split(' ') as [string, string];
   return [word === 'label' ? 'labels' : 'annotations', key];
 };
+
 import { checkDestructive } from './guardrails';
 import { NodegroupOperator } from './nodegroup-ops';
 

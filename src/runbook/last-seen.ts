@@ -12,7 +12,14 @@ import type { KubeObject } from '../kube/reader';
 export type FieldPath = readonly string[];
 
 /** Kinds whose in-flight marks are known here; waits on others (pods, deployments) never end early. */
-const SETTLE_KINDS = new Set(['Node', 'Namespace', 'WorkspaceTemplate', 'Workspace', 'NodeGroup', 'ConfigMap']);
+const SETTLE_KINDS = new Set([
+  'Node',
+  'Namespace',
+  'WorkspaceTemplate',
+  'Workspace',
+  'NodeGroup',
+  'ConfigMap',
+]);
 
 function read(obj: unknown, path: FieldPath): unknown {
   let v: unknown = obj;
@@ -43,7 +50,8 @@ function describeBriefly(obj: KubeObject): string {
   const parts: string[] = [];
   const state = (obj['status'] as { state?: string; phase?: string } | undefined) ?? {};
   if (state.state ?? state.phase) parts.push(`state ${state.state ?? state.phase}`);
-  if (obj.metadata.deletionTimestamp) parts.push(`terminating since ${String(obj.metadata.deletionTimestamp)}`);
+  if (obj.metadata.deletionTimestamp)
+    parts.push(`terminating since ${String(obj.metadata.deletionTimestamp)}`);
   if (obj.metadata.finalizers?.length) parts.push(`finalizers ${obj.metadata.finalizers.join(', ')}`);
   return parts.length ? parts.join('; ') : 'it exists';
 }
@@ -60,7 +68,11 @@ export function stillInTransition(obj: KubeObject | undefined): string | undefin
   if (obj.kind === 'NodeGroup' && status?.state === undefined) return 'not reconciled (no status.state)';
   if (status?.state !== undefined && obj.kind === 'NodeGroup' && status.state !== NODEGROUP_STATE.active)
     return `in state ${status.state}`;
-  if (typeof generation === 'number' && typeof status?.observedGeneration === 'number' && status.observedGeneration < generation)
+  if (
+    typeof generation === 'number' &&
+    typeof status?.observedGeneration === 'number' &&
+    status.observedGeneration < generation
+  )
     return `not reconciled (generation ${generation}, observed ${status.observedGeneration})`;
   return undefined;
 }

@@ -25,7 +25,8 @@ const kubectlGet = (resource: ResourceName, name: string, namespace?: string) =>
   `kubectl get ${RESOURCES[resource].plural} ${name}${namespace ? ` -n ${namespace}` : ''} -o yaml`;
 
 /** How long an object must stay unchanged, with nothing in flight, before a wait judges it settled. */
-export const settleWindowMs = (timeoutMs: number): number => Math.min(3_000, Math.max(100, Math.round(timeoutMs / 3)));
+export const settleWindowMs = (timeoutMs: number): number =>
+  Math.min(3_000, Math.max(100, Math.round(timeoutMs / 3)));
 
 /** The wait ended early: the object is settled in a state that does not match. */
 class Settled extends Error {

@@ -36,7 +36,10 @@ const EXPECTED: Record<string, [string, string, string]> = {
   'A kind word the runbooks do not know': ['UNDEFINED', 'broken', 'Runbook errors'],
   'A variable nobody set': ['FAILED', 'broken', 'Runbook errors'],
 };
-const PASSING = ['Bind a node and unbind it again', 'Patch the description of a nodegroup, leaving the rest alone'];
+const PASSING = [
+  'Bind a node and unbind it again',
+  'Patch the description of a nodegroup, leaving the rest alone',
+];
 
 interface AllureResult {
   name: string;
@@ -70,7 +73,8 @@ function cucumberStatuses(ndjson: string): Map<string, string> {
     const e = JSON.parse(line);
     if (e.pickle) pickles.set(e.pickle.id, e.pickle.name);
     if (e.testCase) cases.set(e.testCase.id, e.testCase.pickleId);
-    if (e.testCaseStarted) started.set(e.testCaseStarted.id, pickles.get(cases.get(e.testCaseStarted.testCaseId)!)!);
+    if (e.testCaseStarted)
+      started.set(e.testCaseStarted.id, pickles.get(cases.get(e.testCaseStarted.testCaseId)!)!);
     if (e.testStepFinished) {
       const name = started.get(e.testStepFinished.testCaseStartedId)!;
       const status = e.testStepFinished.testStepResult.status as string;
@@ -114,7 +118,10 @@ describe('a run with a mistake in each scenario', () => {
     const categories = JSON.parse(readFileSync(join(resultsDir, 'categories.json'), 'utf8')) as Category[];
     for (const [name, [, , category]] of Object.entries(EXPECTED))
       assert.deepEqual(categorize(byName(name), categories), [category], byName(name).statusDetails?.message);
-    assert.match(byName('A node name with a typo').statusDetails!.message!, /^\[KAPI_HTTP_404\] HttpError: POST /);
+    assert.match(
+      byName('A node name with a typo').statusDetails!.message!,
+      /^\[KAPI_HTTP_404\] HttpError: POST /,
+    );
     assert.match(byName('A step nobody wrote').statusDetails!.message!, /^\[CUCUMBER_UNDEFINED_STEP\] /);
   });
 
@@ -127,7 +134,10 @@ describe('a run with a mistake in each scenario', () => {
     assert.equal(starts.length, Object.keys(EXPECTED).length, run.out);
     for (let k = 0; k < starts.length; k++) {
       const end = k + 1 < starts.length ? starts[k + 1]! : lines.findIndex((l) => /^ {2}summary /.test(l));
-      assert.ok(end - starts[k]! <= 15, `a failure of ${end - starts[k]!} lines:\n${lines.slice(starts[k], end).join('\n')}`);
+      assert.ok(
+        end - starts[k]! <= 15,
+        `a failure of ${end - starts[k]!} lines:\n${lines.slice(starts[k], end).join('\n')}`,
+      );
     }
     assert.ok(lines.length <= 5 * 15 + 20, `${lines.length} console lines:\n${run.out}`);
     assert.match(run.out, /^ {4}last seen: label apps\.edgewize\.io\/nodegroup=settled-\S+ \(settled: /m);
@@ -175,7 +185,10 @@ describe('a run with a mistake in each scenario', () => {
     );
     assert.deepEqual([...listed].sort(), [...changed].sort(), summary);
     assert.ok(listed.size >= 3, summary);
-    assert.match(summary, /\| node worker-3 \| labels\.apps\.edgewize\.io\/nodegroup \| \(absent\) -> site-\S+ \| undone \|/);
+    assert.match(
+      summary,
+      /\| node worker-3 \| labels\.apps\.edgewize\.io\/nodegroup \| \(absent\) -> site-\S+ \| undone \|/,
+    );
     assert.match(summary, /\| spec\.description \| .* -> Rack 7, second floor \| undone \|/);
     assert.match(summary, /Every change was undone: nothing to revert\./);
     assert.match(summary, /- node-labels FAIL: node wroker-3 not found/);
@@ -202,10 +215,14 @@ describe('a run with a mistake in each scenario', () => {
       children: { name: string; children: { children?: { name: string }[] }[] }[];
     };
     const sorted = Object.fromEntries(
-      tree.children.map((c) => [c.name, c.children.flatMap((m) => (m.children ?? []).map((t) => t.name)).sort()]),
+      tree.children.map((c) => [
+        c.name,
+        c.children.flatMap((m) => (m.children ?? []).map((t) => t.name)).sort(),
+      ]),
     );
     const want: Record<string, string[]> = {};
-    for (const [name, [, , category]] of Object.entries(EXPECTED)) (want[category] ??= []).push(name);
+    for (const [name, [, , category]] of Object.entries(EXPECTED))
+      want[category] = [...(want[category] ?? []), name];
     for (const names of Object.values(want)) names.sort();
     assert.deepEqual(sorted, want);
     const entries = singleFileEntries(readFileSync(report.singleFile, 'utf8'));
@@ -214,7 +231,9 @@ describe('a run with a mistake in each scenario', () => {
       .map(([, body]) => JSON.parse(body.toString('utf8')) as { name: string; status: string });
     for (const [name, [, allure]] of Object.entries(EXPECTED))
       assert.equal(cases.find((c) => c.name === name)?.status, allure, name);
-    const summary = [...entries].find(([path]) => path.startsWith('data/attachments/') && path.endsWith('.md'));
+    const summary = [...entries].find(
+      ([path]) => path.startsWith('data/attachments/') && path.endsWith('.md'),
+    );
     assert.ok(summary, 'summary.md is attached to the report');
     assert.match(summary[1].toString('utf8'), /^# Runbook run \S+: FAILED$/m);
   });
