@@ -78,7 +78,8 @@ const OWN_MESSAGES: Partial<Record<CucumberStatus, [string, string]>> = {
   ],
 };
 
-export function stepOutcome(result: StepResultLike, stepText?: string): Outcome {
+/** `hint`: for an undefined step, what is wrong with its words (src/report/undefined-hint.ts). */
+export function stepOutcome(result: StepResultLike, stepText?: string, hint?: string): Outcome {
   const status = (
     STATUS_RANK.includes(result.status as CucumberStatus) ? result.status : 'UNKNOWN'
   ) as CucumberStatus;
@@ -90,7 +91,12 @@ export function stepOutcome(result: StepResultLike, stepText?: string): Outcome 
   if (own) {
     const [code, what] = own;
     const detail = status === 'AMBIGUOUS' && text ? `:\n${text.trim()}` : '';
-    const message = `${tagged(code, what.replace('STEP', stepText ? `"${stepText}"` : 'this step'))}${detail}`;
+    const step = stepText ? `"${stepText}"` : 'this step';
+    const said =
+      hint && status === 'UNDEFINED'
+        ? `UndefinedStep: no step definition matches: ${hint}`
+        : what.replace('STEP', step);
+    const message = `${tagged(code, said)}${detail}`;
     return {
       status,
       allureStatus: 'broken',

@@ -5,6 +5,7 @@
  * failures outside scenarios; step counts. The console summary and summary.md both read it.
  */
 import { type CucumberStatus, type Outcome, STATUS_RANK, stepOutcome, worstOutcome } from './outcome';
+import { type ParameterTypeInfo, undefinedStepHint } from './undefined-hint';
 
 // biome-ignore lint/suspicious/noExplicitAny: cucumber message envelopes are read loosely, by field name
 export type Envelope = Record<string, any>;
@@ -53,6 +54,8 @@ export class RunCollector {
   private attempts = new Map<string, Attempt>();
   private attemptsOf = new Map<string, number>();
   private startedAt = 0;
+  private expressions: string[] = [];
+  private parameterTypes: ParameterTypeInfo[] = [];
   readonly run: RunOutcome = {
     scenarios: [],
     runProblems: [],
@@ -67,6 +70,9 @@ export class RunCollector {
   onMessage = (envelope: Envelope): void => {
     if (envelope['pickle']) this.pickles.set(envelope['pickle'].id, envelope['pickle']);
     else if (envelope['hook']) this.hooks.set(envelope['hook'].id, envelope['hook']);
+    else if (envelope['stepDefinition']?.pattern?.type === 'CUCUMBER_EXPRESSION')
+      this.expressions.push(envelope['stepDefinition'].pattern.source);
+    else if (envelope['parameterType']) this.parameterTypes.push(envelope['parameterType']);
     else if (envelope['testCase']) this.testCases.set(envelope['testCase'].id, envelope['testCase']);
     else if (envelope['testRunStarted']) this.startedAt = Date.now();
     else if (envelope['testCaseStarted'])
@@ -133,7 +139,9 @@ export class RunCollector {
     const attempt = this.attempts.get(finished.testCaseStartedId);
     if (!attempt) return;
     const { text, isStep } = this.stepText(finished.testCaseStartedId, finished.testStepId);
-    const outcome = stepOutcome(finished.testStepResult, isStep ? text : undefined);
+    const undefinedStep = isStep && finished.testStepResult.status === 'UNDEFINED';
+    const hint = undefinedStep ? undefinedStepHint(text, this.expressions, this.parameterTypes) : undefined;
+    const outcome = stepOutcome(finished.testStepResult, isStep ? text : undefined, hint);
     attempt.outcomes.push({ outcome, step: text, isStep });
   }
 

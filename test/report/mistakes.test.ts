@@ -123,6 +123,11 @@ describe('a run with a mistake in each scenario', () => {
       /^\[KAPI_HTTP_404\] HttpError: POST /,
     );
     assert.match(byName('A step nobody wrote').statusDetails!.message!, /^\[CUCUMBER_UNDEFINED_STEP\] /);
+    assert.equal(
+      byName('A kind word the runbooks do not know').statusDetails!.message!,
+      '[CUCUMBER_UNDEFINED_STEP] UndefinedStep: no step definition matches: "pod" is not a {kind} word ' +
+        '(node|namespace|workspace); the step reads: I bind {kind} {string} to nodegroup {string}',
+    );
   });
 
   test('the console: at most 15 lines per failing scenario, the one field last seen, no YAML', () => {
