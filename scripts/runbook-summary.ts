@@ -19,19 +19,31 @@ import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
 
 export type Summary = RunOutcome & { success: boolean };
 
-/** Longest line of a reason, and how many lines of it are shown. */
-const MAX_LINE = 220;
-const MAX_REASON_LINES = 6;
+/** Longest line of a reason (longer ones wrap at a space), and how many lines of it are shown. */
+const MAX_LINE = 160;
+const MAX_REASON_LINES = 7;
 const MAX_FINDINGS = 3;
 
-/** The first lines of a message without its stack, each cut to a readable length. */
+function wrap(line: string): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > MAX_LINE) {
+    const at = rest.lastIndexOf(' ', MAX_LINE);
+    const cut = at > MAX_LINE / 2 ? at : MAX_LINE;
+    out.push(rest.slice(0, cut));
+    rest = `  ${rest.slice(cut).trimStart()}`;
+  }
+  return [...out, rest];
+}
+
+/** The first lines of a message without its stack, long ones wrapped; "..." when more was cut. */
 export function firstLines(message: string | undefined, max = MAX_REASON_LINES): string[] {
   if (!message) return ['(no message)'];
-  return withoutStack(message)
+  const lines = withoutStack(message)
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .slice(0, max)
-    .map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE - 3)}...` : l));
+    .flatMap(wrap);
+  return lines.length <= max ? lines : [...lines.slice(0, max - 1), `${lines[max - 1]} ...`];
 }
 
 /** Collects a run's messages; `summary` is what renderSummary prints. */
@@ -61,7 +73,7 @@ const label = (o: Outcome) => `${o.status}${o.category ? ` [${o.category}]` : o.
 function findingLines(findings: FindingLine[]): string[] {
   const shown = findings.slice(0, MAX_FINDINGS).map((f) => {
     const line = `    finding: ${f.check} ${f.status.toUpperCase()}: ${f.summary}${f.nextCommand ? `; next: ${f.nextCommand}` : ''}`;
-    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 3)}...` : line;
+    return line.length > MAX_LINE + 60 ? `${line.slice(0, MAX_LINE + 57)}...` : line;
   });
   if (findings.length > MAX_FINDINGS)
     shown.push(`    (${findings.length - MAX_FINDINGS} more findings in the report)`);
