@@ -60,7 +60,7 @@ export default class ProgressFormatter extends Formatter {
     const name = () => {
       const pickle = this.collector.pickleOf(id);
       const { text } = this.collector.stepText(id, started.testStepId);
-      const seconds = Math.round((Date.now() - since) / 1000);
+      const seconds = Math.ceil((Date.now() - since) / 1000);
       this.write(
         `${this.column ? '\n' : ''}  running ${seconds} s: ${pickle?.name ?? 'a scenario'} > ${text}\n`,
       );

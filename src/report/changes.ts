@@ -69,13 +69,19 @@ export function fieldChanges(resource: string, before: unknown, after: unknown):
   return out;
 }
 
-/** The objects a ledger change touches (`resource/name`), as undo restores them. */
+/**
+ * The objects a ledger change touches (`resource/name`), as undo restores them. An object counts
+ * as undone only when every undo touching it succeeded (a failed one may have left it changed).
+ */
 function touched(change: Record<string, unknown> | undefined): string[] {
   if (!change) return [];
   switch (change['op']) {
     case 'bind':
     case 'unbind':
-      return [`${change['kind']}/${change['target']}`, `nodegroup/${change['group']}`];
+      // A namespace or workspace binding also labels the group; a node binding leaves it alone.
+      return change['kind'] === 'node'
+        ? [`node/${change['target']}`]
+        : [`${change['kind']}/${change['target']}`, `nodegroup/${change['group']}`];
     case 'create-nodegroup':
     case 'patch-nodegroup':
     case 'delete-nodegroup':
