@@ -107,12 +107,12 @@ describe('redaction at the source', () => {
       const view = await kubectl.run(['config', 'view', '--raw']);
       assert.equal(view.exitCode, 0, view.stderr);
       assert.equal(view.stdout.includes(token), false);
-      assert.match(view.stdout, /token: <redacted>/);
+      assert.match(view.stdout, /^users:\n- name: \S+\n {2}user:\n {4}token: <redacted>$/m);
       const flagged = await kubectl.run(['get', 'nodes', '--token', token]);
       assert.equal(flagged.exitCode, 0, flagged.stderr);
       const recorded = JSON.stringify(ops);
       assert.equal(recorded.includes(token), false);
-      assert.match(recorded, /kubectl get nodes --token <redacted>/);
+      assert.match(recorded, /"command":"kubectl get nodes --token <redacted>"/);
     } finally {
       kubectl.close();
       await sandbox.stop();
