@@ -149,15 +149,15 @@ AfterStep(
 /** Where this run's fragments go (the run context is gone by the time AfterAll runs last). */
 let run: { reportsDir: string; runId: string } | undefined;
 
+// The environment fragment serves summary.md as well, so it is written with or without Allure.
 BeforeAll(async () => {
-  if (!resultsDir()) return; // no Allure formatter in this profile
   let ctx: RunContext;
   try {
     ({ ctx } = processState());
   } catch {
     return;
   }
-  run = { reportsDir: ctx.config.reportsDir, runId: ctx.runId };
+  if (resultsDir()) run = { reportsDir: ctx.config.reportsDir, runId: ctx.runId };
   writeEnvironmentFragment(ctx, await describeEnvironment(ctx));
 });
 
