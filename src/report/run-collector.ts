@@ -122,7 +122,11 @@ export class RunCollector {
       testStep?.pickleStepId && pickle?.steps.find((s: Envelope) => s.id === testStep.pickleStepId);
     if (pickleStep) return { text: pickleStep.text, isStep: true };
     const hook = testStep?.hookId ? this.hooks.get(testStep.hookId) : undefined;
-    return { text: `hook "${hook?.name ?? 'a Before/After hook'}"`, isStep: false };
+    const where = hook?.sourceReference?.uri
+      ? `${hook.sourceReference.uri}${hook.sourceReference.location?.line ? `:${hook.sourceReference.location.line}` : ''}`
+      : undefined;
+    const text = hook?.name ? `hook "${hook.name}"` : `a hook${where ? ` (${where})` : ''}`;
+    return { text, isStep: false };
   }
 
   private attachment(a: Envelope): void {
