@@ -310,7 +310,10 @@ describe('Allure results of a runbook run against the sandbox (--parallel 2)', (
     assert.ok(files.length > 20, `only ${files.length} files under ${reports}`);
     const login = files.map((f) => readFileSync(f, 'utf8')).find((t) => t.includes('grant_type=password'));
     assert.ok(login, 'the login exchange is part of the evidence (redacted), so the scan means something');
-    assert.match(login, /body: grant_type=password&username=admin&password=<redacted>&client_id=kubesphere&client_secret=<redacted>\n/);
+    assert.match(
+      login,
+      /body: grant_type=password&username=admin&password=<redacted>&client_id=kubesphere&client_secret=<redacted>\n/,
+    );
     // The record stays whole: every key, the token type, the lifetime; only the values go.
     assert.match(
       login,
