@@ -21,9 +21,13 @@ if (!process.env.RUNBOOK_RUN_ID) {
   process.env.RUNBOOK_RUN_ID = `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+// A dry run (and a plan) only lists what would run: it must not clear or write the last run's
+// results, summary or JUnit/message files, so it gets no file-writing formatter at all.
+const dryRun = process.argv.some((a) => a === '--dry-run' || a === '-d' || a === '--plan');
+
 // Allure results of this run, for the formatter and for the hooks writing the run's metadata and
 // evidence attachments. RUNBOOK_ALLURE=off leaves both out (the baseline of bench/report.bench.ts).
-const allureOn = process.env.RUNBOOK_ALLURE !== 'off';
+const allureOn = process.env.RUNBOOK_ALLURE !== 'off' && !dryRun;
 const reportsDir = process.env.RUNBOOK_REPORTS_DIR || 'reports';
 const allureResults = resolve(reportsDir, 'allure-results');
 if (allureOn) process.env.RUNBOOK_ALLURE_RESULTS = allureResults;
@@ -35,10 +39,18 @@ if (allureOn && process.env.RUNBOOK_ALLURE_RESULTS_RUN !== process.env.RUNBOOK_R
   process.env.RUNBOOK_ALLURE_RESULTS_RUN = process.env.RUNBOOK_RUN_ID;
 }
 // allure-cucumberjs's formatter, writing without an fsync per file (support/allure-formatter.ts);
-// it writes files only, so its stream goes to the null device and `progress` keeps stdout.
+// it writes files only (and reports/summary.md), so its stream goes to the null device and
+// `progress` keeps stdout. Without Allure, the summary formatter still writes reports/summary.md.
 // Paths are the package's own (this file's folder), so an installed runner works from any folder.
 const here = (path) => resolve(__dirname, path);
-const allure = allureOn ? [`${here('dist/support/allure-formatter.js')}:${devNull}`] : [];
+const files = dryRun
+  ? []
+  : allureOn
+    ? [`${here('dist/support/allure-formatter.js')}:${devNull}`]
+    : [`${here('dist/support/summary-formatter.js')}:${devNull}`];
+// What the run prints: dots, the scenario running on long runs, no attachment dumps (the short
+// failures come from the runner's summary: scripts/runbook-summary.ts).
+const progress = here('dist/support/progress-formatter.js');
 
 // The runbooks' ${VAR}s come from the environment (--env NAME / RUNBOOK_ENV; the built-in
 // `sandbox` has the fixture's names), RUNBOOK_VAR_<NAME> or --world-parameters '{"vars":{...}}'.
@@ -48,7 +60,7 @@ const allure = allureOn ? [`${here('dist/support/allure-formatter.js')}:${devNul
 const common = {
   require: [here('dist/support/**/*.js'), here('dist/steps/**/*.js')],
   strict: true,
-  format: ['progress', ...allure],
+  format: [progress, ...files],
   formatOptions: { resultsDir: allureResults },
 };
 
@@ -67,10 +79,11 @@ module.exports = {
     ...common,
     parallel: 2,
     format: [
-      'progress',
-      ...allure,
-      `junit:${reportsDir}/cucumber-junit.xml`,
-      `message:${reportsDir}/cucumber-messages.ndjson`,
+      progress,
+      ...files,
+      ...(dryRun
+        ? []
+        : [`junit:${reportsDir}/cucumber-junit.xml`, `message:${reportsDir}/cucumber-messages.ndjson`]),
     ],
     worldParameters: { target: 'sandbox' },
   },

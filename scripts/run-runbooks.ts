@@ -25,7 +25,8 @@ export function configFile(cwd = process.cwd()): string {
   return relative(cwd, join(PACKAGE_ROOT, 'cucumber.js')) || 'cucumber.js';
 }
 
-const MISSING_VARIABLE = /needs \$\{\w+\}, which has no value/;
+/** The code a ${VAR} without a value fails with (src/runbook/errors.ts). */
+const MISSING_PARAMETER_CODE = 'RUNBOOK_MISSING_PARAMETER';
 
 /** --world-parameters values must be JSON objects; say which one is not, before cucumber does. */
 export function checkWorldParameters(argv: string[]): string | undefined {
@@ -130,12 +131,13 @@ export async function runRunbooks(
   const extra = loaded.useConfiguration.dryRun
     ? ['dry run: nothing was sent']
     : [`run id ${runId}`, `ledger ${ledgerDir(reportsDir, runId)}`, `evidence ${runsDir(reportsDir, runId)}`];
-  out.write(renderSummary({ ...collector.summary, success }, extra));
+  const summary = collector.summaryOf(success);
+  out.write(renderSummary(summary, extra));
   out.write(advisor.render());
-  if (success) return 0;
+  if (summary.success) return 0;
   // Every failure a ${VAR} without a value: the run's own exit code (nothing was sent for them).
-  const { problems } = collector.summary;
-  const missing = problems.length > 0 && problems.every((p) => MISSING_VARIABLE.test(p.message));
+  const failed = summary.scenarios.filter((s) => !['PASSED', 'SKIPPED'].includes(s.outcome.status));
+  const missing = failed.length > 0 && failed.every((s) => s.outcome.code === MISSING_PARAMETER_CODE);
   return missing ? ENVIRONMENT_EXIT_CODES.ENV_MISSING_VARIABLE : 1;
 }
 

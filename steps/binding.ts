@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { groupOfTarget } from '../src/binding-kinds';
 import type { BindingKind } from '../src/kapi/nodegroups';
-import { bind, unbind, verifyGroup } from '../src/runbook';
+import { bind, TargetNotFoundError, unbind, verifyGroup } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
 Given(
@@ -11,7 +11,8 @@ Given(
   async function (this: RunbookWorld, kind: BindingKind, target: string) {
     const real = this.name(target);
     const obj = await this.flow.get(kind, real);
-    assert.ok(obj, `${kind} ${real} does not exist; pick another with a run parameter`);
+    if (!obj)
+      throw new TargetNotFoundError(`${kind} ${real} does not exist; pick another with a run parameter`);
     const group = groupOfTarget(kind, obj);
     assert.equal(
       group,

@@ -1,5 +1,4 @@
 /** Steps about any object's labels and annotations, and the guide's "Given nodegroup X". */
-import { strict as assert } from 'node:assert';
 import { Given, Then } from '@cucumber/cucumber';
 import { bindingKindPattern } from '../src/binding-kinds';
 import type { ResourceName } from '../src/kube/resources';
@@ -9,6 +8,7 @@ import {
   type MetadataField,
   parseKey,
   parseKeyValue,
+  TargetNotFoundError,
   verifyMetadata,
 } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
@@ -16,11 +16,11 @@ import type { RunbookWorld } from '../support/world';
 Given(/^nodegroup "([^"]+)"(?: exists)?$/, async function (this: RunbookWorld, name: string) {
   const real = this.name(name);
   const group = await getNodeGroup(this.flow, real);
-  assert.ok(
-    group,
-    `nodegroup ${real} does not exist; list the groups with: nodegroup-api nodegroup list, ` +
-      `or create it with: nodegroup-api nodegroup create --name ${real}`,
-  );
+  if (!group)
+    throw new TargetNotFoundError(
+      `nodegroup ${real} does not exist; list the groups with: nodegroup-api nodegroup list, ` +
+        `or create it with: nodegroup-api nodegroup create --name ${real}`,
+    );
 });
 
 // "has label K=V" waits for the value; "has no label K" waits for the key to be gone.

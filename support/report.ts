@@ -5,18 +5,20 @@
  * worker, the run's metadata (environment, executor, categories) in the Allure results. Formatting
  * lives in src/report; these hooks only hand it the evidence, and never fail a step themselves.
  */
-import { AfterAll, AfterStep, BeforeAll, Status } from '@cucumber/cucumber';
+import { AfterAll, AfterStep, BeforeAll, Status, setDefinitionFunctionWrapper } from '@cucumber/cucumber';
 import type { Parameter } from 'allure-js-commons';
 import { kubeReaderSource } from '../src/diagnose';
 import { evidenceAttachments } from '../src/report/attachments';
 import { diagnosisAttachments } from '../src/report/diagnosis-attachments';
-import { diagnoseFailure, involvedIn } from '../src/report/failure-diagnosis';
+import { stampError } from '../src/report/failure-codes';
+import { diagnoseFailure, type FailureDiagnostics, involvedIn } from '../src/report/failure-diagnosis';
 import {
   ALLURE_RESULTS_ENV,
   describeEnvironment,
   writeEnvironmentFragment,
   writeRunMetadata,
 } from '../src/report/metadata';
+import { FINDINGS_MEDIA_TYPE, type FindingLine } from '../src/report/run-collector';
 import {
   claimedNameParameters,
   resolvedStepText,
@@ -29,6 +31,39 @@ import { processState } from './run-state';
 import type { RunbookWorld } from './world';
 
 const resultsDir = () => process.env[ALLURE_RESULTS_ENV];
+
+/**
+ * Every step and hook: an error leaving it is stamped with its failure code (`[CODE] ` opens its
+ * message), so each formatter, in whichever process it runs, can tell who must act from the code.
+ */
+setDefinitionFunctionWrapper(
+  (fn: (...args: unknown[]) => unknown) =>
+    function (this: unknown, ...args: unknown[]) {
+      try {
+        const out = fn.apply(this, args);
+        if (out && typeof (out as Promise<unknown>).then === 'function')
+          return (out as Promise<unknown>).then(undefined, (err: unknown) => {
+            throw stampError(err);
+          });
+        return out;
+      } catch (err) {
+        throw stampError(err);
+      }
+    },
+);
+
+/** The findings of a diagnosis that did not pass, for the console and the summary. */
+const failingFindings = (d: FailureDiagnostics): FindingLine[] =>
+  d.diagnoses.flatMap((diag) =>
+    diag.findings
+      .filter((f) => f.status === 'fail' || f.status === 'warn')
+      .map((f) => ({
+        check: f.check.id,
+        status: f.status,
+        summary: f.summary,
+        ...(f.nextCommand ? { nextCommand: f.nextCommand } : {}),
+      })),
+  );
 /** A failed step waits at most this long for its diagnosis. */
 const DIAGNOSIS_TIMEOUT_MS = 15_000;
 
@@ -98,6 +133,9 @@ AfterStep(
         DIAGNOSIS_TIMEOUT_MS,
       );
       this.attachEvidence(diagnosisAttachments(diagnostics));
+      this.attach(this.scrub(JSON.stringify(failingFindings(diagnostics))), {
+        mediaType: FINDINGS_MEDIA_TYPE,
+      });
     } catch (err) {
       // The step's own result stands; say what went wrong with its evidence instead of failing.
       this.attach(`the evidence of this step could not be attached: ${(err as Error).message}`, {
@@ -111,15 +149,15 @@ AfterStep(
 /** Where this run's fragments go (the run context is gone by the time AfterAll runs last). */
 let run: { reportsDir: string; runId: string } | undefined;
 
+// The environment fragment serves summary.md as well, so it is written with or without Allure.
 BeforeAll(async () => {
-  if (!resultsDir()) return; // no Allure formatter in this profile
   let ctx: RunContext;
   try {
     ({ ctx } = processState());
   } catch {
     return;
   }
-  run = { reportsDir: ctx.config.reportsDir, runId: ctx.runId };
+  if (resultsDir()) run = { reportsDir: ctx.config.reportsDir, runId: ctx.runId };
   writeEnvironmentFragment(ctx, await describeEnvironment(ctx));
 });
 

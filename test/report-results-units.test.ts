@@ -12,12 +12,15 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { ClusterSource } from '../src/diagnose/types';
 import { KapiClient } from '../src/kapi/client';
+import { HttpError } from '../src/kapi/errors';
 import { nodegroupRequests } from '../src/kapi/nodegroups';
 import { KubeReader } from '../src/kube/reader';
 import { evidenceAttachments } from '../src/report/attachments';
 import { CATEGORIES, categorize } from '../src/report/categories';
+import { stampError } from '../src/report/failure-codes';
 import { diagnoseFailure, involvedIn } from '../src/report/failure-diagnosis';
 import { mergeFacts, renderProperties, writeRunMetadata } from '../src/report/metadata';
+import { stepOutcome } from '../src/report/outcome';
 import {
   claimedNameParameters,
   isSecretVariable,
@@ -29,6 +32,7 @@ import {
 } from '../src/report/scenario-parameters';
 import { objectDiff } from '../src/report/yaml-diff';
 import { Kubectl } from '../src/runbook/actions/kubectl-runner';
+import { ConfigError, MissingParameterError } from '../src/runbook/errors';
 import { type Operation, Recorder, type ScenarioRecord } from '../src/runbook/evidence';
 import { explainBlocked } from '../src/runbook/flow/blocked';
 import { Verifier } from '../src/runbook/flow/verifier';
@@ -38,11 +42,11 @@ import { startSandbox } from '../src/sandbox/sandbox';
 const scratch = mkdtempSync(join(tmpdir(), 'report-units-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** An error as allure-cucumberjs turns it into a result: "Name: message", status by its type. */
-const asResult = (err: Error) => ({
-  status: err.name === 'AssertionError' ? 'failed' : 'broken',
-  statusDetails: { message: `${err.name}: ${err.message}`, trace: err.stack ?? '' },
-});
+/** An error as it leaves a step (stamped with its code) and as the formatter writes its result. */
+const asResult = (err: Error) => {
+  const outcome = stepOutcome({ status: 'FAILED', message: (stampError(err) as Error).stack ?? '' });
+  return { status: outcome.allureStatus, statusDetails: { message: outcome.message, trace: outcome.trace } };
+};
 
 describe('redaction at the source', () => {
   test('secret-named fields, Secret data and literal secrets go; the rest stays', () => {
@@ -103,12 +107,12 @@ describe('redaction at the source', () => {
       const view = await kubectl.run(['config', 'view', '--raw']);
       assert.equal(view.exitCode, 0, view.stderr);
       assert.equal(view.stdout.includes(token), false);
-      assert.match(view.stdout, /token: <redacted>/);
+      assert.match(view.stdout, /^users:\n- name: \S+\n {2}user:\n {4}token: <redacted>$/m);
       const flagged = await kubectl.run(['get', 'nodes', '--token', token]);
       assert.equal(flagged.exitCode, 0, flagged.stderr);
       const recorded = JSON.stringify(ops);
       assert.equal(recorded.includes(token), false);
-      assert.match(recorded, /kubectl get nodes --token <redacted>/);
+      assert.match(recorded, /"command":"kubectl get nodes --token <redacted>"/);
     } finally {
       kubectl.close();
       await sandbox.stop();
@@ -314,18 +318,26 @@ describe('categories against the library errors', () => {
 
       const wrong = await verifier
         .until(
-          { resource: 'node', name: 'worker-1', description: 'node worker-1 with label x=y' },
+          {
+            resource: 'node',
+            name: 'worker-1',
+            description: 'node worker-1 with label x=y',
+            field: ['metadata', 'labels', 'x'],
+          },
           (n) => n?.metadata.labels?.['x'] === 'y',
         )
         .then(
           () => assert.fail('worker-1 has no label x'),
           (err: Error) => err,
         );
+      // worker-1 is settled (nothing in flight): the wait ends early, naming the one label.
       assert.match(
         wrong.message,
-        /^expected node worker-1 with label x=y, but it did not hold within 300 ms/,
+        /^expected node worker-1 with label x=y\nlast seen: no label x \(settled: /,
       );
       assert.deepEqual(categorize(asResult(wrong)), ['Product defects']);
+      assert.equal(asResult(wrong).status, 'failed', 'a product defect is red');
+      assert.equal(asResult(stuck).status, 'broken');
     } finally {
       await client.close();
       await sandbox.stop();
@@ -348,18 +360,64 @@ describe('categories against the library errors', () => {
     assert.deepEqual(categorize(asResult(err)), ['Environment problems']);
     const timeout = new Error('function timed out, ensure the promise resolves within 60000 milliseconds');
     assert.deepEqual(categorize(asResult(timeout)), ['Environment problems']);
+    // A 403 (RBAC) and a 503 are the environment's; a 404 is the runbook's; a 500 the product's.
+    const http = (status: number) =>
+      new HttpError('POST', '/kapis/x', status, 'm', 'status', undefined, '') as Error;
+    assert.deepEqual(categorize(asResult(http(403))), ['Environment problems']);
+    assert.deepEqual(categorize(asResult(http(503))), ['Environment problems']);
+    assert.deepEqual(categorize(asResult(http(404))), ['Runbook errors']);
+    assert.deepEqual(categorize(asResult(http(500))), ['Product defects']);
+    // The same wording without the code sorts nowhere: categories read codes, not messages.
+    assert.deepEqual(
+      categorize({ status: 'broken', statusDetails: { message: 'BlockedError: blocked: cannot reach h' } }),
+      [],
+    );
   });
 
-  test('an assertion in a step is a product defect; a bad run parameter is in no category (test defect)', () => {
-    const assertion = Object.assign(new Error('nodegroup x is not in the list (a, b)'), {
-      name: 'AssertionError',
-    });
+  test('an assertion in a step is a product defect; a bad run parameter is a runbook error; a TypeError in none', () => {
+    const assertion = (() => {
+      try {
+        assert.ok(false, 'nodegroup x is not in the list (a, b)');
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('unreachable');
+    })();
     assert.deepEqual(categorize(asResult(assertion)), ['Product defects']);
-    const config = Object.assign(new Error('world parameter "target" must be "sandbox" or "live"'), {
-      name: 'ConfigError',
-    });
-    assert.deepEqual(categorize(asResult(config)), []);
+    const config = new ConfigError('world parameter "target" must be "sandbox" or "live"');
+    assert.deepEqual(categorize(asResult(config)), ['Runbook errors']);
+    assert.deepEqual(categorize(asResult(new MissingParameterError('NODE', 'node "${NODE}"'))), [
+      'Runbook errors',
+    ]);
+    assert.deepEqual(
+      categorize(asResult(new TypeError("Cannot read properties of undefined (reading 'x')"))),
+      [],
+    );
     assert.deepEqual(categorize({ status: 'passed' }), []);
+  });
+
+  test('cucumber outcomes: undefined, ambiguous and pending are broken runbook errors, never passed', () => {
+    for (const status of ['UNDEFINED', 'AMBIGUOUS', 'PENDING']) {
+      const o = stepOutcome(
+        {
+          status,
+          message: status === 'AMBIGUOUS' ? 'Multiple step definitions match:\n  a\n  b' : undefined,
+        },
+        'I do x',
+      );
+      assert.equal(o.allureStatus, 'broken', status);
+      assert.deepEqual(categorize({ status: o.allureStatus, statusDetails: { message: o.message! } }), [
+        'Runbook errors',
+      ]);
+      assert.match(o.message!, /"I do x"/);
+    }
+    assert.equal(stepOutcome({ status: 'PASSED' }).allureStatus, 'passed');
+    assert.equal(stepOutcome({ status: 'SKIPPED' }).allureStatus, 'skipped');
+    // A stamped error keeps one tag, first; the stack goes to the trace only.
+    const err = stampError(stampError(new ConfigError('bad'))) as Error;
+    const o = stepOutcome({ status: 'FAILED', message: err.stack! });
+    assert.equal(o.message, '[RUNBOOK_CONFIG] ConfigError: bad');
+    assert.match(o.trace!, /\n\s+at /);
   });
 
   test('allure generate (Java regexes, whole message) sorts results as categorize() does', () => {
@@ -369,26 +427,42 @@ describe('categories against the library errors', () => {
       [
         'stuck',
         'broken',
-        'VerifyError: wait expired: nodegroup g gone did not come about within 300 ms; ...\n    at x',
+        '[RUNBOOK_WAIT_EXPIRED] WaitExpiredError: wait expired: nodegroup g gone ...\nlast seen: x',
       ],
       [
         'unreachable',
         'broken',
-        'BlockedError: blocked: cannot reach http://h (ECONNREFUSED): check ...\n    at y',
+        '[RUNBOOK_BLOCKED] BlockedError: blocked: cannot reach http://h (ECONNREFUSED)',
       ],
       [
         'wrong label',
-        'broken',
-        'VerifyError: expected node n with label a=b, but it did not hold\nwithin 300 ms',
+        'failed',
+        '[RUNBOOK_VERIFY] VerifyError: expected node n with label a=b\nlast seen: no label a',
       ],
-      ['assertion', 'failed', 'AssertionError [ERR_ASSERTION]: nodegroup x is not in the list'],
-      ['bad parameter', 'broken', 'ConfigError: world parameter "target" must be "sandbox" or "live"'],
+      [
+        'assertion',
+        'failed',
+        '[ERR_ASSERTION] AssertionError [ERR_ASSERTION]: nodegroup x is not in the list',
+      ],
+      [
+        'bad parameter',
+        'broken',
+        '[RUNBOOK_CONFIG] ConfigError: world parameter "target" must be "sandbox" or "live"',
+      ],
+      ['undefined', 'broken', '[CUCUMBER_UNDEFINED_STEP] UndefinedStep: no step definition matches "x"'],
+      ['typo', 'broken', '[KAPI_HTTP_404] HttpError: POST /kapis/x/nodes/wroker-3 -> 404: not found'],
       [
         'unavailable',
         'broken',
-        'HttpError: GET /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 503: try later',
+        '[KAPI_HTTP_503] HttpError: GET /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 503: try later',
       ],
-      ['server bug', 'broken', 'HttpError: POST /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 500: boom'],
+      [
+        'server bug',
+        'failed',
+        '[KAPI_HTTP_500] HttpError: POST /kapis/infra.kubesphere.io/v1alpha1/nodegroups -> 500: boom',
+      ],
+      ['step bug', 'broken', "TypeError: Cannot read properties of undefined (reading 'x')"],
+      ['undo failed', 'broken', '[RUNBOOK_CLEANUP] CleanupError: undoing 1 change failed'],
     ];
     for (const [name, status, message] of cases)
       writeFileSync(
@@ -425,7 +499,9 @@ describe('categories against the library errors', () => {
       'Stuck controllers': ['stuck'],
       'Environment problems': ['unavailable', 'unreachable'],
       'Product defects': ['assertion', 'server bug', 'wrong label'],
-      'Test defects': ['bad parameter'],
+      'Runbook errors': ['bad parameter', 'typo', 'undefined'],
+      'Changes left behind': ['undo failed'],
+      'Test defects': ['step bug'],
     });
     for (const [name, status, message] of cases) {
       const expected: string = Object.entries(sorted).find(([, names]) => names.includes(name))![0];

@@ -186,7 +186,7 @@ export class KubeReader {
     r: ResourceRef,
     name: string,
     holds: (obj: KubeObject | undefined) => boolean,
-    options: { namespace?: string; timeoutMs?: number; description?: string } = {},
+    options: { namespace?: string; timeoutMs?: number; description?: string; signal?: AbortSignal } = {},
   ): Promise<KubeObject | undefined> {
     const timeoutMs = options.timeoutMs ?? 10_000;
     const description = options.description ?? `${r.kind} ${name}`;
@@ -198,6 +198,7 @@ export class KubeReader {
       path: collectionPath(r, options.namespace),
       query: { fieldSelector, resourceVersion: first.resourceVersion, allowWatchBookmarks: false },
       timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
       timeout: () => new WaitTimeoutError(description, timeoutMs, last),
       onEvent: (type, obj) => {
         if (type === 'ERROR') return undefined;
@@ -221,6 +222,8 @@ export class KubeReader {
     path: string;
     query: Record<string, string | boolean>;
     timeoutMs: number;
+    /** Ends the wait early, rejecting with the signal's reason (the caller knows it cannot hold). */
+    signal?: AbortSignal;
     timeout: () => Error;
     onEvent: (type: string, obj: KubeObject) => { value: T } | undefined;
     onClosed: () => Promise<T>;
@@ -237,6 +240,9 @@ export class KubeReader {
         fn();
       };
       const timer = setTimeout(() => finish(() => reject(w.timeout())), w.timeoutMs);
+      const aborted = () => finish(() => reject(w.signal?.reason));
+      if (w.signal?.aborted) aborted();
+      w.signal?.addEventListener('abort', aborted, { once: true });
       watch
         .watch(
           w.path,

@@ -148,7 +148,9 @@ function flowRecord(ops: readonly Operation[], heading?: string): Attachment[] {
   const lines: string[] = heading ? [`# ${heading}`] : [];
   for (const op of ops) {
     if (op.kind === 'wait') {
-      lines.push(`${op.ok ? 'held' : 'EXPIRED'}  ${op.description} (${ms(op.durationMs)})`);
+      const how = op.ok ? 'held' : op.settled ? 'SETTLED, cannot hold' : 'EXPIRED';
+      lines.push(`${how}  ${op.description} (${ms(op.durationMs)})`);
+      if (!op.ok && op.lastSeenField) lines.push(`    last seen: ${op.lastSeenField}`);
       if (!op.ok && op.lastSeen !== undefined)
         lines.push(
           ...toYaml(reviewView(op.resource ?? '', op.lastSeen))

@@ -1,19 +1,19 @@
 /**
- * How failures sort in the report (Allure's categories.json). Allure puts a failed or broken result
- * in every category whose `messageRegex` matches its whole status message (Java, DOTALL), so the
- * three are made exclusive with negative lookaheads; what matches none (a bad run parameter, an
- * undefined step, a bug in a step) lands in Allure's default "Test defects".
- *
- * The markers are the runbook library's own wording, kept deliberately:
- *  - environment: BlockedError ("blocked: cannot reach / no credentials / rejected the token /
- *    no answer from ..."), the kubeconfig and Kubernetes API preflight, socket errors, kubectl's
- *    "Unable to connect", cucumber's step timeout ("function timed out"), and KAPI answers 403,
- *    502, 503, 504 (HttpError "METHOD path -> 503 ...");
- *  - stuck controller: a wait on an object still in transition (src/runbook/verify.ts: "wait expired: ");
- *  - product defect: any other assertion on the nodegroup's behaviour: node:assert's AssertionError
- *    in the steps, the library's VerifyError ("expected ..., but it did not hold") and any other
- *    KAPI error that escapes a step (HttpError, e.g. a 500).
+ * How failures sort in the report (Allure's categories.json), decided by failure code only
+ * (src/report/failure-codes.ts): every failed or broken result's status message opens with
+ * `[CODE] `, written by the formatter from the code the step's error carried. Each category
+ * matches the codes of its list and nothing else, so the categories are exclusive by
+ * construction; a result with a code in no list (a bug in a step: a TypeError) lands in Allure's
+ * default "Test defects". Product defects are red (status failed), the others broken.
  */
+import {
+  CATEGORY,
+  CATEGORY_OF_CODE,
+  type CategoryName,
+  categoryOfCode,
+  codeIn,
+  statusOfCategory,
+} from './failure-codes';
 
 export interface Category {
   name: string;
@@ -22,55 +22,44 @@ export interface Category {
   messageRegex: string;
 }
 
-const ENVIRONMENT_MARKERS = [
-  'blocked: ',
-  'cannot reach ',
-  'no credentials',
-  'rejected the token',
-  'no answer from ',
-  'cannot read the Kubernetes API',
-  'cannot use the kubeconfig',
-  'Unable to connect to the server',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'function timed out',
-];
-/** KAPI answers that mean the server or the user's rights, not the nodegroup: gateway, unavailable, forbidden. */
-const ENVIRONMENT_STATUSES = ' -> (?:403|502|503|504)\\b';
-const STUCK_MARKER = 'wait expired: ';
-/** Any other KAPI error that escapes a step (e.g. a 500) is the product's answer. */
-const PRODUCT_MARKERS = ['AssertionError', 'VerifyError', 'HttpError'];
+const DESCRIPTIONS: Record<CategoryName, string> = {
+  [CATEGORY.runbook]:
+    'The runbook is wrong: a step no definition matches (or two do), a variable with no value, an object it names that does not exist, a guardrail refusal. Fix the runbook or its parameters.',
+  [CATEGORY.product]:
+    "A check on the nodegroup's behaviour failed on a settled object: the product did something else. Report it to the nodegroup team.",
+  [CATEGORY.stuck]:
+    'A wait expired with the change still in flight (terminating, not reconciled, intent not applied): a controller did not finish. Look at the controller.',
+  [CATEGORY.environment]:
+    'The target could not be used: authentication, TLS, an unreachable host, RBAC, a gateway or a timeout. Fix the access.',
+  [CATEGORY.cleanup]:
+    'Undoing the scenario failed: the target may still carry its changes. Run the revert command of the summary.',
+};
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const anyOf = (markers: string[], ...patterns: string[]) =>
-  `(?:${[...markers.map(escapeRegex), ...patterns].join('|')})`;
-const ENV = anyOf(ENVIRONMENT_MARKERS, ENVIRONMENT_STATUSES);
-const STUCK = anyOf([STUCK_MARKER]);
 
-export const CATEGORIES: Category[] = [
-  {
-    name: 'Environment problems',
-    description: 'The target could not be used: authentication, unreachable hosts, timeouts.',
-    matchedStatuses: ['failed', 'broken'],
-    messageRegex: `.*${ENV}.*`,
-  },
-  {
-    name: 'Stuck controllers',
-    description: 'A wait expired while the object was still in transition: a controller did not finish.',
-    matchedStatuses: ['failed', 'broken'],
-    messageRegex: `(?!.*${ENV}).*${STUCK}.*`,
-  },
-  {
-    name: 'Product defects',
-    description:
-      "An assertion on the nodegroup's behaviour failed: it settled in another state than expected.",
-    matchedStatuses: ['failed', 'broken'],
-    messageRegex: `(?!.*${ENV})(?!.*${STUCK}).*${anyOf(PRODUCT_MARKERS)}.*`,
-  },
-];
+function codesOf(name: CategoryName): string[] {
+  return Object.entries(CATEGORY_OF_CODE)
+    .filter(([, c]) => c === name)
+    .map(([code]) => code);
+}
+
+/** `[CODE] ` for the codes of a category (product defects: also any KAPI status no other lists). */
+function regexOf(name: CategoryName): string {
+  const listed = codesOf(name).map(escapeRegex).join('|');
+  if (name !== CATEGORY.product) return `\\[(?:${listed})\\] .*`;
+  const taken = Object.keys(CATEGORY_OF_CODE)
+    .filter((c) => c.startsWith('KAPI_HTTP_'))
+    .map(escapeRegex)
+    .join('|');
+  return `\\[(?:${listed}|(?!(?:${taken})\\])KAPI_HTTP_\\d{3})\\] .*`;
+}
+
+export const CATEGORIES: Category[] = Object.values(CATEGORY).map((name) => ({
+  name,
+  description: DESCRIPTIONS[name],
+  matchedStatuses: [statusOfCategory(name)],
+  messageRegex: regexOf(name),
+}));
 
 /** The category names a result falls in, matched as Allure 2 does (whole message, DOTALL). */
 export function categorize(
@@ -87,3 +76,7 @@ export function categorize(
     )
     .map((c) => c.name);
 }
+
+/** The category of a report message from its code (what categories.json decides, without regexes). */
+export const categoryOfMessage = (message: string | undefined): CategoryName | undefined =>
+  categoryOfCode(codeIn(message));

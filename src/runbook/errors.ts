@@ -20,6 +20,7 @@ export type RunbookErrorCode =
   | BlockedCode
   | 'RUNBOOK_STUCK'
   | 'RUNBOOK_VERIFY'
+  | 'RUNBOOK_WAIT_EXPIRED'
   | 'RUNBOOK_CLEANUP';
 
 export abstract class RunbookError extends CodedError<RunbookErrorCode> {}
@@ -45,7 +46,7 @@ export class MissingParameterError extends RunbookError {
   }
 }
 
-/** What a runbook names does not exist on the target (a nodegroup, an object to edit). */
+/** What a runbook names does not exist on the target (a typo, or a run parameter for another cluster). */
 export class TargetNotFoundError extends RunbookError {
   readonly code = 'RUNBOOK_TARGET_NOT_FOUND' as const;
 }
@@ -80,11 +81,16 @@ export class BlockedError extends RunbookError {
  * state than expected (RUNBOOK_VERIFY).
  */
 export class VerifyError extends RunbookError {
-  readonly code: 'RUNBOOK_VERIFY' | 'RUNBOOK_STUCK';
+  readonly code: 'RUNBOOK_VERIFY' | 'RUNBOOK_STUCK' | 'RUNBOOK_WAIT_EXPIRED';
   constructor(message: string, options?: ErrorOptions & { stuck?: boolean }) {
     super(message, options);
     this.code = options?.stuck ? 'RUNBOOK_STUCK' : 'RUNBOOK_VERIFY';
   }
+}
+
+/** A wait ran out with the object still in transition: a controller has not finished its work. */
+export class WaitExpiredError extends VerifyError {
+  override readonly code = 'RUNBOOK_WAIT_EXPIRED' as const;
 }
 
 /** Undoing the ledger failed: the target may still carry changes of the run. */

@@ -42,6 +42,10 @@ export interface WaitOperation {
   ok: boolean;
   durationMs: number;
   lastSeen?: unknown;
+  /** The field the wait was about, as last seen (`label K=V`). */
+  lastSeenField?: string;
+  /** The wait ended early: the object settled in a state that does not match. */
+  settled?: boolean;
 }
 
 export interface LedgerOperation {

@@ -16,7 +16,8 @@ const SECRET_KEY =
 /** `token: x`, `"password":"x"`, `password=x`, `--token=x` in free text (YAML, JSON, forms, logs). */
 const SECRET_PAIR =
   /((?:^|[\s"'{,&?;-])(?:password|passwd|client[-_]?secret|(?:access|refresh|id|bearer|auth)?[-_]?token|client[-_]?key(?:[-_]data)?)["']?\s*[:=]\s*["']?)([^\s"',&;}]+)/gim;
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+/** A credential after its scheme on the same line (never across a line: `token_type: Bearer` keeps its next line). */
+const BEARER = /\b(Bearer|Basic)[ \t]+(?!<redacted>)[A-Za-z0-9._~+/=-]+/g;
 
 /** Flags of kubectl (and similar) whose next value, or `=value`, is a credential. */
 const SECRET_FLAGS = new Set(['--token', '--password', '--client-key', '--client-secret']);

@@ -109,7 +109,7 @@ describe('cucumber options', () => {
     assert.equal(code, 1, out);
     assert.match(
       out,
-      /AMBIGUOUS: two definitions[\s\S]*step: I list the nodegroups[\s\S]*several step definitions match this text[\s\S]*steps\/nodegroup\.js[\s\S]*extra-steps\.js/,
+      /AMBIGUOUS \[Runbook errors\]: two definitions[\s\S]*step: I list the nodegroups[\s\S]*several step definitions match this text[\s\S]*steps\/nodegroup\.js[\s\S]*extra-steps\.js/,
     );
   });
 });
@@ -134,7 +134,7 @@ describe('bad input', () => {
     assert.equal(code, 1, out);
     assert.match(
       out,
-      /UNDEFINED: an undefined step[\s\S]*step: I frobnicate nodegroup "x"[\s\S]*no step definition matches/,
+      /UNDEFINED \[Runbook errors\]: an undefined step[\s\S]*step: I frobnicate nodegroup "x"[\s\S]*no step definition matches/,
     );
     assert.match(
       out,

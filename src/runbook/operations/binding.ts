@@ -49,8 +49,10 @@ export function verifyGroup(
   const description = group
     ? `${kind} ${target} with ${describeMark(kind)}=${group}`
     : `${kind} ${target} without ${describeMark(kind)}`;
+  const { mark } = bindingKind(kind);
+  const field = ['metadata', mark.on === 'label' ? 'labels' : 'annotations', mark.key];
   return flow.until(
-    { resource: kind, name: target, description },
+    { resource: kind, name: target, description, field },
     (o) =>
       group === undefined
         ? o !== undefined && groupOfTarget(kind, o) === undefined

@@ -56,7 +56,11 @@ export function verifyMetadata(
   want: MetadataExpectation,
 ): Promise<KubeObject | undefined> {
   return verifier.until(
-    { ...target, description: describeExpectation(target.resource, target.name, want) },
+    {
+      ...target,
+      description: describeExpectation(target.resource, target.name, want),
+      field: ['metadata', want.field === 'label' ? 'labels' : 'annotations', want.key],
+    },
     (obj) => metadataHolds(obj, want),
   );
 }

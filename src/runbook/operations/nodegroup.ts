@@ -31,10 +31,28 @@ async function requireGroup(flow: Flow, name: string): Promise<NodeGroup> {
   return before;
 }
 
-const untilGroup = (flow: Flow, name: string, what: string, holds: (g: KubeObject | undefined) => boolean) =>
-  flow.until({ resource: 'nodegroup', name, description: `nodegroup ${name} ${what}` }, holds, {
-    after: true,
-  });
+/** A wait on the group; `field`: what a failed wait shows as last seen. */
+const waitGroup = (
+  flow: Flow,
+  name: string,
+  what: string,
+  holds: (g: KubeObject | undefined) => boolean,
+  field?: readonly string[],
+  after = false,
+) =>
+  flow.until(
+    { resource: 'nodegroup', name, description: `nodegroup ${name} ${what}`, ...(field ? { field } : {}) },
+    holds,
+    { after },
+  );
+
+const untilGroup = (
+  flow: Flow,
+  name: string,
+  what: string,
+  holds: (g: KubeObject | undefined) => boolean,
+  field?: readonly string[],
+) => waitGroup(flow, name, what, holds, field, true);
 
 export async function createNodeGroup(flow: Flow, name: string, fields: NodeGroupSpec): Promise<KubeObject> {
   const existing = await flow.findNodeGroup(name, commands.get(name));
@@ -48,6 +66,7 @@ export async function createNodeGroup(flow: Flow, name: string, fields: NodeGrou
     `${NODEGROUP_STATE.active} with its finalizer`,
     (g) =>
       state(g) === NODEGROUP_STATE.active && (g?.metadata.finalizers ?? []).includes(NODEGROUP_FINALIZER),
+    ['status', 'state'],
   );
   return after!;
 }
@@ -57,8 +76,12 @@ export async function patchNodeGroup(flow: Flow, name: string, fields: NodeGroup
   const before = await requireGroup(flow, name);
   await flow.act({ op: 'patch-nodegroup', name, spec: fields, before: groupState(before) });
   const wanted = Object.entries(fields).filter(([, v]) => v !== undefined);
-  const after = await untilGroup(flow, name, `with ${JSON.stringify(fields)}`, (g) =>
-    wanted.every(([k, v]) => spec(g)[k] === v),
+  const after = await untilGroup(
+    flow,
+    name,
+    `with ${JSON.stringify(fields)}`,
+    (g) => wanted.every(([k, v]) => spec(g)[k] === v),
+    ['spec'],
   );
   return after!;
 }
@@ -94,20 +117,29 @@ export async function deleteNodeGroup(flow: Flow, name: string): Promise<KubeObj
 
 // --- what a runbook expects of a nodegroup, awaited ---
 
-const expectGroup = (flow: Flow, name: string, what: string, holds: (g: KubeObject | undefined) => boolean) =>
-  flow.until({ resource: 'nodegroup', name, description: `nodegroup ${name} ${what}` }, holds);
+const expectGroup = (
+  flow: Flow,
+  name: string,
+  what: string,
+  holds: (g: KubeObject | undefined) => boolean,
+  field?: readonly string[],
+) => waitGroup(flow, name, what, holds, field);
 
 export async function verifySpecField(flow: Flow, name: string, field: string, value: string): Promise<void> {
-  await expectGroup(flow, name, `with ${field} "${value}"`, (g) => spec(g)[field] === value);
+  await expectGroup(flow, name, `with ${field} "${value}"`, (g) => spec(g)[field] === value, ['spec', field]);
 }
 
 export async function verifyState(flow: Flow, name: string, wanted: string): Promise<void> {
-  await expectGroup(flow, name, `in state ${wanted}`, (g) => state(g) === wanted);
+  await expectGroup(flow, name, `in state ${wanted}`, (g) => state(g) === wanted, ['status', 'state']);
 }
 
 export async function verifyFinalizer(flow: Flow, name: string, finalizer: string): Promise<void> {
-  await expectGroup(flow, name, `with finalizer ${finalizer}`, (g) =>
-    (g?.metadata.finalizers ?? []).includes(finalizer),
+  await expectGroup(
+    flow,
+    name,
+    `with finalizer ${finalizer}`,
+    (g) => (g?.metadata.finalizers ?? []).includes(finalizer),
+    ['metadata', 'finalizers'],
   );
 }
 
