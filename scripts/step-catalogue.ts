@@ -36,6 +36,7 @@ const SAMPLES: Record<string, string> = {
   '{word}': 'edge-a',
   '{float}': '1.5',
   '{kind}': 'node',
+  '{kinds}': 'nodes',
   '{section}': 'scheduling',
 };
 

@@ -166,3 +166,10 @@ export const kindParameterType = () => ({
   regexp: new RegExp(bindingKindPattern()),
   transformer: (kind: string) => kind as BindingKind,
 });
+
+/** The `{kinds}` parameter type (the plural word: `nodes`), read as its kind. */
+export const kindsParameterType = () => ({
+  name: 'kinds',
+  regexp: new RegExp(BINDING_KINDS.map((k) => `${k}s`).join('|')),
+  transformer: (plural: string) => plural.slice(0, -1) as BindingKind,
+});

@@ -4,8 +4,8 @@
  * header naming the kind. One ledger entry per target; one watch-driven wait for all of them.
  */
 import { strict as assert } from 'node:assert';
-import { type DataTable, defineParameterType, Given, Then, When } from '@cucumber/cucumber';
-import { BINDING_KINDS, bindingKind } from '../src/binding-kinds';
+import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
+import { bindingKind } from '../src/binding-kinds';
 import type { BindingKind } from '../src/kapi/nodegroups';
 import { injectFault } from '../src/runbook';
 import {
@@ -18,18 +18,6 @@ import {
   type Selection,
 } from '../src/runbook/batch';
 import type { RunbookWorld } from '../support/world';
-
-defineParameterType({
-  name: 'kinds',
-  regexp: new RegExp(BINDING_KINDS.map((k) => `${k}s`).join('|')),
-  transformer: (plural: string) => plural.slice(0, -1),
-});
-
-/** The outcome of the scenario's last "I try to ..." batch. */
-const attempts = new WeakMap<
-  RunbookWorld,
-  BatchResult | BatchFailedError | EmptySelectionError | BatchInputError
->();
 
 const binder = (world: RunbookWorld) => new BatchBinder(world.flow);
 const bySelector = (world: RunbookWorld, selector: string): Selection => ({
@@ -44,7 +32,7 @@ const byTable = (world: RunbookWorld, kind: BindingKind, table: DataTable): Sele
 
 async function attempt(world: RunbookWorld, batch: () => Promise<BatchResult>): Promise<void> {
   try {
-    attempts.set(world, await batch());
+    world.batchAttempt = await batch();
   } catch (err) {
     if (
       !(
@@ -54,12 +42,17 @@ async function attempt(world: RunbookWorld, batch: () => Promise<BatchResult>): 
       )
     )
       throw err;
-    attempts.set(world, err);
+    world.batchAttempt = err;
   }
 }
 
 function lastAttempt(world: RunbookWorld) {
-  const outcome = attempts.get(world);
+  const outcome = world.batchAttempt as
+    | BatchResult
+    | BatchFailedError
+    | EmptySelectionError
+    | BatchInputError
+    | undefined;
   assert.ok(outcome, 'no batch attempt yet: a "When I try to bind the ..." step comes first');
   return outcome;
 }

@@ -1,9 +1,10 @@
 /** Words of the runbooks that map to a closed set of values. */
 import { defineParameterType } from '@cucumber/cucumber';
-import { kindParameterType } from '../src/binding-kinds';
+import { kindParameterType, kindsParameterType } from '../src/binding-kinds';
 import { NODEGROUP_CONFIG_SECTIONS } from '../src/constants';
 
 defineParameterType(kindParameterType());
+defineParameterType(kindsParameterType());
 
 defineParameterType({
   name: 'section',

@@ -31,6 +31,8 @@ export class RunbookWorld extends World {
   /** The last diagnosis of the scenario, and the finding a step picked from it. */
   diagnosis: Diagnosis | undefined;
   finding: Finding | undefined;
+  /** The outcome of the scenario's last "I try to ..." batch: its result or its error. */
+  batchAttempt: unknown;
 
   constructor(options: IWorldOptions) {
     super(options);

@@ -427,12 +427,12 @@ describe('categories against the library errors', () => {
       [
         'stuck',
         'broken',
-        '[RUNBOOK_WAIT_EXPIRED] WaitExpiredError: wait expired: nodegroup g gone ...\nlast seen: x',
+        '[RUNBOOK_STUCK] WaitExpiredError: wait expired: nodegroup g gone ...\nlast seen: x',
       ],
       [
         'unreachable',
         'broken',
-        '[RUNBOOK_BLOCKED] BlockedError: blocked: cannot reach http://h (ECONNREFUSED)',
+        '[RUNBOOK_ENV_UNREACHABLE] BlockedError: blocked: cannot reach http://h (ECONNREFUSED)',
       ],
       [
         'wrong label',

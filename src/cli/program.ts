@@ -170,7 +170,7 @@ export function buildProgram(io: CliIO, contexts: CliContext[]): Command {
           );
         }
         // The guide helper's wire format: a JSON Patch array, `add` on /spec/<field>.
-        return ctx.run(nodegroupRequests.jsonPatch(name!, specPatch(changes), scope(ctx)));
+        return ctx.run(nodegroupRequests.setSpecFields(name!, changes, scope(ctx)));
       }),
     );
   nodegroup
@@ -213,13 +213,6 @@ export function buildProgram(io: CliIO, contexts: CliContext[]): Command {
 
 /** commander's key of a flag: `--target-name` -> `targetName`. */
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-
-/** RFC 6902 operations setting each given spec field, as the guide's helper sends them. */
-export function specPatch(spec: NodeGroupSpec): { op: 'add'; path: string; value: string }[] {
-  return Object.entries(spec)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([field, value]) => ({ op: 'add', path: `/spec/${field}`, value }));
-}
 
 function bindingExamples(verb: 'bind' | 'unbind', kind: string, flag: string): string[] {
   const line = `${verb} ${kind} --nodegroup edge-a --${flag} <${kind}>`;

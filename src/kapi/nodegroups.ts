@@ -64,6 +64,15 @@ export function kapiBase(cluster?: string): string {
 const groupPath = (name: string, scope: Scope) =>
   `${kapiBase(scope.cluster)}/nodegroups/${encodeURIComponent(checkName('nodegroup', name))}`;
 
+/** RFC 6902 operations setting each given spec field, as the guide's helper sends them. */
+export function specFieldOperations(spec: NodeGroupSpec): { op: 'add'; path: string; value: string }[] {
+  return Object.entries(pickSpec(spec)).map(([field, value]) => ({
+    op: 'add',
+    path: `/spec/${field}`,
+    value: value as string,
+  }));
+}
+
 /** Only the fields given, so a patch changes exactly what was asked. */
 function pickSpec(spec: NodeGroupSpec): NodeGroupSpec {
   const picked: NodeGroupSpec = {};
@@ -109,6 +118,9 @@ export const nodegroupRequests = {
     contentType: 'application/merge-patch+json',
     body: { spec: pickSpec(spec) },
   }),
+  /** The guide's wire form of setting spec fields: a JSON Patch `add` on `/spec/<field>` per field. */
+  setSpecFields: (name: string, spec: NodeGroupSpec, scope: Scope = {}): KapiRequest =>
+    nodegroupRequests.jsonPatch(name, specFieldOperations(spec), scope),
   /** RFC 6902 JSON Patch. */
   jsonPatch: (name: string, operations: unknown[], scope: Scope = {}): KapiRequest => ({
     method: 'PATCH',

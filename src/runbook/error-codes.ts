@@ -36,7 +36,6 @@ export const ERROR_CODES = {
   KAPI_TOKEN_CACHE_UNREADABLE: 'environment',
   KUBE_UNREACHABLE: 'environment',
   RUNBOOK_STUCK: 'stuck',
-  RUNBOOK_WAIT_EXPIRED: 'stuck',
   WAIT_TIMEOUT: 'stuck',
   RUNBOOK_VERIFY: 'product',
   /** By status: 401, 403, 502, 503, 504 are environment (see categoryOf). */

@@ -20,7 +20,6 @@ export type RunbookErrorCode =
   | BlockedCode
   | 'RUNBOOK_STUCK'
   | 'RUNBOOK_VERIFY'
-  | 'RUNBOOK_WAIT_EXPIRED'
   | 'RUNBOOK_CLEANUP';
 
 export abstract class RunbookError extends CodedError<RunbookErrorCode> {}
@@ -81,7 +80,7 @@ export class BlockedError extends RunbookError {
  * state than expected (RUNBOOK_VERIFY).
  */
 export class VerifyError extends RunbookError {
-  readonly code: 'RUNBOOK_VERIFY' | 'RUNBOOK_STUCK' | 'RUNBOOK_WAIT_EXPIRED';
+  readonly code: 'RUNBOOK_VERIFY' | 'RUNBOOK_STUCK';
   constructor(message: string, options?: ErrorOptions & { stuck?: boolean }) {
     super(message, options);
     this.code = options?.stuck ? 'RUNBOOK_STUCK' : 'RUNBOOK_VERIFY';
@@ -90,7 +89,9 @@ export class VerifyError extends RunbookError {
 
 /** A wait ran out with the object still in transition: a controller has not finished its work. */
 export class WaitExpiredError extends VerifyError {
-  override readonly code = 'RUNBOOK_WAIT_EXPIRED' as const;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, { ...options, stuck: true });
+  }
 }
 
 /** Undoing the ledger failed: the target may still carry changes of the run. */

@@ -128,7 +128,7 @@ describe('waits: the one field last seen, and no waiting on what cannot change',
       ),
     );
     assert.ok(performance.now() - started >= 650, 'a stuck object gets the whole deadline');
-    assert.equal(err.code, 'RUNBOOK_WAIT_EXPIRED');
+    assert.equal(err.code, 'RUNBOOK_STUCK');
     assert.match(
       err.message,
       /^wait expired: nodegroup wait-c gone did not come about within 700 ms; nodegroup wait-c is still terminating/,

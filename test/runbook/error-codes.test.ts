@@ -126,7 +126,7 @@ describe('a wait that expires is stuck or a product defect, by the object last s
     await assert.rejects(wait(pending), (err: unknown) => {
       assert.ok(err instanceof VerifyError);
       assert.equal(err.code, 'RUNBOOK_STUCK');
-      assert.match(err.message, /^wait expired: .*waiting for its bind to g to be applied/);
+      assert.match(err.message, /^wait expired: .*waiting for the controller to apply .*desired-nodegroup=g/);
       assert.ok(err.cause instanceof WaitTimeoutError);
       return true;
     });

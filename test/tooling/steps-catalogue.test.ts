@@ -117,7 +117,7 @@ describe('did you mean, for a step no definition matches', () => {
         run.stdout,
         /undefined step "I bind nod "worker-3" to nodegrop "edge-a"": did you mean\n {4}I bind \{kind\} \{string\} to nodegroup \{string\}\n/,
       );
-      assert.match(run.stdout, /`nodegroup-runbooks steps` lists every step/);
+      assert.match(run.stdout.replace(/\n\s+/g, ' '), /`nodegroup-runbooks steps` lists every step/);
     });
   });
 });

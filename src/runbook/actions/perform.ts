@@ -21,7 +21,7 @@ export function requestOf(action: KapiAction): KapiRequest {
     case 'patch-nodegroup':
       return action.operations
         ? nodegroupRequests.jsonPatch(action.name, action.operations)
-        : nodegroupRequests.patchSpec(action.name, action.spec ?? {});
+        : nodegroupRequests.setSpecFields(action.name, action.spec ?? {});
     case 'delete-nodegroup':
       return nodegroupRequests.delete(action.name);
     case 'bind':

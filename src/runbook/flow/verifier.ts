@@ -119,6 +119,7 @@ export class Verifier {
       if (unsettled)
         throw new WaitExpiredError(
           `wait expired: ${spec.description} did not come about within ${this.timeoutMs} ms; ${spec.resource} ${spec.name} is still ${unsettled}, so a controller has not finished its work\nlast seen: ${lastSeenField}\n${inspect}`,
+          { cause: err },
         );
       throw new VerifyError(
         `expected ${spec.description}, but it did not hold within ${this.timeoutMs} ms\nlast seen: ${lastSeenField}\n${inspect}`,
