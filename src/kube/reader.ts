@@ -41,6 +41,20 @@ export class WaitTimeoutError extends CodedError<'WAIT_TIMEOUT'> {
   }
 }
 
+/** A read the API server refused or failed: the HTTP status and the server's message. */
+export class KubeReadError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly serverMessage: string,
+  ) {
+    super(message);
+    this.name = 'KubeReadError';
+  }
+}
+
+const serverMessage = (body: unknown) => String((body as { message?: string } | null)?.message ?? '');
+
 type ClientNode = typeof import('@kubernetes/client-node');
 let clientNode: ClientNode | undefined;
 const load = (): ClientNode => {
@@ -109,7 +123,7 @@ export class KubeReader {
     );
     if (status === 404) return undefined;
     if (status !== 200)
-      throw new Error(`GET ${r.plural}/${name}: ${status} ${(body as { message?: string }).message ?? ''}`);
+      throw new KubeReadError(`GET ${r.plural}/${name}: ${status} ${serverMessage(body)}`, status, serverMessage(body));
     return body as KubeObject;
   }
 
@@ -122,7 +136,7 @@ export class KubeReader {
       fieldSelector: options.fieldSelector,
     });
     if (status !== 200)
-      throw new Error(`LIST ${r.plural}: ${status} ${(body as { message?: string }).message ?? ''}`);
+      throw new KubeReadError(`LIST ${r.plural}: ${status} ${serverMessage(body)}`, status, serverMessage(body));
     const list = body as { items: KubeObject[]; metadata: { resourceVersion: string } };
     return { items: list.items, resourceVersion: list.metadata.resourceVersion };
   }
