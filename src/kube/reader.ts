@@ -123,7 +123,11 @@ export class KubeReader {
     );
     if (status === 404) return undefined;
     if (status !== 200)
-      throw new KubeReadError(`GET ${r.plural}/${name}: ${status} ${serverMessage(body)}`, status, serverMessage(body));
+      throw new KubeReadError(
+        `GET ${r.plural}/${name}: ${status} ${serverMessage(body)}`,
+        status,
+        serverMessage(body),
+      );
     return body as KubeObject;
   }
 
@@ -136,7 +140,11 @@ export class KubeReader {
       fieldSelector: options.fieldSelector,
     });
     if (status !== 200)
-      throw new KubeReadError(`LIST ${r.plural}: ${status} ${serverMessage(body)}`, status, serverMessage(body));
+      throw new KubeReadError(
+        `LIST ${r.plural}: ${status} ${serverMessage(body)}`,
+        status,
+        serverMessage(body),
+      );
     const list = body as { items: KubeObject[]; metadata: { resourceVersion: string } };
     return { items: list.items, resourceVersion: list.metadata.resourceVersion };
   }

@@ -19,7 +19,22 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const keyPath = (base: string, key: string) =>
   IDENTIFIER.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`;
 
-export function diffFields(before: unknown, after: unknown, path = '', out: FieldChange[] = []): FieldChange[] {
+/** An object on one side and nothing on the other: compared field by field, as against `{}`. */
+const objectOrAbsent = (a: unknown, b: unknown) =>
+  (isObject(a) || a === undefined) &&
+  (isObject(b) || b === undefined) &&
+  Object.keys(a ?? {}).length + Object.keys(b ?? {}).length > 0;
+
+export function diffFields(
+  before: unknown,
+  after: unknown,
+  path = '',
+  out: FieldChange[] = [],
+): FieldChange[] {
+  if (objectOrAbsent(before, after)) {
+    before ??= {};
+    after ??= {};
+  }
   if (isObject(before) && isObject(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     for (const key of [...keys].sort()) {

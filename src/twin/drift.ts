@@ -54,10 +54,12 @@ export async function driftFrom(
   const nowEntries = new Map(now.entries.map((e) => [keyOf(e.resource, e.namespace, e.name), e]));
   const nowObjects = new Map<string, TwinObject>();
   for (const [resource, list] of Object.entries(now.objects))
-    for (const obj of list) nowObjects.set(keyOf(resource, obj.metadata.namespace, obj.metadata.name ?? ''), obj);
+    for (const obj of list)
+      nowObjects.set(keyOf(resource, obj.metadata.namespace, obj.metadata.name ?? ''), obj);
   const beforeObjects = new Map<string, TwinObject>();
   for (const [resource, list] of Object.entries(before ?? {}))
-    for (const obj of list) beforeObjects.set(keyOf(resource, obj.metadata.namespace, obj.metadata.name ?? ''), obj);
+    for (const obj of list)
+      beforeObjects.set(keyOf(resource, obj.metadata.namespace, obj.metadata.name ?? ''), obj);
 
   const drifted: DriftEntry[] = [];
   const seen = new Set<string>();
@@ -134,11 +136,11 @@ export function describeDrift(report: DriftReport): string {
   const lines = [`${report.drifted.length} object(s) changed since the twin was read:`];
   for (const d of report.drifted) {
     const rv = d.resourceVersion;
-    const versions = rv?.before || rv?.after ? ` (resourceVersion ${rv.before ?? '-'} -> ${rv.after ?? '-'})` : '';
+    const versions =
+      rv?.before || rv?.after ? ` (resourceVersion ${rv.before ?? '-'} -> ${rv.after ?? '-'})` : '';
     lines.push(`  - ${objectName(d)}: ${d.change}${versions}`);
     if (d.fields?.length === 0) lines.push('      only fields the twin does not copy changed');
     for (const field of d.fields ?? []) lines.push(`      ${describeChange(field)}`);
   }
   return lines.join('\n');
 }
-

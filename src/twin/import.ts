@@ -5,7 +5,7 @@
  * resourceVersion and content hash, so an apply can check later that nothing drifted.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { TwinForbiddenError, TwinFileError } from './errors';
+import { TwinFileError, TwinForbiddenError } from './errors';
 import { type ReadCollection, type ReadEntry, readLive } from './reads';
 import type { TwinObject } from './sanitize';
 import { openTwinSource, type SentRequest, type TwinSource, type TwinTarget } from './target';

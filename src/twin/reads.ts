@@ -4,11 +4,7 @@
  * API). GET only. A 404 on a collection means the kind is not served (no IPPool CRD); a 403 means
  * missing RBAC, reported per kind with the permission, after every other read was tried.
  */
-import {
-  NODEGROUP_CONFIGMAP,
-  NODEGROUP_DEPLOYMENTS,
-  NODEGROUP_NAMESPACE,
-} from '../constants';
+import { NODEGROUP_CONFIGMAP, NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../constants';
 import { HttpError } from '../kapi/errors';
 import { listNodeGroups } from '../kapi/nodegroups';
 import { KubeReadError } from '../kube/reader';
@@ -153,7 +149,10 @@ async function readOne(source: TwinSource, spec: ReadSpec): Promise<Outcome> {
 const versionNumber = (rv: string | undefined) => (rv && /^\d+$/.test(rv) ? Number(rv) : 0);
 
 /** Read every spec (in parallel), sanitize what came back and note how to tell it changed. */
-export async function readLive(source: TwinSource, specs: readonly ReadSpec[] = TWIN_READS): Promise<LiveRead> {
+export async function readLive(
+  source: TwinSource,
+  specs: readonly ReadSpec[] = TWIN_READS,
+): Promise<LiveRead> {
   const outcomes = await Promise.all(specs.map((spec) => readOne(source, spec)));
   const out: LiveRead = { objects: {}, entries: [], collections: [], forbidden: [], maxResourceVersion: 0 };
   specs.forEach((spec, i) => {

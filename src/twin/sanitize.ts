@@ -39,7 +39,8 @@ function redactContainers(podSpec: unknown): void {
     if (!Array.isArray(list)) continue;
     for (const container of list) {
       if (!isObject(container) || !Array.isArray(container['env'])) continue;
-      for (const variable of container['env']) if (isObject(variable) && 'value' in variable) variable['value'] = NOT_COPIED;
+      for (const variable of container['env'])
+        if (isObject(variable) && 'value' in variable) variable['value'] = NOT_COPIED;
     }
   }
 }

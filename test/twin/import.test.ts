@@ -9,11 +9,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { main as twinCommand } from '../../scripts/twin';
 import { readStateFile, startSandbox } from '../../src/sandbox/sandbox';
 import { TwinForbiddenError } from '../../src/twin/errors';
 import { importTwin, readTwinFile } from '../../src/twin/import';
-import { main as twinCommand } from '../../scripts/twin';
-import { directTarget, type Proxy, proxiedTarget, type Standalone, startProxy, startStandalone } from './live-sandbox';
+import {
+  directTarget,
+  proxiedTarget,
+  type RecordingProxy,
+  type Standalone,
+  startProxy,
+  startStandalone,
+} from './live-sandbox';
 import { accessToken, snapshot, visible } from './snapshot';
 
 let dir: string;
@@ -34,7 +41,7 @@ const sink = () => {
 };
 
 describe('twin import from a live environment', () => {
-  let proxy: Proxy;
+  let proxy: RecordingProxy;
   before(async () => {
     proxy = await startProxy(live.url);
   });
@@ -48,7 +55,9 @@ describe('twin import from a live environment', () => {
 
     const notGet = proxy.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(notGet, ['POST /oauth/token']);
-    assert.ok(proxy.requests.some((r) => r.path.startsWith('/kapis/infra.kubesphere.io/v1alpha1/nodegroups')));
+    assert.ok(
+      proxy.requests.some((r) => r.path.startsWith('/kapis/infra.kubesphere.io/v1alpha1/nodegroups')),
+    );
     assert.ok(proxy.requests.some((r) => r.path.startsWith('/api/v1/nodes')));
     // the import's own count agrees with what the proxy saw
     assert.equal(imported.requests.length, proxy.requests.length);
@@ -64,7 +73,14 @@ describe('twin import from a live environment', () => {
     const twin = await startSandbox({ state: imported.state });
     try {
       const twinToken = await accessToken(twin.url, twin.username, twin.password);
-      for (const kind of ['nodegroup', 'node', 'namespace', 'workspace', 'workspacetemplate', 'ippool'] as const) {
+      for (const kind of [
+        'nodegroup',
+        'node',
+        'namespace',
+        'workspace',
+        'workspacetemplate',
+        'ippool',
+      ] as const) {
         assert.deepEqual(
           await visible(twin.url, twinToken, kind),
           await visible(live.url, live.token, kind),
@@ -93,7 +109,12 @@ describe('twin import from a live environment', () => {
       const out = join(dir, 'refused.json');
       const err = sink();
       await assert.rejects(
-        twinCommand(['--out', out], { out: sink(), err, env: {}, target: proxiedTarget(live, refusing, dir) }),
+        twinCommand(['--out', out], {
+          out: sink(),
+          err,
+          env: {},
+          target: proxiedTarget(live, refusing, dir),
+        }),
         (e: unknown) => {
           assert.ok(e instanceof TwinForbiddenError);
           assert.deepEqual(
@@ -109,7 +130,10 @@ describe('twin import from a live environment', () => {
         },
       );
       assert.throws(() => readFileSync(out), /ENOENT/);
-      assert.deepEqual(refusing.requests.filter((r) => r.method !== 'GET').map((r) => r.path), ['/oauth/token']);
+      assert.deepEqual(
+        refusing.requests.filter((r) => r.method !== 'GET').map((r) => r.path),
+        ['/oauth/token'],
+      );
     } finally {
       await refusing.close();
     }
@@ -133,7 +157,12 @@ describe('npm run twin -- --out FILE', () => {
   test('writes a state file the sandbox command starts from, with no secret in it', async () => {
     const file = join(dir, 'twin.json');
     const out = sink();
-    const code = await twinCommand(['--out', file], { out, err: sink(), env: {}, target: directTarget(live) });
+    const code = await twinCommand(['--out', file], {
+      out,
+      err: sink(),
+      env: {},
+      target: directTarget(live),
+    });
     assert.equal(code, 0);
     assert.match(out.text(), /written to .*twin\.json: \d+ nodegroups, 6 nodes/);
     assert.match(out.text(), /sent: \d+ GET and POST \/oauth\/token \(nothing was written\)/);
@@ -151,7 +180,10 @@ describe('npm run twin -- --out FILE', () => {
     const twinDir = mkdtempSync(join(dir, 'twin-'));
     const twin = await startStandalone(twinDir, ['--state', file]);
     try {
-      assert.deepEqual(await visible(twin.url, twin.token, 'node'), await visible(live.url, live.token, 'node'));
+      assert.deepEqual(
+        await visible(twin.url, twin.token, 'node'),
+        await visible(live.url, live.token, 'node'),
+      );
     } finally {
       await twin.stop();
     }

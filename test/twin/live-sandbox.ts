@@ -75,7 +75,7 @@ export interface Recorded {
   status: number;
 }
 
-export interface Proxy {
+export interface RecordingProxy {
   url: string;
   requests: Recorded[];
   /** Answer `status` (a Kubernetes Status) to requests whose path matches, instead of forwarding. */
@@ -83,7 +83,7 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(upstream: string): Promise<Proxy> {
+export async function startProxy(upstream: string): Promise<RecordingProxy> {
   const target = new URL(upstream);
   const requests: Recorded[] = [];
   const refusals: { pattern: RegExp; status: number }[] = [];
@@ -136,7 +136,7 @@ export async function startProxy(upstream: string): Promise<Proxy> {
  * The import's target through the proxy: ks-apiserver's http listener serves the Kubernetes API
  * as well, so a kubeconfig pointing at the proxy (the sandbox's token, no CA) sends both APIs there.
  */
-export function proxiedTarget(live: Standalone, proxy: Proxy, dir: string): TwinTarget {
+export function proxiedTarget(live: Standalone, proxy: RecordingProxy, dir: string): TwinTarget {
   const kubeconfig = join(dir, 'proxied.kubeconfig');
   writeFileSync(
     kubeconfig,

@@ -1,10 +1,12 @@
 /** Everything a sandbox holds, read over HTTP: to show a source is unchanged and a twin alike. */
-import { RESOURCES } from '../../src/kube/resources';
-import { collectionPath } from '../../src/kube/resources';
+import { collectionPath, RESOURCES } from '../../src/kube/resources';
 
 export interface Listed {
   resourceVersion: string;
-  items: { metadata: { name: string; namespace?: string; labels?: object; annotations?: object }; spec?: unknown }[];
+  items: {
+    metadata: { name: string; namespace?: string; labels?: object; annotations?: object };
+    spec?: unknown;
+  }[];
 }
 
 export async function listKind(url: string, token: string, name: keyof typeof RESOURCES): Promise<Listed> {
