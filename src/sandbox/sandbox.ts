@@ -29,7 +29,10 @@ export interface SandboxOptions {
   password?: string;
   /** Load state from this file at start (when it exists) and save to it on stop. */
   statePath?: string;
-  /** Start from this state instead of the fixture or the state file (a twin); reset returns to it. */
+  /**
+   * Start from this state instead of the fixture or the state file (a twin); reset returns to it.
+   * The store adopts its objects (frozen, not copied): the caller must not change them afterwards.
+   */
   state?: StoreDump;
   /** Write `export` lines for the KUBESPHERE_* variables and KUBECONFIG here (kubeconfig beside it). */
   envFile?: string;
@@ -88,10 +91,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const password = options.password ?? DEFAULT_ADMIN_PASSWORD;
   const store = new ObjectStore();
   const fresh = () => {
-    store.load(options.state ?? { resourceVersion: 0, objects: {} });
+    store.load(options.state ?? { resourceVersion: 0, objects: {} }, { adopt: options.state !== undefined });
     if (!options.state) loadFixture(store);
   };
-  if (options.state) store.load(options.state);
+  if (options.state) store.load(options.state, { adopt: true });
   else if (options.statePath && stateExists(options.statePath)) store.load(readStateFile(options.statePath));
   else loadFixture(store);
 
