@@ -60,7 +60,8 @@ export async function main(
     `twin of ${target.host} written to ${o.out}: ${counts}\n` +
       (imported.notServed.length ? `not served there: ${imported.notServed.join(', ')}\n` : '') +
       `sent: ${describeRequests(imported.requests)} (nothing was written)\n` +
-      `start it: nodegroup-sandbox --state ${o.out}\n`,
+      // The sandbox saves its state over its --state file on stop: run a copy, keep FILE for --drift.
+      `start a twin: cp ${o.out} twin-run.json && nodegroup-sandbox --state twin-run.json (keep ${o.out} for --drift)\n`,
   );
   return 0;
 }

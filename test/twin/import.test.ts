@@ -5,7 +5,7 @@
  * is named with its permission.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -166,6 +166,10 @@ describe('npm run twin -- --out FILE', () => {
     assert.equal(code, 0);
     assert.match(out.text(), /written to .*twin\.json: \d+ nodegroups, 6 nodes/);
     assert.match(out.text(), /sent: \d+ GET and POST \/oauth\/token \(nothing was written\)/);
+    assert.match(
+      out.text(),
+      /start a twin: cp .*twin\.json twin-run\.json && nodegroup-sandbox --state twin-run\.json/,
+    );
 
     const text = readFileSync(file, 'utf8');
     assert.doesNotMatch(text, /managedFields/);
@@ -178,12 +182,17 @@ describe('npm run twin -- --out FILE', () => {
     assert.match(worker?.hash ?? '', /^sha256:[0-9a-f]{64}$/);
 
     const twinDir = mkdtempSync(join(dir, 'twin-'));
-    const twin = await startStandalone(twinDir, ['--state', file]);
+    const run = join(twinDir, 'twin-run.json');
+    copyFileSync(file, run); // the sandbox saves over its --state file on stop
+    const twin = await startStandalone(twinDir, ['--state', run]);
     try {
-      assert.deepEqual(
-        await visible(twin.url, twin.token, 'node'),
-        await visible(live.url, live.token, 'node'),
-      );
+      for (const kind of ['nodegroup', 'node', 'namespace', 'workspace'] as const) {
+        assert.deepEqual(
+          await visible(twin.url, twin.token, kind),
+          await visible(live.url, live.token, kind),
+          `${kind}s differ`,
+        );
+      }
     } finally {
       await twin.stop();
     }
