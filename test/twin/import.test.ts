@@ -68,7 +68,9 @@ describe('twin import from a live environment', () => {
     assert.deepEqual(imported.notServed, []);
   });
 
-  test('a twin started from the state serves the same nodegroups, nodes, namespaces, workspaces', async () => {
+  test('a twin started from the state serves the same nodegroups, nodes, namespaces, workspaces', {
+    timeout: 20_000,
+  }, async () => {
     const imported = await importTwin(proxiedTarget(live, proxy, dir));
     const twin = await startSandbox({ state: imported.state });
     try {
@@ -91,10 +93,31 @@ describe('twin import from a live environment', () => {
       assert.ok((config['data'] as Record<string, string>)['nodegroup.yaml']?.includes('scheduling'));
       assert.equal(twin.store.list('deployments', { namespace: 'kubesphere-system' }).items.length, 2);
       assert.equal(twin.store.list('pods', { namespace: 'kubesphere-system' }).items.length, 2);
-      // reset returns to the imported state, not to the fixture
+      // the twin works as a sandbox: a bind through its KAPI is applied by its controller
+      const labelled = new Promise<void>((resolve) => {
+        const stop = twin.store.watch('nodes', { fieldSelector: 'metadata.name=worker-3' }, (e) => {
+          if (e.object.metadata.labels?.['apps.edgewize.io/nodegroup'] !== 'edge-a') return;
+          stop();
+          resolve();
+        });
+      });
+      const bind = await fetch(
+        `${twin.url}/kapis/infra.kubesphere.io/v1alpha1/nodegroups/edge-a/nodes/worker-3`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${twinToken}` },
+        },
+      );
+      assert.equal(bind.status, 200, await bind.text());
+      await labelled;
+      // reset returns to the imported state (left as imported), not to the fixture
       twin.store.create('namespaces', { metadata: { name: 'only-in-twin' } });
       twin.reset();
       assert.equal(twin.store.has('namespaces', undefined, 'only-in-twin'), false);
+      const worker3 = twin.store.get('nodes', undefined, 'worker-3');
+      assert.equal(worker3.metadata.labels?.['apps.edgewize.io/nodegroup'], undefined);
+      const imported3 = imported.state.objects['nodes']!.find((n) => n.metadata.name === 'worker-3');
+      assert.equal(imported3?.metadata.labels?.['apps.edgewize.io/nodegroup'], undefined);
       assert.equal(twin.store.list('nodes').items.length, imported.state.objects['nodes']!.length);
     } finally {
       await twin.stop();
