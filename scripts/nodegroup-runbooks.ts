@@ -5,7 +5,7 @@
  *   revert [--run-id ID]      undo what a killed run left
  *   report [--results DIR]    the Allure report and the single file from the last run's results
  *   steps [--markdown]        the step catalogue, grouped by domain
- *   plan | apply | twin       not available yet (issue 11): exit 2
+ *   plan | apply              not available yet (issue 11): exit 2
  */
 import { distance } from 'fastest-levenshtein';
 import { packageVersion } from '../src/cli/version';
@@ -99,7 +99,17 @@ export const COMMANDS: Record<string, Subcommand> = {
       return 0;
     },
   },
-  twin: notYet('twin'),
+  twin: {
+    summary: "write the twin (sandbox state) of the live environment, or check a twin file for drift",
+    usage: 'nodegroup-runbooks twin --out FILE | --drift FILE',
+    examples: [
+      'nodegroup-runbooks twin --out /tmp/staging.twin.json',
+      'nodegroup-runbooks twin --drift /tmp/staging.twin.json',
+    ],
+    async run(args, out, err) {
+      return (require('./twin') as typeof import('./twin')).main(args, { out, err, env: process.env });
+    },
+  },
 };
 
 function help(): string {

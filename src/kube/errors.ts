@@ -38,7 +38,7 @@ export class KubeUnreachableError extends CodedError<'KUBE_UNREACHABLE'> {
   }
 }
 
-function statusMessage(body: unknown): string {
+export function statusMessage(body: unknown): string {
   const message = (body as { message?: unknown } | undefined)?.message;
   return typeof message === 'string' ? message : '';
 }

@@ -31,6 +31,11 @@ export interface SandboxOptions {
   viewerPassword?: string;
   /** Load state from this file at start (when it exists) and save to it on stop. */
   statePath?: string;
+  /**
+   * Start from this state instead of the fixture or the state file (a twin); reset returns to it.
+   * The store adopts its objects (frozen, not copied): the caller must not change them afterwards.
+   */
+  state?: StoreDump;
   /** Write `export` lines for the KUBESPHERE_* variables and KUBECONFIG here (kubeconfig beside it). */
   envFile?: string;
 }
@@ -88,10 +93,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const password = options.password ?? DEFAULT_ADMIN_PASSWORD;
   const store = new ObjectStore();
   const fresh = () => {
-    store.load({ resourceVersion: 0, objects: {} });
-    loadFixture(store);
+    store.load(options.state ?? { resourceVersion: 0, objects: {} }, { adopt: options.state !== undefined });
+    if (!options.state) loadFixture(store);
   };
-  if (options.statePath && stateExists(options.statePath)) store.load(readStateFile(options.statePath));
+  if (options.state) store.load(options.state, { adopt: true });
+  else if (options.statePath && stateExists(options.statePath)) store.load(readStateFile(options.statePath));
   else loadFixture(store);
 
   const auth = new Authenticator({

@@ -68,6 +68,14 @@ export interface StoreDump {
   objects: Record<string, KubeObject[]>;
 }
 
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+};
+
 const keyOf = (namespace: string | undefined, name: string) => (namespace ? `${namespace}/${name}` : name);
 /** Index key of one label; '\0' cannot occur in a label key or value. */
 const labelKeyOf = (key: string, value: string) => `${key}\0${value}`;
@@ -466,8 +474,13 @@ export class ObjectStore {
     return { resourceVersion: this.version, objects };
   }
 
-  /** Replace the whole content (state file, reset). Watchers stay; history restarts. */
-  load(dump: StoreDump): void {
+  /**
+   * Replace the whole content (state file, reset). Watchers stay; history restarts. `adopt` keeps
+   * the dump's objects instead of copies (a twin's state: half the memory, and a reset can load
+   * them again, as the store never changes a stored object in place); they are frozen, so a
+   * change in place would fail loudly.
+   */
+  load(dump: StoreDump, options: { adopt?: boolean } = {}): void {
     this.tables.clear();
     this.labelIndex.clear();
     this.history.length = 0;
@@ -476,7 +489,11 @@ export class ObjectStore {
     for (const [resource, objects] of Object.entries(dump.objects)) {
       this.table(resource); // refuses a resource the sandbox does not serve
       for (const obj of objects)
-        this.put(resource, keyOf(obj.metadata.namespace, obj.metadata.name ?? ''), deepCopy(obj));
+        this.put(
+          resource,
+          keyOf(obj.metadata.namespace, obj.metadata.name ?? ''),
+          options.adopt ? deepFreeze(obj) : deepCopy(obj),
+        );
     }
   }
 }
