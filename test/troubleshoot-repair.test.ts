@@ -194,9 +194,9 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
     const ctx = context('sandbox');
     const t = new Troubleshooter(ctx, 'ippool');
     await t.injectFault('ippool-sync');
-    assert.ok(sandbox.faults.ippoolSyncFailing);
+    assert.ok(sandbox.faults.isOn('ippool-sync'));
     await t.endFault('ippool-sync');
-    assert.ok(!sandbox.faults.ippoolSyncFailing);
+    assert.ok(!sandbox.faults.isOn('ippool-sync'));
     assert.deepEqual(ctx.ledger.pending('ippool'), []);
     await assert.rejects(t.endFault('ippool-sync'), /was not switched on by this scenario/);
   });
