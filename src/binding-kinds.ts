@@ -4,7 +4,12 @@
  * CLI's subcommands, the client's paths, the sandbox's targets and the diagnosis derive from it:
  * adding a kind is an entry here, its fixture and its runbook.
  */
-import { NODE_GROUP_LABEL, WORKSPACE_PARENT_ANNOTATION } from './constants';
+import {
+  NAMESPACE_LABEL_PREFIX,
+  NODE_GROUP_LABEL,
+  WORKSPACE_LABEL,
+  WORKSPACE_PARENT_ANNOTATION,
+} from './constants';
 
 /** Where a binding shows on its target: a label or an annotation, with its key. */
 export interface BindingMark {
@@ -31,6 +36,22 @@ export interface BindingKindSpec {
   cliFlag: string;
   /** Field of `nodegroup-api diagnose` input naming targets of this kind (`--node`, repeatable). */
   diagnoseField: string;
+  /** (model) What else the controller writes for a binding of this kind. */
+  binding: BindingEffects;
+}
+
+/** (model) What a binding writes beyond the target's mark, and what a group's delete does to it. */
+export interface BindingEffects {
+  /** The group carries label `<prefix><target>=<target>` for each bound target. */
+  groupLabelPrefix?: string;
+  /** The target carries the scheduling and IPPool annotations the config asks for. */
+  placement?: boolean;
+  /** Objects of these resources named as the target carry the same mark (WorkspaceTemplate). */
+  mirrors?: readonly string[];
+  /** Targets of another kind labelled `<label>=<target>` are bound with it, now and when they join. */
+  members?: { kind: string; label: string };
+  /** A group's delete removes these bindings (true), or waits until they are gone (false). */
+  releasedOnDelete: boolean;
 }
 
 const spec = (
@@ -38,6 +59,7 @@ const spec = (
   targetKind: string,
   api: { group: string; version: string; resource: string },
   mark: BindingMark,
+  binding: BindingEffects,
 ): BindingKindSpec => ({
   kind,
   targetKind,
@@ -51,6 +73,7 @@ const spec = (
   },
   cliFlag: kind,
   diagnoseField: api.resource,
+  binding,
 });
 
 export const BINDING_KIND_TABLE = [
@@ -59,32 +82,47 @@ export const BINDING_KIND_TABLE = [
     'Node',
     { group: '', version: 'v1', resource: 'nodes' },
     { on: 'label', key: NODE_GROUP_LABEL },
+    { releasedOnDelete: false },
   ),
   spec(
     'namespace',
     'Namespace',
     { group: '', version: 'v1', resource: 'namespaces' },
     { on: 'label', key: NODE_GROUP_LABEL },
+    { groupLabelPrefix: NAMESPACE_LABEL_PREFIX, placement: true, releasedOnDelete: true },
   ),
   spec(
     'workspace',
     'Workspace',
     { group: 'tenant.kubesphere.io', version: 'v1alpha1', resource: 'workspaces' },
     { on: 'annotation', key: WORKSPACE_PARENT_ANNOTATION },
+    {
+      mirrors: ['workspacetemplates'],
+      members: { kind: 'namespace', label: WORKSPACE_LABEL },
+      releasedOnDelete: true,
+    },
   ),
 ] as const satisfies readonly BindingKindSpec[];
 
 export type BindingKind = (typeof BINDING_KIND_TABLE)[number]['kind'];
 export const BINDING_KINDS: readonly BindingKind[] = BINDING_KIND_TABLE.map((k) => k.kind);
 
-const byKind = new Map<string, BindingKindSpec>(BINDING_KIND_TABLE.map((k) => [k.kind, k]));
+/** The entries, read at call time (a test may add a kind to the table). */
+export const bindingKindSpecs = (): readonly BindingKindSpec[] => BINDING_KIND_TABLE;
 
-export const isBindingKind = (word: string): word is BindingKind => byKind.has(word);
+const find = (kind: string) => bindingKindSpecs().find((k) => k.kind === kind);
+
+export const isBindingKind = (word: string): word is BindingKind => find(word) !== undefined;
 
 /** The table entry of a kind; a word that is no kind is a programming error here (parse first). */
 export function bindingKind(kind: BindingKind | string): BindingKindSpec {
-  const found = byKind.get(kind);
-  if (!found) throw new TypeError(`unknown binding kind "${kind}" (known: ${BINDING_KINDS.join(', ')})`);
+  const found = find(kind);
+  if (!found)
+    throw new TypeError(
+      `unknown binding kind "${kind}" (known: ${bindingKindSpecs()
+        .map((k) => k.kind)
+        .join(', ')})`,
+    );
   return found;
 }
 

@@ -1,30 +1,19 @@
 /**
- * The nodegroup controller: watches the store, queues keys (`node/<n>`, `namespace/<n>`,
- * `workspace/<n>`, `nodegroup/<n>`), and reconciles them asynchronously (setImmediate), so a bind
+ * The nodegroup controller: watches the store, queues keys (`<kind>/<n>` for every binding kind of
+ * the table, `nodegroup/<n>`), and reconciles them asynchronously (setImmediate), so a bind
  * converges within milliseconds of the request's answer but never inside the HTTP handler.
  * Keys are deduplicated; while the controller-paused fault is on they wait in the queue.
  * The nodegroup config is read live: a change of the ConfigMap re-reconciles every group.
  */
-import {
-  ippoolKeyOf,
-  NODE_GROUP_LABEL,
-  NODEGROUP_CONFIGMAP,
-  NODEGROUP_NAMESPACE,
-  REASONS,
-  WORKSPACE_LABEL,
-} from '../../constants';
+import { bindingKindSpecs, groupOfTarget } from '../../binding-kinds';
+import { ippoolKeyOf, NODEGROUP_CONFIGMAP, NODEGROUP_NAMESPACE, REASONS } from '../../constants';
 import { DISABLED_CONFIG, type NodegroupConfig } from '../../nodegroup-config';
 import type { Faults } from '../faults/registry';
 import { readNodegroupConfig } from '../store/read-config';
 import type { ObjectStore, WatchEvent } from '../store/store';
 import { EventRecorder } from './events';
-import {
-  type ReconcileContext,
-  reconcileNamespace,
-  reconcileNode,
-  reconcileWorkspace,
-} from './reconcile-bindings';
 import { reconcileNodegroup } from './reconcile-nodegroup';
+import { type ReconcileContext, reconcileTarget } from './reconcile-target';
 
 export class NodegroupController {
   private readonly store: ObjectStore;
@@ -32,9 +21,10 @@ export class NodegroupController {
   private readonly events: EventRecorder;
   private readonly queue = new Set<string>();
   private readonly stops: (() => void)[] = [];
-  /** Workspace label of each namespace last seen: tells a namespace that joined a workspace. */
-  private readonly namespaceWorkspace = new Map<string, string | undefined>();
-  private readonly workspaceChanged = new Set<string>();
+  /** Membership label of each member target last seen (`namespace/<n>` -> workspace). */
+  private readonly membership = new Map<string, string | undefined>();
+  /** Member targets whose membership changed since their last reconcile. */
+  private readonly joined = new Set<string>();
   private readonly deletingGroups = new Set<string>();
   private config: NodegroupConfig = { ...DISABLED_CONFIG };
   private scheduled = false;
@@ -51,12 +41,7 @@ export class NodegroupController {
     this.running = true;
     const watch = (resource: string, onEvent: (e: WatchEvent) => void, options = {}) =>
       this.stops.push(this.store.watch(resource, options, onEvent));
-    watch('nodes', (e) => {
-      this.enqueue(`node/${e.object.metadata.name}`);
-      for (const group of this.deletingGroups) this.enqueue(`nodegroup/${group}`);
-    });
-    watch('namespaces', (e) => this.onNamespace(e));
-    watch('workspaces', (e) => this.enqueue(`workspace/${e.object.metadata.name}`));
+    for (const spec of bindingKindSpecs()) watch(spec.resource, (e) => this.onTarget(spec.kind, e));
     watch('nodegroups', (e) => {
       const name = e.object.metadata.name!;
       if (e.type !== 'DELETED' && e.object.metadata.deletionTimestamp) this.deletingGroups.add(name);
@@ -91,15 +76,15 @@ export class NodegroupController {
 
   /** Re-read the config and queue every group and every object with a pending binding. */
   resync(): void {
-    this.namespaceWorkspace.clear();
-    for (const ns of this.store.list('namespaces').items) {
-      this.namespaceWorkspace.set(ns.metadata.name!, ns.metadata.labels?.[WORKSPACE_LABEL]);
-      this.enqueue(`namespace/${ns.metadata.name}`);
-    }
+    this.membership.clear();
     this.enqueue('config');
-    for (const resource of ['nodes', 'workspaces'] as const) {
-      const prefix = resource === 'nodes' ? 'node' : 'workspace';
-      for (const obj of this.store.list(resource).items) this.enqueue(`${prefix}/${obj.metadata.name}`);
+    for (const spec of bindingKindSpecs()) {
+      for (const obj of this.store.list(spec.resource).items) {
+        const key = `${spec.kind}/${obj.metadata.name}`;
+        const label = this.membershipLabel(spec.kind);
+        if (label) this.membership.set(key, obj.metadata.labels?.[label]);
+        this.enqueue(key);
+      }
     }
     this.deletingGroups.clear();
     for (const ng of this.store.list('nodegroups').items) {
@@ -108,20 +93,29 @@ export class NodegroupController {
     }
   }
 
-  private onNamespace(e: WatchEvent): void {
-    const name = e.object.metadata.name!;
+  /** The label that makes a target of this kind a member of another (a namespace's workspace). */
+  private membershipLabel(kind: string): string | undefined {
+    return bindingKindSpecs().find((s) => s.binding.members?.kind === kind)?.binding.members?.label;
+  }
+
+  private onTarget(kind: string, e: WatchEvent): void {
+    const key = `${kind}/${e.object.metadata.name}`;
+    for (const group of this.deletingGroups) this.enqueue(`nodegroup/${group}`); // a delete may now finish
+    const label = this.membershipLabel(kind);
     if (e.type === 'DELETED') {
-      this.namespaceWorkspace.delete(name);
-      const group = e.object.metadata.labels?.[NODE_GROUP_LABEL];
-      if (group) this.enqueue(`nodegroup/${group}`); // drop the group's label for it
+      this.membership.delete(key);
+      const group = groupOfTarget(kind, e.object);
+      if (group) this.enqueue(`nodegroup/${group}`); // drop the group's side of the binding
       return;
     }
-    const workspace = e.object.metadata.labels?.[WORKSPACE_LABEL];
-    if (!this.namespaceWorkspace.has(name) || this.namespaceWorkspace.get(name) !== workspace) {
-      this.namespaceWorkspace.set(name, workspace);
-      this.workspaceChanged.add(name);
+    if (label) {
+      const of = e.object.metadata.labels?.[label];
+      if (!this.membership.has(key) || this.membership.get(key) !== of) {
+        this.membership.set(key, of);
+        this.joined.add(key);
+      }
     }
-    this.enqueue(`namespace/${name}`);
+    this.enqueue(key);
   }
 
   private enqueue(key: string): void {
@@ -176,12 +170,9 @@ export class NodegroupController {
     const kind = key.slice(0, slash);
     const name = key.slice(slash + 1);
     try {
-      if (kind === 'node') reconcileNode(context, name);
-      else if (kind === 'namespace') {
-        const changed = this.workspaceChanged.delete(name);
-        reconcileNamespace(context, name, changed);
-      } else if (kind === 'workspace') reconcileWorkspace(context, name);
-      else if (kind === 'nodegroup') reconcileNodegroup(context, name);
+      if (kind === 'nodegroup') reconcileNodegroup(context, name);
+      else if (bindingKindSpecs().some((s) => s.kind === kind))
+        reconcileTarget(context, kind, name, this.joined.delete(key));
     } catch (err) {
       // A reconcile that fails (e.g. the object vanished mid-way) is retried on the next event.
       process.stderr.write(`nodegroup-controller: reconcile ${key} failed: ${(err as Error).message}\n`);

@@ -3,26 +3,20 @@
  * the config-dependent annotations of its namespaces, and deletion (bindings removed, then the
  * finalizer, which stays while a node still carries the group's label).
  */
+
+import { bindingKindSpecs, groupOfTarget } from '../../binding-kinds';
 import {
   IPPOOL_SYNCED_CONDITION,
   ippoolCidrOf,
   ippoolKeyOf,
   ippoolNameOf,
-  NAMESPACE_LABEL_PREFIX,
-  NODE_GROUP_LABEL,
   NODEGROUP_FINALIZER,
   NODEGROUP_STATE,
   REASONS,
   WORKSPACE_LABEL,
-  WORKSPACE_PARENT_ANNOTATION,
 } from '../../constants';
 import type { KubeObject } from '../store/object';
-import {
-  applyNamespaceBinding,
-  type ReconcileContext,
-  setWorkspaceParent,
-  syncNamespaceAnnotations,
-} from './reconcile-bindings';
+import { applyBinding, type ReconcileContext, syncPlacement } from './reconcile-target';
 
 interface Condition {
   type: string;
@@ -81,7 +75,7 @@ function syncIPPool(rc: ReconcileContext, ng: KubeObject): void {
   }
   const workspaces = store
     .list('workspaces')
-    .items.filter((w) => w.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION] === group)
+    .items.filter((w) => groupOfTarget('workspace', w) === group)
     .map((w) => w.metadata.name!)
     .sort();
   const labels = (pool: KubeObject) => {
@@ -108,33 +102,38 @@ function syncIPPool(rc: ReconcileContext, ng: KubeObject): void {
   });
 }
 
-/** Annotations of the group's namespaces follow the config; group-side labels follow the namespaces. */
-function syncNamespaces(rc: ReconcileContext, ng: KubeObject): void {
+/** Placement annotations of the group's targets follow the config; group-side labels follow the targets. */
+function syncTargets(rc: ReconcileContext, ng: KubeObject): void {
   const group = ng.metadata.name!;
-  const bound = rc.store.list('namespaces', { labelSelector: `${NODE_GROUP_LABEL}=${group}` }).items;
-  for (const ns of bound)
-    rc.store.mutate('namespaces', undefined, ns.metadata.name!, (n) =>
-      syncNamespaceAnnotations(rc, n, group),
-    );
-  const names = new Set(bound.map((ns) => ns.metadata.name!));
-  rc.store.mutate('nodegroups', undefined, group, (g) => {
-    g.metadata.labels ??= {};
-    const labels = g.metadata.labels;
-    let changed = false;
-    for (const key of Object.keys(labels)) {
-      if (key.startsWith(NAMESPACE_LABEL_PREFIX) && !names.has(labels[key]!)) {
-        delete labels[key];
-        changed = true;
+  for (const spec of bindingKindSpecs()) {
+    const { placement, groupLabelPrefix: prefix } = spec.binding;
+    if (!placement && !prefix) continue;
+    const bound = rc.store.list(spec.resource).items.filter((t) => groupOfTarget(spec.kind, t) === group);
+    if (placement)
+      for (const t of bound)
+        rc.store.mutate(spec.resource, undefined, t.metadata.name!, (n) => syncPlacement(rc, n, group));
+    if (!prefix) continue;
+    const names = new Set(bound.map((t) => t.metadata.name!));
+    rc.store.mutate('nodegroups', undefined, group, (g) => {
+      const labels = { ...g.metadata.labels };
+      let changed = false;
+      for (const key of Object.keys(labels)) {
+        if (key.startsWith(prefix) && !names.has(labels[key]!)) {
+          delete labels[key];
+          changed = true;
+        }
       }
-    }
-    for (const name of names) {
-      if (labels[`${NAMESPACE_LABEL_PREFIX}${name}`] !== name) {
-        labels[`${NAMESPACE_LABEL_PREFIX}${name}`] = name;
-        changed = true;
+      for (const name of names) {
+        if (labels[`${prefix}${name}`] !== name) {
+          labels[`${prefix}${name}`] = name;
+          changed = true;
+        }
       }
-    }
-    return changed;
-  });
+      if (!changed) return false;
+      if (Object.keys(labels).length) g.metadata.labels = labels;
+      else delete g.metadata.labels;
+    });
+  }
 }
 
 function finalize(rc: ReconcileContext, ng: KubeObject): void {
@@ -146,27 +145,20 @@ function finalize(rc: ReconcileContext, ng: KubeObject): void {
     });
     events.record('nodegroups', ng, 'Normal', REASONS.terminating, `NodeGroup ${group} is being deleted`);
   }
-  for (const ns of store.list('namespaces', { labelSelector: `${NODE_GROUP_LABEL}=${group}` }).items) {
-    applyNamespaceBinding(rc, ns.metadata.name!, undefined);
-  }
-  for (const ws of store.list('workspaces').items) {
-    if (ws.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION] !== group) continue;
-    const written = setWorkspaceParent(store, ws.metadata.name!, undefined);
-    events.record(
-      'workspaces',
-      written,
-      'Normal',
-      REASONS.workspaceUnbound,
-      `Workspace ${ws.metadata.name} left nodegroup ${group}`,
-    );
+  const waiting = new Map<string, string[]>();
+  for (const spec of bindingKindSpecs()) {
+    for (const target of store.list(spec.resource).items) {
+      if (groupOfTarget(spec.kind, target) !== group) continue;
+      if (spec.binding.releasedOnDelete) applyBinding(rc, spec, target.metadata.name!);
+      else waiting.set(spec.kind, [...(waiting.get(spec.kind) ?? []), target.metadata.name!]);
+    }
   }
   deleteIPPool(rc, ng);
-  const nodes = store
-    .list('nodes', { labelSelector: `${NODE_GROUP_LABEL}=${group}` })
-    .items.map((n) => n.metadata.name!);
   ng = store.get('nodegroups', undefined, group);
-  if (nodes.length) {
-    const message = `waiting for ${nodes.length} node(s) to be unbound before removing finalizer ${NODEGROUP_FINALIZER}: ${nodes.join(', ')}`;
+  if (waiting.size) {
+    const counts = [...waiting].map(([kind, names]) => `${names.length} ${kind}(s)`).join(' and ');
+    const names = [...waiting.values()].flat().join(', ');
+    const message = `waiting for ${counts} to be unbound before removing finalizer ${NODEGROUP_FINALIZER}: ${names}`;
     events.record('nodegroups', ng, 'Warning', REASONS.nodesStillBound, message);
     return;
   }
@@ -211,5 +203,5 @@ export function reconcileNodegroup(rc: ReconcileContext, group: string): void {
   });
   if (!wasActive) events.record('nodegroups', ng, 'Normal', REASONS.active, `NodeGroup ${group} is active`);
   syncIPPool(rc, ng);
-  syncNamespaces(rc, ng);
+  syncTargets(rc, ng);
 }

@@ -7,18 +7,17 @@
  * Binds and unbinds record intent only: DESIRED_NODEGROUP_ANNOTATION on the target object names
  * the group it should belong to ('' for none); the NodegroupController applies it.
  */
+import { type BindingKindSpec, bindingKindSpecs, groupOfTarget } from '../../binding-kinds';
 import {
   DESIRED_NODEGROUP_ANNOTATION,
   HOST_CLUSTER,
   ippoolKeyOf,
   ippoolNameOf,
   KAPI_PREFIX,
-  NAMESPACE_LABEL_PREFIX,
   NODE_GROUP_LABEL,
   NODE_SELECTOR_ANNOTATION,
   NODEGROUP_API_VERSION,
   NODEGROUP_FINALIZER,
-  WORKSPACE_PARENT_ANNOTATION,
 } from '../../constants';
 import {
   contentTypeOf,
@@ -41,8 +40,8 @@ import { pageOf } from './kapi-list';
 const NODEGROUPS = kindByResource('nodegroups');
 const GROUP = NODEGROUPS.group;
 const API_PATH = KAPI_PREFIX.slice('/kapis/'.length); // infra.kubesphere.io/v1alpha1
-const TARGETS = { nodes: 'nodes', namespaces: 'namespaces', workspaces: 'workspaces' } as const;
-type Target = keyof typeof TARGETS;
+/** The binding kind a KAPI path segment names (`nodes`), read from the table at call time. */
+const kindOfSegment = (segment: string) => bindingKindSpecs().find((k) => k.kapiSegment === segment);
 /** Bodies a client may send on a bind/unbind that still mean "no body". */
 const EMPTY_BODIES = new Set(['', '{}', 'null']);
 
@@ -95,8 +94,8 @@ export function createKapi(deps: { store: ObjectStore }): (ctx: RequestContext) 
       if (method === 'DELETE') return sendJSON(ctx.res, 200, store.delete('nodegroups', undefined, name));
       return methodNotAllowed(ctx);
     }
-    const target = parts[2] as Target;
-    if (parts.length !== 4 || !Object.hasOwn(TARGETS, target)) return pageNotFound(ctx);
+    const target = kindOfSegment(parts[2]!);
+    if (parts.length !== 4 || !target) return pageNotFound(ctx);
     if (method !== 'POST' && method !== 'DELETE') return methodNotAllowed(ctx);
     await requireNoBody(ctx);
     return sendJSON(ctx.res, 200, bind(store, name, target, parts[3]!, method === 'POST'));
@@ -218,35 +217,47 @@ async function requireNoBody(ctx: RequestContext): Promise<void> {
 }
 
 /** The group a target belongs to or will belong to once the controller has run. */
-function effectiveGroup(target: Target, obj: KubeObject): string | undefined {
+function effectiveGroup(target: BindingKindSpec, obj: KubeObject): string | undefined {
   const pending = obj.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION];
   if (pending !== undefined) return pending || undefined;
-  if (target === 'workspaces') return obj.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION];
-  return obj.metadata.labels?.[NODE_GROUP_LABEL];
+  return groupOfTarget(target.kind, obj);
 }
 
 /**
- * A namespace labelled for `group` that lacks part of its binding (the group-side label, or the
- * scheduling or IPPool annotation the config asks for), e.g. after a hand edit: binding it again
- * writes the whole binding anew, as the diagnosis recommends.
+ * A target bound to `group` that lacks part of what its kind's binding writes (the group-side
+ * label, or the placement annotations the config asks for), e.g. after a hand edit: binding it
+ * again writes the whole binding anew, as the diagnosis recommends.
  */
-function namespaceIncomplete(store: ObjectStore, ns: KubeObject, ng: KubeObject): boolean {
-  const name = ns.metadata.name!;
+function bindingIncomplete(
+  store: ObjectStore,
+  target: BindingKindSpec,
+  obj: KubeObject,
+  ng: KubeObject,
+): boolean {
+  const name = obj.metadata.name!;
   const group = ng.metadata.name!;
+  const { groupLabelPrefix, placement } = target.binding;
+  if (groupLabelPrefix && ng.metadata.labels?.[`${groupLabelPrefix}${name}`] !== name) return true;
+  if (!placement) return false;
   const read = readNodegroupConfig(store);
   const config = 'config' in read ? read.config : undefined;
-  const notes = ns.metadata.annotations ?? {};
+  const notes = obj.metadata.annotations ?? {};
   return (
-    ng.metadata.labels?.[`${NAMESPACE_LABEL_PREFIX}${name}`] !== name ||
     (config?.scheduling === true && notes[NODE_SELECTOR_ANNOTATION] !== `${NODE_GROUP_LABEL}=${group}`) ||
     (config?.ippool === true && notes[ippoolKeyOf(group)] !== ippoolNameOf(group))
   );
 }
 
 /** Record the binding intent on the target; idempotent (no write when nothing would change). */
-function bind(store: ObjectStore, group: string, target: Target, name: string, on: boolean): KubeObject {
+function bind(
+  store: ObjectStore,
+  group: string,
+  target: BindingKindSpec,
+  name: string,
+  on: boolean,
+): KubeObject {
   const ng = store.get('nodegroups', undefined, group);
-  const obj = store.get(TARGETS[target], undefined, name);
+  const obj = store.get(target.resource, undefined, name);
   if (on && ng.metadata.deletionTimestamp) {
     throw conflict(
       NODEGROUPS.resource,
@@ -260,9 +271,9 @@ function bind(store: ObjectStore, group: string, target: Target, name: string, o
   if (on && effective === group) {
     // Already bound (or pending): nothing to write, unless a bound namespace needs repairing.
     const pending = obj.metadata.annotations?.[DESIRED_NODEGROUP_ANNOTATION] !== undefined;
-    if (target !== 'namespaces' || pending || !namespaceIncomplete(store, obj, ng)) return obj;
+    if (pending || !bindingIncomplete(store, target, obj, ng)) return obj;
   }
-  return store.mutate(TARGETS[target], undefined, name, (o) => {
+  return store.mutate(target.resource, undefined, name, (o) => {
     o.metadata.annotations = { ...o.metadata.annotations, [DESIRED_NODEGROUP_ANNOTATION]: on ? group : '' };
   });
 }

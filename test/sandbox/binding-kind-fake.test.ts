@@ -1,0 +1,54 @@
+/**
+ * Adding a binding kind is a table entry: a fake kind (IPPools marked by a label) added to the
+ * table at run time is served by the KAPI's bind routes and reconciled by the controller, with the
+ * reasons its entry names, and a group's delete waits for it as its entry says.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { BINDING_KIND_TABLE, type BindingKindSpec } from '../../src/binding-kinds';
+import { eventsFor, KAPI, labelsOf, useHarness, waitFor } from './nodegroup-harness';
+
+const FAKE: BindingKindSpec = {
+  kind: 'pool',
+  targetKind: 'IPPool',
+  group: 'network.kubesphere.io',
+  version: 'v1alpha1',
+  resource: 'ippools',
+  kapiSegment: 'pools',
+  mark: { on: 'label', key: 'example.io/pool-group' },
+  reasons: { bound: 'PoolBound', unbound: 'PoolUnbound', bindFailed: 'PoolBindFailed' },
+  cliFlag: 'pool',
+  diagnoseField: 'pools',
+  binding: { releasedOnDelete: false },
+};
+const table = BINDING_KIND_TABLE as unknown as BindingKindSpec[];
+
+before(() => table.push(FAKE));
+after(() => table.splice(table.indexOf(FAKE), 1));
+
+const h = useHarness(async (harness) => {
+  await harness.request('POST', `${KAPI}/nodegroups`, { metadata: { name: 'ng-fake' } });
+  harness.store.create('ippools', {
+    apiVersion: 'network.kubesphere.io/v1alpha1',
+    kind: 'IPPool',
+    metadata: { name: 'pool-1' },
+    spec: { cidr: '10.99.0.0/24' },
+  });
+});
+
+test('a kind added to the table binds, unbinds and holds a delete through the sandbox', async () => {
+  const groupOf = () => labelsOf(h.store, 'ippools', 'pool-1')['example.io/pool-group'];
+  assert.equal((await h.request('POST', `${KAPI}/nodegroups/ng-fake/pools/pool-1`)).status, 200);
+  await waitFor('pool-1 bound', () => groupOf() === 'ng-fake');
+  assert.ok(eventsFor(h.store, 'pool-1').some((e) => e.reason === 'PoolBound'));
+  assert.ok(eventsFor(h.store, 'ng-fake').some((e) => e.message === 'IPPool pool-1 bound'));
+
+  assert.equal((await h.request('DELETE', `${KAPI}/nodegroups/ng-fake`)).status, 200);
+  await waitFor('the delete waits for the pool', () =>
+    eventsFor(h.store, 'ng-fake').some((e) => /waiting for 1 pool\(s\).*: pool-1/.test(e.message)),
+  );
+  assert.equal((await h.request('DELETE', `${KAPI}/nodegroups/ng-fake/pools/pool-1`)).status, 200);
+  await waitFor('pool-1 unbound', () => groupOf() === undefined);
+  await waitFor('the group is gone', () => !h.store.has('nodegroups', undefined, 'ng-fake'));
+  assert.equal((await h.request('POST', `${KAPI}/nodegroups/x/nopes/pool-1`)).status, 404);
+});
