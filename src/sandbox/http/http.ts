@@ -28,26 +28,85 @@ export interface RequestContext {
   user?: SandboxUser;
 }
 
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/**
+ * The body, up to `limit` bytes; over it -> 413. The rest of an oversize body is read and dropped
+ * (never a reset: the client gets its 413 whether it declared a length or sent chunks).
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
-    throw new StatusError(
-      'RequestEntityTooLarge',
-      `the request body is ${declared} bytes, over the limit of ${limit} bytes`,
+    return Promise.reject(
+      new StatusError(
+        'RequestEntityTooLarge',
+        `the request body is ${declared} bytes, over the limit of ${limit} bytes`,
+      ),
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw new StatusError('RequestEntityTooLarge', `the request body is over the limit of ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (over) return;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        reject(
+          new StatusError('RequestEntityTooLarge', `the request body is over the limit of ${limit} bytes`),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('aborted'));
+    });
+  });
+}
+
+/** Nesting deeper than this is refused (kube-apiserver refuses deep JSON too; it never overflows). */
+export const MAX_BODY_DEPTH = 100;
+
+/** How deep a parsed value nests, counted without recursion; stops once past `max`. */
+export function depthOf(value: unknown, max = MAX_BODY_DEPTH): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > max) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
-  return Buffer.concat(chunks);
+  return deepest;
+}
+
+/**
+ * A boolean query parameter as the apiserver reads it: absent, empty, `0` and `false` (any case)
+ * are false; any other value is true (`watch=True`, `watch=yes`).
+ */
+export function queryBool(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  return value !== null && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/** Node's timers hold at most 2^31-1 ms; a longer timeout is as good as none. */
+const MAX_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
+
+/** `timeoutSeconds` as the apiserver takes it: an integer >= 0, else 400. Undefined when absent. */
+export function queryTimeoutSeconds(query: URLSearchParams): number | undefined {
+  const raw = query.get('timeoutSeconds');
+  if (raw === null || raw === '') return undefined;
+  if (!/^\+?\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new StatusError(
+      'BadRequest',
+      `invalid value for timeoutSeconds: ${JSON.stringify(raw)}: must be a whole number of seconds (0 or more)`,
+    );
+  return Math.min(Number(raw), MAX_TIMER_SECONDS);
 }
 
 /** Media type of the request body without parameters, lower-cased ('' when absent). */
@@ -84,12 +143,19 @@ export function describeValue(value: unknown): string {
 }
 
 export function parseBodyText(text: string, format: 'json' | 'yaml'): unknown {
+  let value: unknown;
   try {
-    return format === 'yaml' ? parseYaml(text) : JSON.parse(text);
+    value = format === 'yaml' ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new StatusError('BadRequest', `the request body is not valid ${format.toUpperCase()}: ${why}`);
   }
+  if (depthOf(value) > MAX_BODY_DEPTH)
+    throw new StatusError(
+      'BadRequest',
+      `the request body nests more than ${MAX_BODY_DEPTH} levels deep; no Kubernetes object does: send a flatter body`,
+    );
+  return value;
 }
 
 export function sendJSON(res: ServerResponse, status: number, body: unknown): void {

@@ -11,6 +11,7 @@ import {
   contentTypeOf,
   describeValue,
   parseBodyText,
+  queryBool,
   type RequestContext,
   readBody,
   readObjectBody,
@@ -117,7 +118,7 @@ async function serveResource(store: ObjectStore, ctx: RequestContext, target: Ta
   throw methodNotAllowed(method, ctx.path);
 }
 
-const isWatch = (ctx: RequestContext) => ['true', '1'].includes(ctx.query.get('watch') ?? '');
+const isWatch = (ctx: RequestContext) => queryBool(ctx.query, 'watch');
 
 function sendObject(ctx: RequestContext, target: Target, status: number, obj: KubeObject) {
   if (wantsTable(ctx.req.headers.accept)) {

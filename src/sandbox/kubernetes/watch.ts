@@ -6,7 +6,7 @@
  * With `Accept: ...;as=Table`, every event's object is a one-row Table (`kubectl get -w`).
  */
 
-import type { RequestContext } from '../http/http';
+import { queryBool, queryTimeoutSeconds, type RequestContext } from '../http/http';
 import type { KubeObject } from '../store/object';
 import { StatusError } from '../store/status';
 import type { ListOptions, ObjectStore } from '../store/store';
@@ -46,8 +46,9 @@ export function serveWatch(
     return `${JSON.stringify({ type, object })}\n`;
   };
 
+  const timeoutSeconds = queryTimeoutSeconds(query); // 400 before anything is written
   const from = query.get('resourceVersion') ?? '';
-  const sendInitial = query.get('sendInitialEvents') === 'true' || from === '' || from === '0';
+  const sendInitial = queryBool(query, 'sendInitialEvents') || from === '' || from === '0';
   // Everything below up to writeHead is synchronous, so no write can slip between the initial
   // list and the start of the watch; replayed events wait in `pending` until the headers are out.
   const initial = sendInitial ? store.list(kind.resource, options) : undefined; // throws 400 on a bad selector
@@ -69,7 +70,7 @@ export function serveWatch(
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
   for (const obj of initial?.items ?? []) res.write(line('ADDED', obj));
-  if (initial && query.get('sendInitialEvents') === 'true') {
+  if (initial && queryBool(query, 'sendInitialEvents')) {
     const bookmark = {
       kind: kind.kind,
       apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
@@ -84,8 +85,7 @@ export function serveWatch(
   streaming = true;
   if (!initial?.items.length && !pending.length) res.flushHeaders();
 
-  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
-  const timer = timeoutSeconds > 0 ? setTimeout(() => finish(), timeoutSeconds * 1000) : undefined;
+  const timer = timeoutSeconds ? setTimeout(() => finish(), timeoutSeconds * 1000) : undefined;
   const finish = () => {
     stop();
     if (timer) clearTimeout(timer);

@@ -18,6 +18,7 @@ import {
   NODE_SELECTOR_ANNOTATION,
   NODEGROUP_API_VERSION,
   NODEGROUP_FINALIZER,
+  NODEGROUP_STATE,
 } from '../../constants';
 import {
   contentTypeOf,
@@ -91,7 +92,7 @@ export function createKapi(deps: { store: ObjectStore }): (ctx: RequestContext) 
       if (method === 'GET') return sendJSON(ctx.res, 200, store.getJSON('nodegroups', undefined, name));
       if (method === 'PUT') return sendJSON(ctx.res, 200, await replace(ctx, store, name));
       if (method === 'PATCH') return sendJSON(ctx.res, 200, await patch(ctx, store, name));
-      if (method === 'DELETE') return sendJSON(ctx.res, 200, store.delete('nodegroups', undefined, name));
+      if (method === 'DELETE') return sendJSON(ctx.res, 200, deleteNodegroup(store, name));
       return methodNotAllowed(ctx);
     }
     const target = kindOfSegment(parts[2]!);
@@ -165,6 +166,20 @@ async function newNodegroup(ctx: RequestContext): Promise<KubeObject> {
     spec: obj.spec ?? {},
   };
   return out; // status is the controller's: it sets status.state
+}
+
+/**
+ * Delete as the nodegroup apiserver does: a group its finalizer holds is marked terminating in the
+ * same write, and the answer is the object as stored (what a GET right after shows).
+ */
+function deleteNodegroup(store: ObjectStore, name: string): KubeObject {
+  const written = store.delete('nodegroups', undefined, name);
+  if (!store.has('nodegroups', undefined, name)) return written;
+  const state = (written.status as { state?: string } | undefined)?.state;
+  if (state === NODEGROUP_STATE.terminating) return written;
+  return store.mutate('nodegroups', undefined, name, (g) => {
+    g.status = { ...(g.status as object), state: NODEGROUP_STATE.terminating };
+  });
 }
 
 function sameName(name: string, obj: KubeObject): void {

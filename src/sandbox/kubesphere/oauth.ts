@@ -21,7 +21,7 @@ import {
   READONLY_USER,
   REFRESH_TOKEN_TTL_SECONDS,
 } from '../../constants';
-import { contentTypeOf, type RequestContext, readBody, type SandboxUser } from '../http/http';
+import { contentTypeOf, queryBool, type RequestContext, readBody, type SandboxUser } from '../http/http';
 import { qualifiedResource, StatusError } from '../store/status';
 
 /** Lifetime of `issueToken` tokens (kubeconfig): a working day of interactive use. TODO: constants.ts. */
@@ -347,7 +347,7 @@ export function verbFor(method: string, target: AccessTarget, query?: URLSearchP
   const m = method.toUpperCase();
   if ('path' in target) return m === 'HEAD' ? 'get' : m.toLowerCase();
   const named = Boolean(target.name);
-  const watch = ['1', 'true'].includes(query?.get('watch') ?? '');
+  const watch = query ? queryBool(query, 'watch') : false;
   switch (m) {
     case 'GET':
     case 'HEAD':

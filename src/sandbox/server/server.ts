@@ -39,7 +39,14 @@ export const kubernetesVersion = () => ({
 type Area = 'public' | 'kube' | 'kapi' | 'control' | 'oauth' | 'unknown';
 
 function areaOf(path: string, listener: Listener): Area {
-  if (path === '/version' || path === '/healthz' || path === '/readyz' || path === '/livez') return 'public';
+  if (
+    path === '/version' ||
+    path === '/version/' ||
+    path === '/healthz' ||
+    path === '/readyz' ||
+    path === '/livez'
+  )
+    return 'public';
   if (path === '/api' || path.startsWith('/api/') || path === '/apis' || path.startsWith('/apis/'))
     return 'kube';
   if (path.startsWith('/openapi/')) return 'kube';
@@ -66,7 +73,7 @@ function clusterKubePath(path: string, listener: Listener): { cluster: string; p
 }
 
 function answerPublic(ctx: RequestContext): void {
-  if (ctx.path === '/version') sendJSON(ctx.res, 200, kubernetesVersion());
+  if (ctx.path === '/version' || ctx.path === '/version/') sendJSON(ctx.res, 200, kubernetesVersion());
   else if (ctx.path === '/kapis/version') {
     sendJSON(ctx.res, 200, { gitVersion: KUBESPHERE_VERSION, kubernetes: kubernetesVersion() });
   } else sendText(ctx.res, 200, 'ok');
@@ -93,22 +100,61 @@ function renderError(ctx: RequestContext, area: Area, err: unknown): void {
   else sendStatus(ctx.res, status);
 }
 
+/**
+ * The request target, parsed the way an apiserver does: an origin-form path (`/...`) with an
+ * optional query. `//host:99999/`, `//%zz`, `//x%00y` are paths here, never authorities; anything
+ * else (`*`, an absolute URL) is a 400.
+ */
+export function parseTarget(raw: string | undefined): { path: string; query: URLSearchParams } {
+  const target = raw ?? '/';
+  if (!target.startsWith('/'))
+    throw badRequest(
+      `the request target must be a path starting with "/", got ${JSON.stringify(target.slice(0, 80))}`,
+    );
+  const q = target.indexOf('?');
+  const rawPath = q === -1 ? target : target.slice(0, q);
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    path = rawPath; // an invalid escape (`%zz`) is kept as sent: no route has it, so it is a 404
+  }
+  if (path.includes('\0')) throw badRequest('the request path contains a NUL character (%00)');
+  return { path, query: new URLSearchParams(q === -1 ? '' : target.slice(q + 1)) };
+}
+
+/** A bug in a handler must never stop the server: answer 500 (or drop a half-sent answer). */
+function lastResort(res: ServerResponse, err: unknown): void {
+  process.stderr.write(`sandbox: unhandled error: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (res.headersSent) res.destroy();
+  else sendStatus(res, new StatusError('InternalError', 'Internal error occurred'));
+}
+
 export function createRouter(deps: RouterDeps, listener: Listener) {
+  const route = routeRequest(deps, listener);
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    route(req, res).catch((err) => lastResort(res, err));
+  };
+}
+
+function routeRequest(deps: RouterDeps, listener: Listener) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    let path: string;
+    let parsed: { path: string; query: URLSearchParams };
     try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      path = url.pathname;
+      parsed = parseTarget(req.url);
+    } catch (err) {
+      if (err instanceof StatusError) sendStatus(res, err);
+      else throw err;
+      return;
     }
+    const { path } = parsed;
     const dispatched = clusterKubePath(path, listener);
     const ctx: RequestContext = {
       req,
       res,
       method: req.method ?? 'GET',
       path: dispatched?.path ?? path,
-      query: url.searchParams,
+      query: parsed.query,
       listener,
     };
     const area = areaOf(ctx.path, listener);
