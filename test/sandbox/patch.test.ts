@@ -238,7 +238,7 @@ describe('patch content types', () => {
 
   it('takes strategic merge for exactly the built-in kinds', () => {
     for (const kind of KINDS) {
-      const builtIn = kind.group === '' || kind.group === 'apps';
+      const builtIn = kind.group === '' || kind.group === 'apps' || kind.group === 'discovery.k8s.io';
       assert.equal(kind.strategicMerge, builtIn, kind.resource);
     }
   });

@@ -34,7 +34,8 @@ describe('object store: versions and identity', () => {
     assert.match(a.metadata.creationTimestamp ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(a.kind, 'Node');
     assert.equal(a.apiVersion, 'v1');
-    assert.equal(a.metadata.generation, 1);
+    assert.equal(a.metadata.generation, undefined, 'the apiserver keeps no generation for nodes');
+    assert.equal(store.create('nodegroups', { metadata: { name: 'g' } }).metadata.generation, 1);
     assert.ok(Number(b.metadata.resourceVersion) > Number(a.metadata.resourceVersion));
     const updated = store.update('nodes', { ...a, metadata: { ...a.metadata, labels: { x: 'y' } } });
     assert.ok(Number(updated.metadata.resourceVersion) > Number(b.metadata.resourceVersion));
@@ -55,13 +56,22 @@ describe('object store: versions and identity', () => {
     assert.match(obj.metadata.name ?? '', /^edge-[0-9a-f]{5}$/);
   });
 
-  it('bumps generation only when spec changes', () => {
+  it('bumps generation only when spec changes, on kinds that keep one', () => {
     const store = new ObjectStore();
-    const a = store.create('nodes', { metadata: { name: 'a' }, spec: { unschedulable: false } });
-    const labelled = store.update('nodes', { ...a, metadata: { ...a.metadata, labels: { x: '1' } } });
+    const a = store.create('nodegroups', { metadata: { name: 'a' }, spec: { alias: 'x' } });
+    const labelled = store.update('nodegroups', { ...a, metadata: { ...a.metadata, labels: { x: '1' } } });
     assert.equal(labelled.metadata.generation, 1);
-    const respecced = store.update('nodes', { ...labelled, spec: { unschedulable: true } });
+    const respecced = store.update('nodegroups', { ...labelled, spec: { alias: 'y' } });
     assert.equal(respecced.metadata.generation, 2);
+    const node = store.create('nodes', { metadata: { name: 'n' }, spec: { unschedulable: false } });
+    const changed = store.update('nodes', { ...node, spec: { unschedulable: true } });
+    assert.equal(changed.metadata.generation, undefined);
+  });
+
+  it('stores no empty labels, annotations, finalizers or owner references (omitempty)', () => {
+    const store = new ObjectStore();
+    const a = store.create('nodes', { metadata: { name: 'a', labels: {}, annotations: {}, finalizers: [] } });
+    assert.deepEqual(Object.keys(a.metadata).sort(), ['creationTimestamp', 'name', 'resourceVersion', 'uid']);
   });
 
   it('writes nothing for a no-op update', () => {

@@ -17,7 +17,7 @@ import {
   readObjectBody,
   sendJSON,
 } from '../http/http';
-import { apiVersionOf } from '../store/kinds';
+import { apiVersionOf, isStorageVersion, servedAs } from '../store/kinds';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -120,7 +120,8 @@ async function serveResource(store: ObjectStore, ctx: RequestContext, target: Ta
 
 const isWatch = (ctx: RequestContext) => queryBool(ctx.query, 'watch');
 
-function sendObject(ctx: RequestContext, target: Target, status: number, obj: KubeObject) {
+function sendObject(ctx: RequestContext, target: Target, status: number, stored: KubeObject) {
+  const obj = servedAs(target.kind, stored);
   if (wantsTable(ctx.req.headers.accept)) {
     const table = tableOf(
       target.kind.resource,
@@ -135,7 +136,7 @@ function sendObject(ctx: RequestContext, target: Target, status: number, obj: Ku
 
 function get(store: ObjectStore, ctx: RequestContext, target: Target, name: string) {
   const { resource } = target.kind;
-  if (wantsTable(ctx.req.headers.accept))
+  if (wantsTable(ctx.req.headers.accept) || !isStorageVersion(target.kind))
     return sendObject(ctx, target, 200, store.get(resource, target.namespace, name));
   sendJSON(ctx.res, 200, store.getJSON(resource, target.namespace, name)); // hot path: cached JSON text
 }
@@ -156,6 +157,11 @@ function list(store: ObjectStore, ctx: RequestContext, target: Target) {
       200,
       tableOf(kind.resource, items, resourceVersion, includeObjectOf(ctx.query.get('includeObject'))),
     );
+  }
+  if (!isStorageVersion(kind)) {
+    const { items, resourceVersion } = store.list(kind.resource, options);
+    const list = { kind: kind.listKind, apiVersion: apiVersionOf(kind), metadata: { resourceVersion } };
+    return sendJSON(ctx.res, 200, { ...list, items: items.map((o) => servedAs(kind, o)) });
   }
   const { items, resourceVersion } = store.listJSON(kind.resource, options);
   sendJSON(

@@ -227,6 +227,69 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
       String(o.message ?? '').trim(),
     ),
   ],
+  replicasets: [
+    NAME,
+    col('Desired', 'Number of desired pods.', (o) => num(field(o, 'spec', 'replicas') ?? 1), {
+      type: 'integer',
+    }),
+    col('Current', 'Number of actual running pods.', (o) => num(field(o, 'status', 'replicas')), {
+      type: 'integer',
+    }),
+    col('Ready', 'Number of ready pods.', (o) => num(field(o, 'status', 'readyReplicas')), {
+      type: 'integer',
+    }),
+    AGE,
+  ],
+  services: [
+    NAME,
+    col('Type', 'The type of the service.', (o) => str(field(o, 'spec', 'type') ?? 'ClusterIP')),
+    col('Cluster-IP', 'The IP address of the service.', (o) => str(field(o, 'spec', 'clusterIP'))),
+    col('External-IP', 'The external IP address of the service.', (o) =>
+      str(
+        list(field(o, 'status', 'loadBalancer', 'ingress'))
+          .map((i) => i.ip)
+          .join(','),
+      ),
+    ),
+    col('Port(s)', 'The ports of the service.', (o) =>
+      str(
+        list(field(o, 'spec', 'ports'))
+          .map((p) => `${p.port}/${p.protocol ?? 'TCP'}`)
+          .join(','),
+      ),
+    ),
+    AGE,
+  ],
+  endpoints: [
+    NAME,
+    col('Endpoints', 'The endpoints of the service.', (o) =>
+      str(
+        list(field(o, 'subsets'))
+          .flatMap((s) => list(s.addresses).flatMap((a) => list(s.ports).map((p) => `${a.ip}:${p.port}`)))
+          .join(','),
+      ),
+    ),
+    AGE,
+  ],
+  endpointslices: [
+    NAME,
+    col('AddressType', 'The address type of the slice.', (o) => str(field(o, 'addressType'))),
+    col('Ports', 'The ports of the slice.', (o) =>
+      str(
+        list(field(o, 'ports'))
+          .map((p) => String(p.port))
+          .join(','),
+      ),
+    ),
+    col('Endpoints', 'The addresses of the slice.', (o) =>
+      str(
+        list(field(o, 'endpoints'))
+          .flatMap((e) => list(e.addresses as unknown).map(String))
+          .join(','),
+      ),
+    ),
+    AGE,
+  ],
   deployments: [
     NAME,
     col(

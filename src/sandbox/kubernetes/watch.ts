@@ -7,6 +7,7 @@
  */
 
 import { queryBool, queryTimeoutSeconds, type RequestContext } from '../http/http';
+import { servedAs } from '../store/kinds';
 import type { KubeObject } from '../store/object';
 import { StatusError } from '../store/status';
 import type { ListOptions, ObjectStore } from '../store/store';
@@ -41,7 +42,8 @@ export function serveWatch(
   }
   const asTable = wantsTable(ctx.req.headers.accept);
   const include = includeObjectOf(query.get('includeObject'));
-  const line = (type: string, obj: KubeObject): string => {
+  const line = (type: string, stored: KubeObject): string => {
+    const obj = servedAs(kind, stored);
     const object = asTable ? tableOf(kind.resource, [obj], obj.metadata.resourceVersion ?? '', include) : obj;
     return `${JSON.stringify({ type, object })}\n`;
   };

@@ -268,7 +268,8 @@ export class ObjectStore {
     obj.kind = kind.kind;
     meta.uid = randomUUID();
     meta.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    meta.generation = 1;
+    if (kind.generation) meta.generation = 1;
+    else delete meta.generation;
     delete meta.deletionTimestamp;
     return this.write(kind, obj, 'ADDED');
   }
@@ -314,7 +315,8 @@ export class ObjectStore {
       meta.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
     }
     const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.spec);
-    meta.generation = (current.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+    if (kind.generation) meta.generation = (current.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+    else delete meta.generation;
     if (meta.deletionTimestamp && !meta.finalizers?.length) {
       delete meta.finalizers;
       return this.remove(kind, obj);
@@ -396,6 +398,17 @@ export class ObjectStore {
 
   private validate(kind: ResourceKind, obj: KubeObject): void {
     const meta = obj.metadata;
+    // The apiserver serializes these with omitempty: an empty map or list is not stored.
+    for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+      const value = meta[key] as unknown;
+      if (
+        value !== undefined &&
+        typeof value === 'object' &&
+        value !== null &&
+        Object.keys(value).length === 0
+      )
+        delete meta[key];
+    }
     const name = meta.name ?? '';
     const nameErrors =
       kind.resource === 'namespaces' ? dns1123LabelErrors(name) : dns1123SubdomainErrors(name);
