@@ -11,6 +11,8 @@ export interface RawRequest {
   headers?: Record<string, string>;
   /** Sent in one piece with a Content-Length, or (array) as chunks with Transfer-Encoding: chunked. */
   body?: string | Buffer | Buffer[];
+  /** A stream (a watch): answer with the status once the headers are in, then hang up. */
+  stream?: boolean;
 }
 
 export interface RawReply {
@@ -36,6 +38,10 @@ export class RawClient {
 
   send(r: RawRequest, timeoutMs = 10_000): Promise<RawReply> {
     const url = new URL(this.base);
+    // Node frames a body by default only for some methods (not DELETE, GET ...): frame it always.
+    const headers = { ...r.headers };
+    if (Array.isArray(r.body)) headers['transfer-encoding'] = 'chunked';
+    else if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
     return new Promise((resolve, reject) => {
       const req = (this.https ? httpsRequest : httpRequest)(
         {
@@ -43,11 +49,16 @@ export class RawClient {
           port: url.port,
           method: r.method,
           path: r.path,
-          headers: r.headers,
+          headers,
           agent: this.agent,
           ca: this.ca,
         },
         (res) => {
+          if (r.stream && res.statusCode === 200) {
+            resolve({ status: 200, headers: res.headers, body: '' });
+            req.destroy();
+            return;
+          }
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>

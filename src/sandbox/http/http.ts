@@ -158,18 +158,38 @@ export function parseBodyText(text: string, format: 'json' | 'yaml'): unknown {
   return value;
 }
 
+/**
+ * Answer once the request body is read to its end. A request refused before its body was read
+ * (403, 404, 413 ...) would otherwise leave bytes on a kept-alive connection, and the client's
+ * next request on it would meet a closed socket.
+ */
+export function afterBody(res: ServerResponse, answer: () => void): void {
+  const req = res.req as IncomingMessage | undefined;
+  if (!req || req.readableEnded || req.complete) {
+    answer();
+    return;
+  }
+  req.once('end', answer);
+  req.once('error', () => res.destroy());
+  req.resume();
+}
+
 export function sendJSON(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  afterBody(res, () => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  });
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
+  afterBody(res, () => {
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    res.end(text);
   });
-  res.end(text);
 }
 
 export function sendStatus(res: ServerResponse, err: StatusError): void {

@@ -21,7 +21,14 @@ import {
   READONLY_USER,
   REFRESH_TOKEN_TTL_SECONDS,
 } from '../../constants';
-import { contentTypeOf, queryBool, type RequestContext, readBody, type SandboxUser } from '../http/http';
+import {
+  afterBody,
+  contentTypeOf,
+  queryBool,
+  type RequestContext,
+  readBody,
+  type SandboxUser,
+} from '../http/http';
 import { qualifiedResource, StatusError } from '../store/status';
 
 /** Lifetime of `issueToken` tokens (kubeconfig): a working day of interactive use. TODO: constants.ts. */
@@ -331,15 +338,17 @@ function sendOAuth(
   headers: OutgoingHttpHeaders = {},
 ): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    // RFC 6749 5.1: token responses must not be cached.
-    'Cache-Control': 'no-store',
-    Pragma: 'no-cache',
+  afterBody(res, () => {
+    res.writeHead(status, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      // RFC 6749 5.1: token responses must not be cached.
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+    });
+    res.end(text);
   });
-  res.end(text);
 }
 
 /** Kubernetes' verb for a request (k8s.io/apiserver RequestInfo): non-resource paths use the method. */
