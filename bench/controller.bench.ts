@@ -11,8 +11,8 @@
 import { performance } from 'node:perf_hooks';
 import { Pool, request } from 'undici';
 import { KAPI_PREFIX, NODE_GROUP_LABEL } from '../src/constants';
-import type { KubeObject } from '../src/sandbox/object';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
+import type { KubeObject } from '../src/sandbox/store/object';
 import { accessToken, fmt, report, summarize } from './harness';
 
 const BASELINE_LABEL = 'bench.example.com/value';

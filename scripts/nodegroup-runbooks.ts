@@ -100,7 +100,7 @@ export const COMMANDS: Record<string, Subcommand> = {
     },
   },
   twin: {
-    summary: "write the twin (sandbox state) of the live environment, or check a twin file for drift",
+    summary: 'write the twin (sandbox state) of the live environment, or check a twin file for drift',
     usage: 'nodegroup-runbooks twin --out FILE | --drift FILE',
     examples: [
       'nodegroup-runbooks twin --out /tmp/staging.twin.json',

@@ -4,7 +4,12 @@
  * CLI's subcommands, the client's paths, the sandbox's targets and the diagnosis derive from it:
  * adding a kind is an entry here, its fixture and its runbook.
  */
-import { NODE_GROUP_LABEL, WORKSPACE_PARENT_ANNOTATION } from './constants';
+import {
+  NAMESPACE_LABEL_PREFIX,
+  NODE_GROUP_LABEL,
+  WORKSPACE_LABEL,
+  WORKSPACE_PARENT_ANNOTATION,
+} from './constants';
 
 /** Where a binding shows on its target: a label or an annotation, with its key. */
 export interface BindingMark {
@@ -33,8 +38,22 @@ export interface BindingKindSpec {
   diagnoseField: string;
   /** The target's name: a DNS-1123 subdomain (nodes) or label (the rest). */
   name: 'subdomain' | 'label';
-  /** The binding shows on the group too (the controller labels the group with its targets). */
-  recordedOnGroup: boolean;
+  /** (model) What else the controller writes for a binding of this kind. */
+  binding: BindingEffects;
+}
+
+/** (model) What a binding writes beyond the target's mark, and what a group's delete does to it. */
+export interface BindingEffects {
+  /** The group carries label `<prefix><target>=<target>` for each bound target. */
+  groupLabelPrefix?: string;
+  /** The target carries the scheduling and IPPool annotations the config asks for. */
+  placement?: boolean;
+  /** Objects of these resources named as the target carry the same mark (WorkspaceTemplate). */
+  mirrors?: readonly string[];
+  /** Targets of another kind labelled `<label>=<target>` are bound with it, now and when they join. */
+  members?: { kind: string; label: string };
+  /** A group's delete removes these bindings (true), or waits until they are gone (false). */
+  releasedOnDelete: boolean;
 }
 
 const spec = <K extends string>(
@@ -42,8 +61,8 @@ const spec = <K extends string>(
   targetKind: string,
   api: { group: string; version: string; resource: string },
   mark: BindingMark,
+  binding: BindingEffects,
   name: BindingKindSpec['name'] = 'label',
-  recordedOnGroup = true,
 ): BindingKindSpec & { kind: K } => ({
   kind,
   targetKind,
@@ -58,7 +77,7 @@ const spec = <K extends string>(
   cliFlag: kind,
   diagnoseField: api.resource,
   name,
-  recordedOnGroup,
+  binding,
 });
 
 export const BINDING_KIND_TABLE = [
@@ -67,20 +86,26 @@ export const BINDING_KIND_TABLE = [
     'Node',
     { group: '', version: 'v1', resource: 'nodes' },
     { on: 'label', key: NODE_GROUP_LABEL },
+    { releasedOnDelete: false },
     'subdomain',
-    false,
   ),
   spec(
     'namespace',
     'Namespace',
     { group: '', version: 'v1', resource: 'namespaces' },
     { on: 'label', key: NODE_GROUP_LABEL },
+    { groupLabelPrefix: NAMESPACE_LABEL_PREFIX, placement: true, releasedOnDelete: true },
   ),
   spec(
     'workspace',
     'Workspace',
     { group: 'tenant.kubesphere.io', version: 'v1alpha1', resource: 'workspaces' },
     { on: 'annotation', key: WORKSPACE_PARENT_ANNOTATION },
+    {
+      mirrors: ['workspacetemplates'],
+      members: { kind: 'namespace', label: WORKSPACE_LABEL },
+      releasedOnDelete: true,
+    },
   ),
 ] as const satisfies readonly BindingKindSpec[];
 
@@ -90,19 +115,20 @@ export type BindingKind = (typeof BINDING_KIND_TABLE)[number]['kind'];
 export type BindingKindEntry = BindingKindSpec & { kind: BindingKind };
 
 const registry: BindingKindEntry[] = [...BINDING_KIND_TABLE];
-const byKind = new Map<string, BindingKindEntry>(registry.map((k) => [k.kind, k]));
 
 /** Every kind's word, in table order (live: a kind defined later shows here too). */
 export const BINDING_KINDS: readonly BindingKind[] = registry.map((k) => k.kind);
 
-/** The table's entries, in order. */
+/** The table's entries, read at call time (a test may define a kind). */
 export const bindingKindSpecs = (): readonly BindingKindEntry[] => registry;
 
-export const isBindingKind = (word: string): word is BindingKind => byKind.has(word);
+const find = (kind: string) => bindingKindSpecs().find((k) => k.kind === kind);
+
+export const isBindingKind = (word: string): word is BindingKind => find(word) !== undefined;
 
 /** The table entry of a kind; a word that is no kind is a programming error here (parse first). */
 export function bindingKind(kind: BindingKind | string): BindingKindEntry {
-  const found = byKind.get(kind);
+  const found = find(kind);
   if (!found) throw new TypeError(`unknown binding kind "${kind}" (known: ${BINDING_KINDS.join(', ')})`);
   return found;
 }
@@ -114,21 +140,31 @@ export function bindingKind(kind: BindingKind | string): BindingKindEntry {
  */
 export function defineBindingKind(
   entry: Pick<BindingKindSpec, 'kind' | 'targetKind' | 'group' | 'version' | 'resource' | 'mark'> &
-    Partial<Pick<BindingKindSpec, 'name' | 'recordedOnGroup'>>,
+    Partial<Pick<BindingKindSpec, 'name' | 'binding' | 'kapiSegment'>>,
 ): BindingKindEntry {
-  if (byKind.has(entry.kind)) throw new TypeError(`binding kind "${entry.kind}" is already defined`);
-  const full = spec(
-    entry.kind as BindingKind,
-    entry.targetKind,
-    entry,
-    entry.mark,
-    entry.name,
-    entry.recordedOnGroup,
-  );
+  if (find(entry.kind)) throw new TypeError(`binding kind "${entry.kind}" is already defined`);
+  const full = {
+    ...spec(
+      entry.kind as BindingKind,
+      entry.targetKind,
+      entry,
+      entry.mark,
+      entry.binding ?? { releasedOnDelete: false },
+      entry.name,
+    ),
+    ...(entry.kapiSegment ? { kapiSegment: entry.kapiSegment } : {}),
+  };
   registry.push(full);
-  byKind.set(full.kind, full);
   (BINDING_KINDS as BindingKind[]).push(full.kind);
   return full;
+}
+
+/** Remove a kind defineBindingKind added (a test's cleanup). */
+export function forgetBindingKind(kind: string): void {
+  const at = registry.findIndex((k) => k.kind === kind);
+  if (at < BINDING_KIND_TABLE.length) throw new TypeError(`binding kind "${kind}" is not a defined one`);
+  registry.splice(at, 1);
+  (BINDING_KINDS as BindingKind[]).splice(at, 1);
 }
 
 /** The words of every kind as one alternation (`node|namespace|...`), for step patterns. */

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { passwordGrant } from '../src/kapi/auth';
 import { Transport } from '../src/kapi/transport';
 import { type Sandbox, startSandbox } from '../src/sandbox/sandbox';
-import { createCertificates } from '../src/sandbox/tls';
+import { createCertificates } from '../src/sandbox/server/tls';
 import { type CliRun, runCli, secretsIn, tempHome } from './cli-helpers';
 
 /** An https server that forwards every request to an http origin (a TLS-terminating front). */

@@ -7,18 +7,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER } from '../constants';
-import { Authenticator } from './auth';
-import { envFileText, kubeconfigYaml } from './client-files';
-import { NodegroupController } from './controller';
-import { restartEndsPause } from './controller-pod';
-import { Faults } from './faults';
-import { loadFixture } from './fixture';
-import { createKapi } from './kapi';
-import { createKubeApi } from './kube-rest';
-import { type Listeners, startListeners } from './server';
-import { ObjectStore, type StoreDump } from './store';
-import { createCertificates } from './tls';
-import { writeFileAtomic } from './write-file';
+import { NodegroupController } from './controller/controller';
+import { watchRollouts } from './controller/rollout';
+import { createControl } from './faults/control';
+import { Faults } from './faults/registry';
+import { createKubeApi } from './kubernetes/rest';
+import { createKapi } from './kubesphere/kapi';
+import { Authenticator } from './kubesphere/oauth';
+import { envFileText, kubeconfigYaml } from './server/client-files';
+import { loadFixture } from './server/fixture';
+import { type Listeners, startListeners } from './server/server';
+import { createCertificates } from './server/tls';
+import { writeFileAtomic } from './server/write-file';
+import { ObjectStore, type StoreDump } from './store/store';
 
 export interface SandboxOptions {
   /** ks-apiserver port (http); 0 or absent lets the OS choose. */
@@ -114,7 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const certs = await createCertificates();
   let listeners: Listeners;
   controller.start();
-  const stopRestartWatch = restartEndsPause(store, faults);
+  const stopRestartWatch = watchRollouts(store, faults);
   try {
     listeners = await startListeners(
       {
@@ -122,7 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         faults,
         kube: createKubeApi(store),
         kapi: createKapi({ store }),
-        control: (ctx) => faults.handleControl(ctx, { reset }),
+        control: createControl(faults, { reset }),
       },
       certs,
       { port: options.port, kubePort: options.kubePort },

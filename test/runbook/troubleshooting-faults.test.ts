@@ -40,7 +40,7 @@ describe('the fault client on the embedded sandbox', () => {
     const on = await faults.set('stuck-finalizer', { nodegroup: 'edge-a' });
     assert.equal(on.name, 'stuck-finalizer');
     assert.deepEqual(on.options, { nodegroup: 'edge-a' });
-    assert.ok(sandbox.faults.finalizerStuck('edge-a'));
+    assert.ok(sandbox.faults.blocks({ step: 'remove-finalizer', nodegroup: 'edge-a' }));
     const listed = await faults.list();
     assert.deepEqual(
       listed.faults.map((f) => f.name),

@@ -113,11 +113,11 @@ describe('the troubleshooting runbooks on a live target', () => {
       refused.out,
       /next: kubectl rollout restart deployment\/nodegroup-controller-manager -n kubesphere-system/,
     );
-    assert.ok(sandbox.faults.controllerPaused, 'not repaired without the opt-in');
+    assert.ok(sandbox.faults.isOn('controller-paused'), 'not repaired without the opt-in');
 
     const repaired = await live([feature], { RUNBOOK_ALLOW_DESTRUCTIVE: '1' });
     assert.equal(repaired.code, 0, repaired.out);
-    assert.ok(!sandbox.faults.controllerPaused, 'the restart ended the hang, and it stays ended');
+    assert.ok(!sandbox.faults.isOn('controller-paused'), 'the restart ended the hang, and it stays ended');
     const deployment = sandbox.store.get('deployments', NODEGROUP_NAMESPACE, NODEGROUP_DEPLOYMENTS[1]);
     const template = (deployment.spec as { template: { metadata: { annotations?: Record<string, string> } } })
       .template;

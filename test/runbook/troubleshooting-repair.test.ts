@@ -207,9 +207,9 @@ describe('staged symptom, diagnosis, the recommended command, undo', () => {
     const ctx = context('sandbox');
     const t = new Flow(ctx, 'ippool');
     await injectFault(t, 'ippool-sync');
-    assert.ok(sandbox.faults.ippoolSyncFailing);
+    assert.ok(sandbox.faults.isOn('ippool-sync'));
     await endFault(t, 'ippool-sync');
-    assert.ok(!sandbox.faults.ippoolSyncFailing);
+    assert.ok(!sandbox.faults.isOn('ippool-sync'));
     assert.deepEqual(ctx.ledger.pending('ippool'), []);
     await assert.rejects(endFault(t, 'ippool-sync'), /was not switched on by this scenario/);
   });

@@ -17,9 +17,13 @@ type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are read field by field
 type Any = any;
 
-/** The kubernetes-models class of a kind: `kubernetes-models/<group>/<version>/<Kind>` (core: `v1`). */
-function modelOf(apiVersion: string, kind: string): new (data: unknown) => { validate(): void } {
-  const module = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
+/** The kubernetes-models class of a kind: `kubernetes-models/<group>/<version>` (core: `v1`), by kind. */
+async function modelOf(
+  apiVersion: string,
+  kind: string,
+): Promise<new (data: unknown) => { validate(): void }> {
+  // An ES module with one entry per group/version: import(), not require().
+  const module = (await import(`kubernetes-models/${apiVersion}`)) as Record<string, unknown>;
   const model = module[kind] ?? module['default'];
   assert.equal(typeof model, 'function', `kubernetes-models has no ${apiVersion} ${kind}`);
   return model as new (
@@ -41,18 +45,18 @@ function manifests(): { file: string; doc: Manifest }[] {
 const byKind = (kind: string) => manifests().filter((m) => m.doc.kind === kind);
 
 describe('deploy/ manifests', () => {
-  it('every manifest is valid against the official Kubernetes schemas', () => {
+  it('every manifest is valid against the official Kubernetes schemas', async () => {
     const all = manifests();
     assert.ok(all.length >= 9, `${all.length} manifests`);
     for (const { file, doc } of all) {
-      const Model = modelOf(doc.apiVersion, doc.kind);
+      const Model = await modelOf(doc.apiVersion, doc.kind);
       assert.doesNotThrow(() => new Model(doc).validate(), `${file}: ${doc.kind} ${doc.metadata?.name}`);
     }
   });
 
-  it('the validation refuses what a cluster would (a wrong type, a missing field)', () => {
+  it('the validation refuses what a cluster would (a wrong type, a missing field)', async () => {
     const [cron] = byKind('CronJob');
-    const Model = modelOf('batch/v1', 'CronJob');
+    const Model = await modelOf('batch/v1', 'CronJob');
     const bad = structuredClone(cron!.doc) as Any;
     bad.spec.jobTemplate.spec.backoffLimit = 'none';
     assert.throws(() => new Model(bad).validate(), /backoffLimit/);

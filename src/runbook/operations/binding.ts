@@ -15,7 +15,7 @@ export async function inspectTarget(flow: Flow, kind: BindingKind, target: strin
 
 /** Bindings recorded on the group change it too (its labels): evidence as well. */
 async function inspectGroup(flow: Flow, label: 'before' | 'after', kind: BindingKind, group: string) {
-  if (!bindingKind(kind).recordedOnGroup) return;
+  if (bindingKind(kind).binding.groupLabelPrefix === undefined) return;
   flow.snapshot(label, 'nodegroup', group, await flow.get('nodegroup', group));
 }
 
