@@ -22,6 +22,7 @@ export * from './operations/deployment-checks';
 export * from './operations/kubectl-edit';
 export * from './operations/metadata-checks';
 export * from './operations/nodegroup';
+export * from './operation-mode';
 export * from './scenario-names';
 export * from './troubleshooting/findings';
 export * from './troubleshooting/mode';

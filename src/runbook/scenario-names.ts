@@ -1,6 +1,8 @@
 /**
  * Per-run unique names for what a scenario creates: the runbook says `nodegroup "canary"`, the
  * target sees `canary-<run>-<n>`, so reruns, parallel workers and a live cluster never collide.
+ * An operation (`@operation`, see operation-mode.ts) uses its names exactly as written: its
+ * NameBook is `exact`, so `claim` returns the name itself.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -16,10 +18,18 @@ export class NameBook {
   private readonly claimed = new Map<string, string>();
   private static counter = 0;
 
-  constructor(private readonly runTag: string) {}
+  constructor(
+    private readonly runTag: string,
+    /** Operation mode: names are used as written (no run suffix). */
+    readonly exact = false,
+  ) {}
 
-  /** A fresh unique name for `base`, remembered so later steps saying `base` mean it. */
+  /** A fresh unique name for `base` (itself when exact), remembered so later steps saying `base` mean it. */
   claim(base: string): string {
+    if (this.exact) {
+      this.claimed.set(base, base);
+      return base;
+    }
     NameBook.counter++;
     const suffix = `-${this.runTag}-${NameBook.counter.toString(36)}`;
     const unique = `${base.slice(0, MAX_NAME - suffix.length).replace(/-+$/, '')}${suffix}`;

@@ -8,7 +8,6 @@ import { checkWorldParameters, splitProfiles } from '../../scripts/run-runbooks'
 import {
   ALLOW_DESTRUCTIVE_ENV,
   ConfigError,
-  checkDestructive,
   diffState,
   expandVariables,
   GuardrailError,
@@ -100,25 +99,6 @@ describe('run configuration', () => {
       profiles: ['live', 'ci'],
       rest: ['--tags', '@x'],
     });
-  });
-});
-
-describe('guardrails', () => {
-  test('the sandbox allows, a live target refuses and names both opt-ins', () => {
-    checkDestructive({ kind: 'sandbox', host: 'h', allowDestructive: false }, 'delete nodegroup x');
-    checkDestructive({ kind: 'live', host: 'h', allowDestructive: true }, 'delete nodegroup x');
-    assert.throws(
-      () =>
-        checkDestructive(
-          { kind: 'live', host: 'http://prod', allowDestructive: false },
-          'delete nodegroup x',
-        ),
-      (err: unknown) =>
-        err instanceof GuardrailError &&
-        err.message.includes('delete nodegroup x on http://prod') &&
-        err.message.includes(ALLOW_DESTRUCTIVE_ENV) &&
-        err.message.includes('"allowDestructive":true'),
-    );
   });
 });
 

@@ -17,7 +17,7 @@ import type { BindingKind } from '../../kapi/nodegroups';
 import type { KubeObject } from '../../kube/reader';
 import { RunbookError, VerifyError } from '../errors';
 import type { Flow } from '../flow/flow';
-import { checkDestructive } from '../flow/guardrails';
+import { guardBind, guardUnbind } from '../flow/guardrails';
 import { mapBounded } from './bounded';
 import { checkSelector, EmptySelectionError } from './targets';
 import { type Expected, waitForGroups } from './wait-all';
@@ -89,7 +89,6 @@ export class BatchBinder {
   }
 
   unbind(kind: BindingKind, group: string, which: Selection): Promise<BatchResult> {
-    checkDestructive(this.op.guardTarget, `unbind ${kind}s ${describe(which)} from nodegroup ${group}`);
     return this.run('unbind', kind, group, which);
   }
 
@@ -108,6 +107,10 @@ export class BatchBinder {
 
   private async run(verb: Verb, kind: BindingKind, group: string, which: Selection): Promise<BatchResult> {
     const targets = await this.inspect(kind, which, 'before');
+    // Guardrails before any request: every target judged, every refused one named.
+    const judged = targets.map((t) => ({ kind, group, target: t.name, ...(t.before ? { current: t.before } : {}) }));
+    if (verb === 'bind') guardBind(this.op.guardTarget, judged);
+    else guardUnbind(this.op.guardTarget, judged);
     const owner = await this.op.findNodeGroup(group, commands.get(group));
     if (!owner)
       throw new VerifyError(

@@ -15,7 +15,7 @@ import { FaultClient } from '../actions/fault-client';
 import type { KubectlResult } from '../actions/kubectl-runner';
 import { perform, runKubectl } from '../actions/perform';
 import type { RunContext } from '../context';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry, SeenState } from '../ledger/ledger';
 import { Undoer } from '../ledger/undo';
 import { explainBlocked } from './blocked';
 import type { GuardTarget } from './guardrails';
@@ -31,7 +31,16 @@ export class Flow {
   /** What the guardrails judge: the target and whether destructive operations are allowed. */
   get guardTarget(): GuardTarget {
     const { kind, host } = this.ctx.target;
-    return { kind, host, allowDestructive: this.ctx.config.allowDestructive };
+    const { allowDestructive, environment } = this.ctx.config;
+    return {
+      kind,
+      host,
+      allowDestructive,
+      environment: environment.name,
+      protected: environment.protected,
+      // Ownership: what this process of the run did (its ledger), read when a rule needs it.
+      made: () => this.ctx.ledger.made().map((e) => e.change),
+    };
   }
 
   get waitTimeoutMs(): number {
@@ -121,16 +130,17 @@ export class Flow {
   async act<T = unknown>(
     action: Action,
     changedNothing: (err: unknown) => boolean = refusedByServer,
+    seen?: SeenState,
   ): Promise<T> {
-    return this.perform<T>(this.record([action])[0]!, changedNothing);
+    return this.perform<T>(this.record([action], [seen])[0]!, changedNothing);
   }
 
   /**
    * Ledger entries for several actions in one write and one flush, all on disk before the first
    * is done (a batch); then `perform` each.
    */
-  record(actions: readonly Action[]): LedgerEntry[] {
-    const entries = this.ctx.ledger.recordAll(this.scenario, actions);
+  record(actions: readonly Action[], seen: readonly (SeenState | undefined)[] = []): LedgerEntry[] {
+    const entries = this.ctx.ledger.recordAll(this.scenario, actions, seen);
     for (const entry of entries) this.ctx.record({ kind: 'ledger', action: 'recorded', entry });
     return entries;
   }

@@ -33,6 +33,21 @@ export interface LedgerEntry {
   scenario: string;
   /** The action, with the before-state its undo needs (the field keeps its first name). */
   change: Action;
+  /**
+   * The object as the change found it (KAPI objects): its resourceVersion and the values of the
+   * fields the change writes. `revert` compares the object now with what the change left, and
+   * refuses to overwrite what someone else changed since (see ledger/conflicts.ts).
+   */
+  seen?: SeenState;
+}
+
+export interface SeenState {
+  resource: string;
+  name: string;
+  namespace?: string;
+  /** Absent: the object did not exist. */
+  resourceVersion?: string;
+  fields: Record<string, unknown>;
 }
 
 interface UndoneLine {
@@ -91,13 +106,14 @@ export class Ledger {
     return new Ledger(file, full);
   }
 
-  record(scenario: string, change: Action): LedgerEntry {
+  record(scenario: string, change: Action, seen?: SeenState): LedgerEntry {
     const entry: LedgerEntry = {
       type: 'change',
       seq: ++this.seq,
       at: new Date().toISOString(),
       scenario,
       change,
+      ...(seen ? { seen } : {}),
     };
     appendLine(this.file, entry);
     return entry;
@@ -107,10 +123,17 @@ export class Ledger {
    * Several entries with one write and one flush (the targets of a batch, all on disk before the
    * first is sent): a flush per entry was most of a 1,000-node batch's own time.
    */
-  recordAll(scenario: string, changes: readonly Action[]): LedgerEntry[] {
+  recordAll(scenario: string, changes: readonly Action[], seen: readonly (SeenState | undefined)[] = []): LedgerEntry[] {
     const at = new Date().toISOString();
     const entries = changes.map(
-      (change): LedgerEntry => ({ type: 'change', seq: ++this.seq, at, scenario, change }),
+      (change, i): LedgerEntry => ({
+        type: 'change',
+        seq: ++this.seq,
+        at,
+        scenario,
+        change,
+        ...(seen[i] ? { seen: seen[i] } : {}),
+      }),
     );
     if (entries.length) appendLines(this.file, entries);
     return entries;
@@ -123,6 +146,11 @@ export class Ledger {
   /** Every change entry of this process, oldest first. */
   entries(): LedgerEntry[] {
     return readLedgerFile(this.file).entries;
+  }
+
+  /** Entries the server did not refuse (what the run did or may have done), oldest first. */
+  made(): LedgerEntry[] {
+    return readLedgerFile(this.file).made;
   }
 
   /** Entries not undone yet, newest first (the order to undo them in). */
@@ -138,6 +166,8 @@ export interface LedgerFile {
   entries: LedgerEntry[];
   /** Changes not undone yet, newest first. */
   pending: LedgerEntry[];
+  /** Changes the server did not refuse, in order: what the run owns. */
+  made: LedgerEntry[];
 }
 
 function readLedgerFile(file: string): LedgerFile {
@@ -145,6 +175,7 @@ function readLedgerFile(file: string): LedgerFile {
   let header: LedgerHeader | undefined;
   const entries: LedgerEntry[] = [];
   const undone = new Set<number>();
+  const refused = new Set<number>();
   lines.forEach((text, index) => {
     if (text.trim() === '') return;
     let line: Line;
@@ -159,11 +190,15 @@ function readLedgerFile(file: string): LedgerFile {
     }
     if (line.type === 'header') header = line;
     else if (line.type === 'change') entries.push(line);
-    else if (line.type === 'undone') undone.add(line.seq);
+    else if (line.type === 'undone') {
+      undone.add(line.seq);
+      if (line.how === 'refused') refused.add(line.seq);
+    }
   });
   if (!header) throw new ConfigError(`ledger ${file} has no header line; it is not a runbook ledger`);
   const pending = entries.filter((e) => !undone.has(e.seq)).reverse();
-  return { file, header, entries, pending };
+  const made = entries.filter((e) => !refused.has(e.seq));
+  return { file, header, entries, pending, made };
 }
 
 /** Every ledger file of a run. */

@@ -5,7 +5,8 @@
 import { type BindingKind, bindingKind, describeMark, groupOfTarget } from '../../binding-kinds';
 import type { KubeObject } from '../../kube/reader';
 import type { Flow } from '../flow/flow';
-import { checkDestructive } from '../flow/guardrails';
+import { guardBind, guardUnbind } from '../flow/guardrails';
+import { seenOf } from '../ledger/seen';
 
 /** Inspect: the target (before snapshot) and the group it is in now. */
 export async function inspectTarget(flow: Flow, kind: BindingKind, target: string) {
@@ -20,19 +21,28 @@ async function inspectGroup(flow: Flow, label: 'before' | 'after', kind: Binding
 }
 
 export async function bind(flow: Flow, kind: BindingKind, group: string, target: string) {
-  const { previous } = await inspectTarget(flow, kind, target);
+  const { before, previous } = await inspectTarget(flow, kind, target);
+  guardBind(flow.guardTarget, [{ kind, group, target, ...(previous ? { current: previous } : {}) }]);
   await inspectGroup(flow, 'before', kind, group);
-  await flow.act({ op: 'bind', kind, group, target, ...(previous ? { before: previous } : {}) });
+  await flow.act(
+    { op: 'bind', kind, group, target, ...(previous ? { before: previous } : {}) },
+    undefined,
+    seenOf(kind, before, target),
+  );
   const after = await verifyGroup(flow, kind, target, group);
   await inspectGroup(flow, 'after', kind, group);
   return after;
 }
 
 export async function unbind(flow: Flow, kind: BindingKind, group: string, target: string) {
-  checkDestructive(flow.guardTarget, `unbind ${kind} ${target} from nodegroup ${group}`);
-  const { previous } = await inspectTarget(flow, kind, target);
+  const { before, previous } = await inspectTarget(flow, kind, target);
+  guardUnbind(flow.guardTarget, [{ kind, group, target, ...(previous ? { current: previous } : {}) }]);
   await inspectGroup(flow, 'before', kind, group);
-  await flow.act({ op: 'unbind', kind, group, target, ...(previous ? { before: previous } : {}) });
+  await flow.act(
+    { op: 'unbind', kind, group, target, ...(previous ? { before: previous } : {}) },
+    undefined,
+    seenOf(kind, before, target),
+  );
   // Unbinding a target of another group leaves it there (the server unbinds only its own).
   const after = await verifyGroup(flow, kind, target, previous === group ? undefined : previous);
   await inspectGroup(flow, 'after', kind, group);

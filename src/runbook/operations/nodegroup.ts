@@ -5,8 +5,9 @@ import type { NodeGroup, NodeGroupSpec } from '../../kapi/nodegroups';
 import type { KubeObject } from '../../kube/reader';
 import { TargetNotFoundError, VerifyError } from '../errors';
 import type { Flow } from '../flow/flow';
-import { checkDestructive } from '../flow/guardrails';
+import { guardDelete } from '../flow/guardrails';
 import { groupState, hasGroupState } from '../ledger/group-state';
+import { seenOf } from '../ledger/seen';
 
 const spec = (obj: KubeObject | undefined) => (obj?.['spec'] as Record<string, unknown> | undefined) ?? {};
 const state = (obj: KubeObject | undefined) => (obj?.['status'] as { state?: string } | undefined)?.state;
@@ -59,7 +60,7 @@ export async function createNodeGroup(flow: Flow, name: string, fields: NodeGrou
   flow.snapshot('before', 'nodegroup', name, existing);
   if (existing)
     throw new VerifyError(`nodegroup ${name} already exists; choose another name or patch it instead`);
-  await flow.act({ op: 'create-nodegroup', name, spec: fields });
+  await flow.act({ op: 'create-nodegroup', name, spec: fields }, undefined, seenOf('nodegroup', undefined, name));
   const after = await untilGroup(
     flow,
     name,
@@ -74,7 +75,11 @@ export async function createNodeGroup(flow: Flow, name: string, fields: NodeGrou
 /** Merge patch of the given fields only; verified field by field. */
 export async function patchNodeGroup(flow: Flow, name: string, fields: NodeGroupSpec): Promise<KubeObject> {
   const before = await requireGroup(flow, name);
-  await flow.act({ op: 'patch-nodegroup', name, spec: fields, before: groupState(before) });
+  await flow.act(
+    { op: 'patch-nodegroup', name, spec: fields, before: groupState(before) },
+    undefined,
+    seenOf('nodegroup', before),
+  );
   const wanted = Object.entries(fields).filter(([, v]) => v !== undefined);
   const after = await untilGroup(
     flow,
@@ -93,7 +98,11 @@ export async function jsonPatchNodeGroup(
   operations: unknown[],
 ): Promise<KubeObject> {
   const before = await requireGroup(flow, name);
-  await flow.act({ op: 'patch-nodegroup', name, operations, before: groupState(before) });
+  await flow.act(
+    { op: 'patch-nodegroup', name, operations, before: groupState(before) },
+    undefined,
+    seenOf('nodegroup', before),
+  );
   const { applyPatch, deepClone } = require('fast-json-patch') as typeof import('fast-json-patch');
   const expected = applyPatch(deepClone(before), operations as never, false, false).newDocument as NodeGroup;
   const after = await untilGroup(flow, name, 'with the JSON Patch applied', (g) =>
@@ -104,9 +113,9 @@ export async function jsonPatchNodeGroup(
 
 /** DELETE; verified as gone or terminating (the finalizer waits while nodes are bound). */
 export async function deleteNodeGroup(flow: Flow, name: string): Promise<KubeObject | undefined> {
-  checkDestructive(flow.guardTarget, `delete nodegroup ${name}`);
+  guardDelete(flow.guardTarget, name);
   const before = await requireGroup(flow, name);
-  await flow.act({ op: 'delete-nodegroup', name, before: groupState(before) });
+  await flow.act({ op: 'delete-nodegroup', name, before: groupState(before) }, undefined, seenOf('nodegroup', before));
   return untilGroup(
     flow,
     name,
