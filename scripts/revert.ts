@@ -12,6 +12,7 @@ import { normalHost } from '../src/kapi/token-cache';
 import {
   appendUndone,
   describeChange,
+  findConflicts,
   latestRunId,
   liveAccess,
   openKapi,
@@ -25,14 +26,17 @@ import {
 } from '../src/runbook';
 import { runAsCommand } from './command';
 
-const USAGE = 'usage: npm run revert -- [--run-id ID] [--reports DIR] [--env NAME]';
+const USAGE = 'usage: npm run revert -- [--run-id ID] [--reports DIR] [--env NAME] [--force]';
+
+/** Exit code of a revert refused because objects were changed since the run (nothing was sent). */
+export const REVERT_CONFLICT_EXIT = 20;
 
 /** The options; anything else (an unknown option, a run id without --run-id) is refused. */
-function options(argv: string[]): { 'run-id'?: string; reports?: string } {
+function options(argv: string[]): { 'run-id'?: string; reports?: string; force?: boolean } {
   try {
     return parseArgs({
       args: argv,
-      options: { 'run-id': { type: 'string' }, reports: { type: 'string' } },
+      options: { 'run-id': { type: 'string' }, reports: { type: 'string' }, force: { type: 'boolean' } },
     }).values;
   } catch (err) {
     throw new Error(`${(err as Error).message}; ${USAGE}`);
@@ -86,6 +90,17 @@ export async function revert(
     const kapi = openKapi(access);
     try {
       const verifier = new Verifier(openKube(access), () => {}, config.waitTimeoutMs);
+      // Someone changed an object since the run: refuse before any write, unless --force.
+      const conflicts = await findConflicts({ kapi, verifier }, pending, ledger.entries);
+      if (conflicts.length && !given.force) {
+        for (const c of conflicts) out.write(`  CHANGED SINCE THE RUN ${c.object}: ${c.changed}\n`);
+        out.write(
+          `revert: refusing to overwrite ${conflicts.length} object(s) changed since run ${runId} (nothing was sent); ` +
+            `check them, then overwrite with: npm run revert -- --run-id ${runId} --force\n`,
+        );
+        return REVERT_CONFLICT_EXIT;
+      }
+      for (const c of conflicts) out.write(`  --force: overwriting ${c.object} (${c.changed})\n`);
       const failures = await undoEntries(
         new Undoer({ kapi, verifier }, ledger.entries),
         pending,

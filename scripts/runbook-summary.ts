@@ -16,6 +16,7 @@ import {
 } from '../src/report/run-collector';
 import { SUMMARY_FILE } from '../src/report/summary-md';
 import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
+import { keptLines } from '../src/runbook/ledger/kept';
 
 export type Summary = RunOutcome & { success: boolean };
 
@@ -102,6 +103,8 @@ export function renderSummary(s: Summary, extra: string[], env: NodeJS.ProcessEn
     if (evidence) lines.push(`    evidence: ${evidence} (full YAML in the report: npm run report)`);
   }
   if (runId && !dry) lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
+  // What @operation scenarios kept (their ledger entries still pending), with the undo command.
+  if (runId && !dry) lines.push(...keptLines(reportsDirIn(env), runId).map((l) => `  ${l}`));
   lines.push(...extra.map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
 }

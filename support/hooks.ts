@@ -12,7 +12,6 @@ import { writeFileAtomic } from '../src/atomic-file';
 import { evidenceAttachments } from '../src/report/attachments';
 import {
   CleanupError,
-  diffState,
   liveAccess,
   newRunId,
   openRunContext,
@@ -24,6 +23,9 @@ import {
   STEP_TIMEOUT_MS,
   sandboxAccess,
   sandboxOnlySkipNote,
+  isOperation,
+  keptNote,
+  proveSandboxBack,
   snapshotState,
   undoScenario,
   WORKER_ID_ENV,
@@ -54,7 +56,7 @@ BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
 Before(
   { name: 'start the scenario' },
   function (this: RunbookWorld, { pickle, gherkinDocument, testCaseStartedId }) {
-    this.startScenario(testCaseStartedId);
+    this.startScenario(testCaseStartedId, isOperation(pickle.tags));
     this.ctx.recorder.startScenario(
       pickle.name,
       gherkinDocument.uri ?? pickle.uri,
@@ -82,6 +84,11 @@ After({ name: "undo the scenario's changes" }, async function (this: RunbookWorl
   recorder.startCleanup();
   const pending = ledger.pending(testCaseStartedId);
   if (pending.length === 0) return;
+  if (this.operation) {
+    // An operation keeps its changes: the entries stay pending, for `npm run revert`.
+    this.flow.note(keptNote(pending.length, this.ctx.runId));
+    return;
+  }
   try {
     await undoScenario(this.ctx, pending);
   } finally {
@@ -104,11 +111,7 @@ AfterAll(async () => {
       join(dir, `evidence-worker-${ctx.worker}.json`),
       JSON.stringify(ctx.recorder.run, null, 1),
     );
-    if (sandbox && baseline) {
-      const diff = diffState(baseline, await snapshotState(ctx.verifier.kube));
-      if (diff.length)
-        throw new CleanupError(`cleanup left the sandbox changed:\n  ${diff.join('\n  ')}`, []);
-    }
+    if (sandbox && baseline) await proveSandboxBack(ctx, baseline);
   } finally {
     await ctx.close();
     await sandbox?.stop();

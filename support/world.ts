@@ -42,9 +42,13 @@ export class RunbookWorld extends World {
     return processState().ctx;
   }
 
+  /** An `@operation` scenario: names as written, changes kept (see src/runbook/operation-mode.ts). */
+  operation = false;
+
   /** Called by the Before hook once the scenario is known. */
-  startScenario(scenarioKey: string): void {
-    this.names = new NameBook(runTag(this.ctx.runId, process.env[WORKER_ID_ENV]));
+  startScenario(scenarioKey: string, operation = false): void {
+    this.operation = operation;
+    this.names = new NameBook(runTag(this.ctx.runId, process.env[WORKER_ID_ENV]), operation);
     this.flow = new Flow(this.ctx, scenarioKey);
   }
 
@@ -68,7 +72,7 @@ export class RunbookWorld extends World {
     return this.names.resolve(this.expand(text));
   }
 
-  /** A fresh per-run unique name for something the scenario creates. */
+  /** A fresh per-run unique name for something the scenario creates (an operation: the name as written). */
   newName(text: string): string {
     return this.names.claim(this.expand(text));
   }

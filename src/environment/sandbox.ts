@@ -14,6 +14,18 @@ export const SANDBOX_VARS: Readonly<Record<string, string>> = {
   NAMESPACE: 'monitoring',
   WORKSPACE: 'team-b',
   WORKSPACE_NAMESPACE: 'edge-apps',
+  // features/operations/: objects no test runbook touches, so what operations keep in a worker's
+  // sandbox never meets a test scenario of the same worker.
+  SITE: 'edge-site-1',
+  SITE_MANAGER: 'admin',
+  SITE_NODE: 'worker-1',
+  SITE_NAMESPACE: 'demo-app',
+  MOVE_NODE: 'worker-2',
+  FROM_GROUP: 'edge-rack-1',
+  TO_GROUP: 'edge-rack-2',
+  OLD_SITE: 'edge-old-1',
+  OLD_SITE_NODE: 'master-1',
+  OLD_SITE_NAMESPACE: 'demo-db',
 };
 
 export function sandboxEnvironment(): Environment {

@@ -8,6 +8,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runsDir } from '../runbook/config';
+import { keptChanges } from '../runbook/ledger/kept';
+import { revertCommand } from '../runbook/operation-mode';
 import { redactTextPatterns } from '../runbook/redact';
 import { type ObjectChange, readEvidence, runChanges } from './changes';
 import { untagged } from './failure-codes';
@@ -131,12 +133,23 @@ export function buildSummary({ runId, reportsDir, run }: SummaryInput): Summary 
 
   lines.push('## Revert', '');
   const kept = changes.filter((c) => c.outcome === 'kept');
+  // Every change the ledger still holds (what @operation scenarios kept), as its command.
+  const pending = keptChanges(reportsDir, runId);
+  if (pending.length)
+    lines.push(
+      `The run kept ${pending.length} change(s):`,
+      '',
+      ...pending.map((k) => `- \`${k.command}\``),
+      '',
+      `Undo them all: \`${revertCommand(runId)}\` (refuses objects changed since; \`--force\` overwrites)`,
+      '',
+    );
   if (kept.length)
     lines.push(
       `${kept.length} object(s) kept their changes. To undo them: \`npm run revert -- --run-id ${runId}\``,
       '(replays the ledger reports/ledger/' + runId + '/ in reverse; idempotent)',
     );
-  else lines.push('Every change was undone: nothing to revert.');
+  else if (!pending.length) lines.push('Every change was undone: nothing to revert.');
   lines.push('', `Evidence: ${dir}`);
   return { text: `${redactTextPatterns(lines.join('\n'))}\n`, changes };
 }

@@ -1,0 +1,82 @@
+/**
+ * Before `revert` writes anything: has someone else changed an object since the run changed it?
+ * For each object, the run's last change says what the run left (a target in a group, a group's
+ * spec fields, a group gone); the object now is compared with that. A difference is a conflict,
+ * naming the object and what changed; revert refuses them all unless `--force`.
+ */
+import type { Action } from '../../actions/types';
+import { groupOfTarget } from '../../binding-kinds';
+import { sameJson } from '../same';
+import type { LedgerEntry } from './ledger';
+import type { UndoTools } from './undo';
+
+export interface Conflict {
+  /** `node worker-1`, `nodegroup edge-site-1`. */
+  object: string;
+  /** What changed since the run: `in nodegroup other (the run left it in edge-site-1)`. */
+  changed: string;
+}
+
+const objectOf = (c: Action): string | undefined => {
+  if (c.op === 'bind' || c.op === 'unbind') return `${c.kind} ${c.target}`;
+  if (c.op === 'create-nodegroup' || c.op === 'patch-nodegroup' || c.op === 'delete-nodegroup')
+    return `nodegroup ${c.name}`;
+  return undefined;
+};
+
+const show = (group: string | undefined) => (group ? `in nodegroup ${group}` : 'in no nodegroup');
+
+/** The spec fields the run set on a group, folded over its entries in order. */
+function specLeft(entries: readonly LedgerEntry[], name: string): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  for (const { change: c } of entries)
+    if ((c.op === 'create-nodegroup' || c.op === 'patch-nodegroup') && c.name === name && c.spec)
+      for (const [k, v] of Object.entries(c.spec)) if (v !== undefined) spec[k] = v;
+  return spec;
+}
+
+/** Conflicts of the pending entries (newest first) with the objects as they are now. */
+export async function findConflicts(
+  tools: UndoTools,
+  pending: readonly LedgerEntry[],
+  all: readonly LedgerEntry[],
+): Promise<Conflict[]> {
+  const seen = new Set<string>();
+  const conflicts: Conflict[] = [];
+  for (const entry of pending) {
+    const c = entry.change;
+    const object = objectOf(c);
+    // Only the run's last change of an object says what the run left on it.
+    if (!object || seen.has(object)) continue;
+    seen.add(object);
+    const changed = await changedSince(tools, c, all);
+    if (changed) conflicts.push({ object, changed });
+  }
+  return conflicts;
+}
+
+async function changedSince(tools: UndoTools, c: Action, all: readonly LedgerEntry[]): Promise<string | undefined> {
+  const { verifier } = tools;
+  if (c.op === 'bind' || c.op === 'unbind') {
+    const left = c.op === 'bind' ? c.group : c.before === c.group ? undefined : c.before;
+    const obj = await verifier.get(c.kind, c.target);
+    if (!obj) return 'deleted since the run';
+    const now = groupOfTarget(c.kind, obj);
+    return now === left ? undefined : `now ${show(now)} (the run left it ${show(left)})`;
+  }
+  if (c.op === 'create-nodegroup' || c.op === 'patch-nodegroup') {
+    const group = await verifier.get('nodegroup', c.name);
+    if (!group || group.metadata.deletionTimestamp)
+      return c.op === 'create-nodegroup' ? undefined : 'deleted since the run';
+    const spec = (group['spec'] as Record<string, unknown> | undefined) ?? {};
+    const fields = Object.entries(specLeft(all, c.name))
+      .filter(([k, v]) => !sameJson(spec[k], v))
+      .map(([k, v]) => `spec.${k} is now ${JSON.stringify(spec[k])} (the run left ${JSON.stringify(v)})`);
+    return fields.length ? fields.join('; ') : undefined;
+  }
+  if (c.op === 'delete-nodegroup') {
+    const group = await verifier.get('nodegroup', c.name);
+    return group && !group.metadata.deletionTimestamp ? 'created again since the run deleted it' : undefined;
+  }
+  return undefined;
+}
