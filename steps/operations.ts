@@ -4,9 +4,12 @@ import type { BindingKind } from '../src/binding-kinds';
 import { groupExists, holdsNothing, targetIn, unbindEverything } from '../src/runbook';
 import type { RunbookWorld } from '../support/world';
 
-Given('nodegroup {string} exists \\(staged on the sandbox)', async function (this: RunbookWorld, name: string) {
-  await groupExists(this.flow, this.name(name));
-});
+Given(
+  'nodegroup {string} exists \\(staged on the sandbox)',
+  async function (this: RunbookWorld, name: string) {
+    await groupExists(this.flow, this.name(name));
+  },
+);
 
 Given(
   '{kind} {string} is in nodegroup {string} \\(staged on the sandbox)',

@@ -6,8 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectEnvironment } from '../../src/environment/select';
 import { groupOfTarget } from '../../src/binding-kinds';
+import { selectEnvironment } from '../../src/environment/select';
 import {
   Flow,
   liveAccess,

@@ -54,11 +54,9 @@ function runbooks(args: string[], extra: Record<string, string>): Promise<{ code
 
 async function revertRun(runId: string, ...more: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await revert(
-    ['--env', 'open', '--run-id', runId, '--reports', t.reports, ...more],
-    t.env(),
-    { write: (s: string) => lines.push(s) },
-  );
+  const code = await revert(['--env', 'open', '--run-id', runId, '--reports', t.reports, ...more], t.env(), {
+    write: (s: string) => lines.push(s),
+  });
   return { code, out: lines.join('') };
 }
 

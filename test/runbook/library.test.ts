@@ -10,7 +10,6 @@ import {
   ConfigError,
   diffState,
   expandVariables,
-  GuardrailError,
   kubectlWords,
   Ledger,
   latestRunId,

@@ -108,7 +108,12 @@ export class BatchBinder {
   private async run(verb: Verb, kind: BindingKind, group: string, which: Selection): Promise<BatchResult> {
     const targets = await this.inspect(kind, which, 'before');
     // Guardrails before any request: every target judged, every refused one named.
-    const judged = targets.map((t) => ({ kind, group, target: t.name, ...(t.before ? { current: t.before } : {}) }));
+    const judged = targets.map((t) => ({
+      kind,
+      group,
+      target: t.name,
+      ...(t.before ? { current: t.before } : {}),
+    }));
     if (verb === 'bind') guardBind(this.op.guardTarget, judged);
     else guardUnbind(this.op.guardTarget, judged);
     const owner = await this.op.findNodeGroup(group, commands.get(group));

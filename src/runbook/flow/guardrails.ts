@@ -42,7 +42,8 @@ const createdGroup = (made: readonly Action[], name: string) =>
 
 const boundByRun = (made: readonly Action[], kind: BindingKind, target: string, group: string) =>
   made.some(
-    (a) => a.op === 'bind' && a.kind === kind && a.target === target && a.group === group && a.before !== group,
+    (a) =>
+      a.op === 'bind' && a.kind === kind && a.target === target && a.group === group && a.before !== group,
   );
 
 /** Whether the run owns `target` being in `group`: it created the group or made the binding. */
@@ -63,7 +64,12 @@ const lifted = (t: GuardTarget) => t.kind === 'sandbox' || t.allowDestructive;
 /** Delete nodegroup `name`: only one the run created, unless opted in (any live environment). */
 export function guardDelete(t: GuardTarget, name: string): void {
   if (lifted(t) || createdGroup(t.made?.() ?? [], name)) return;
-  refuse(t, 'delete-not-created', [`delete nodegroup ${name}`], `nodegroup ${name} was not created by this run`);
+  refuse(
+    t,
+    'delete-not-created',
+    [`delete nodegroup ${name}`],
+    `nodegroup ${name} was not created by this run`,
+  );
 }
 
 export interface BindingChange {
@@ -93,13 +99,16 @@ export function guardBind(t: GuardTarget, changes: readonly BindingChange[]): vo
   if (lifted(t) || !t.protected) return;
   const made = t.made?.() ?? [];
   const moves = changes.filter(
-    (c) => c.current !== undefined && c.current !== c.group && !ownsBinding(made, c.kind, c.target, c.current),
+    (c) =>
+      c.current !== undefined && c.current !== c.group && !ownsBinding(made, c.kind, c.target, c.current),
   );
   if (!moves.length) return;
   refuse(
     t,
     'move-out-of-other-group',
     moves.map((c) => `bind ${c.kind} ${c.target} to nodegroup ${c.group}`),
-    moves.map((c) => `${c.kind} ${c.target} is in nodegroup ${c.current}, and the bind would move it out`).join('; '),
+    moves
+      .map((c) => `${c.kind} ${c.target} is in nodegroup ${c.current}, and the bind would move it out`)
+      .join('; '),
   );
 }

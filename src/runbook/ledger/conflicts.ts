@@ -55,7 +55,11 @@ export async function findConflicts(
   return conflicts;
 }
 
-async function changedSince(tools: UndoTools, c: Action, all: readonly LedgerEntry[]): Promise<string | undefined> {
+async function changedSince(
+  tools: UndoTools,
+  c: Action,
+  all: readonly LedgerEntry[],
+): Promise<string | undefined> {
   const { verifier } = tools;
   if (c.op === 'bind' || c.op === 'unbind') {
     const left = c.op === 'bind' ? c.group : c.before === c.group ? undefined : c.before;

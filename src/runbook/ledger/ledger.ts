@@ -123,7 +123,11 @@ export class Ledger {
    * Several entries with one write and one flush (the targets of a batch, all on disk before the
    * first is sent): a flush per entry was most of a 1,000-node batch's own time.
    */
-  recordAll(scenario: string, changes: readonly Action[], seen: readonly (SeenState | undefined)[] = []): LedgerEntry[] {
+  recordAll(
+    scenario: string,
+    changes: readonly Action[],
+    seen: readonly (SeenState | undefined)[] = [],
+  ): LedgerEntry[] {
     const at = new Date().toISOString();
     const entries = changes.map(
       (change, i): LedgerEntry => ({

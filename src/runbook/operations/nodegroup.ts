@@ -60,7 +60,11 @@ export async function createNodeGroup(flow: Flow, name: string, fields: NodeGrou
   flow.snapshot('before', 'nodegroup', name, existing);
   if (existing)
     throw new VerifyError(`nodegroup ${name} already exists; choose another name or patch it instead`);
-  await flow.act({ op: 'create-nodegroup', name, spec: fields }, undefined, seenOf('nodegroup', undefined, name));
+  await flow.act(
+    { op: 'create-nodegroup', name, spec: fields },
+    undefined,
+    seenOf('nodegroup', undefined, name),
+  );
   const after = await untilGroup(
     flow,
     name,
@@ -115,7 +119,11 @@ export async function jsonPatchNodeGroup(
 export async function deleteNodeGroup(flow: Flow, name: string): Promise<KubeObject | undefined> {
   guardDelete(flow.guardTarget, name);
   const before = await requireGroup(flow, name);
-  await flow.act({ op: 'delete-nodegroup', name, before: groupState(before) }, undefined, seenOf('nodegroup', before));
+  await flow.act(
+    { op: 'delete-nodegroup', name, before: groupState(before) },
+    undefined,
+    seenOf('nodegroup', before),
+  );
   return untilGroup(
     flow,
     name,

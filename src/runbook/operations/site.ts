@@ -46,7 +46,8 @@ export async function unbindEverything(flow: Flow, group: string): Promise<Recor
   for (const kind of BINDING_KINDS) {
     const held = (await flow.list(kind)).filter((o) => groupOfTarget(kind, o) === group);
     counts[kind] = held.length;
-    if (held.length) await new BatchBinder(flow).unbind(kind, group, { names: held.map((o) => o.metadata.name!) });
+    if (held.length)
+      await new BatchBinder(flow).unbind(kind, group, { names: held.map((o) => o.metadata.name!) });
   }
   flow.note(
     `unbound from nodegroup ${group}: ${Object.entries(counts)
