@@ -1,7 +1,8 @@
 /**
  * Before `revert` writes anything: has someone else changed an object since the run changed it?
  * For each object, the run's last change says what the run left (a target in a group, a group's
- * spec fields, a group gone); the object now is compared with that. A difference is a conflict,
+ * spec fields, a group gone); the object now is compared with that and with the state the change
+ * was made from (a killed run may have ledgered a change it never sent). Neither: a conflict,
  * naming the object and what changed; revert refuses them all unless `--force`.
  */
 import type { Action } from '../../actions/types';
@@ -66,15 +67,19 @@ async function changedSince(
     const obj = await verifier.get(c.kind, c.target);
     if (!obj) return 'deleted since the run';
     const now = groupOfTarget(c.kind, obj);
-    return now === left ? undefined : `now ${show(now)} (the run left it ${show(left)})`;
+    // As before the change is no conflict either: a killed run ledgers a change before sending it.
+    return now === left || now === c.before ? undefined : `now ${show(now)} (the run left it ${show(left)})`;
   }
   if (c.op === 'create-nodegroup' || c.op === 'patch-nodegroup') {
     const group = await verifier.get('nodegroup', c.name);
     if (!group || group.metadata.deletionTimestamp)
       return c.op === 'create-nodegroup' ? undefined : 'deleted since the run';
     const spec = (group['spec'] as Record<string, unknown> | undefined) ?? {};
+    const before = c.op === 'patch-nodegroup' ? (c.before?.spec ?? {}) : {};
     const fields = Object.entries(specLeft(all, c.name))
-      .filter(([k, v]) => !sameJson(spec[k], v))
+      .filter(
+        ([k, v]) => !sameJson(spec[k], v) && !(c.op === 'patch-nodegroup' && sameJson(spec[k], before[k])),
+      )
       .map(([k, v]) => `spec.${k} is now ${JSON.stringify(spec[k])} (the run left ${JSON.stringify(v)})`);
     return fields.length ? fields.join('; ') : undefined;
   }
