@@ -66,7 +66,7 @@ export const COMMANDS: Record<string, Subcommand> = {
   apply: notYet('apply'),
   revert: {
     summary: "undo a run's changes from its ledger (the latest run by default)",
-    usage: 'nodegroup-runbooks revert [--run-id ID] [--reports DIR]',
+    usage: 'nodegroup-runbooks revert [--run-id ID] [--reports DIR] [--env NAME] [--force]',
     examples: ['nodegroup-runbooks revert', 'nodegroup-runbooks revert --run-id 261201093000-a1b2c3'],
     async run(args, out) {
       return (require('./revert') as typeof import('./revert')).revert(args, process.env, out);
