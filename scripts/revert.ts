@@ -6,13 +6,15 @@
  */
 import { parseArgs } from 'node:util';
 import { EnvironmentError } from '../src/environment/errors';
-import { useEnvironment } from '../src/environment/select';
+import { type Selection, useEnvironment } from '../src/environment/select';
 import { ConnectionError } from '../src/kapi/errors';
 import { normalHost } from '../src/kapi/token-cache';
 import {
   appendUndone,
+  type Conflict,
   describeChange,
   findConflicts,
+  type LedgerFile,
   latestRunId,
   liveAccess,
   openKapi,
@@ -21,6 +23,7 @@ import {
   readRunLedgers,
   reportsDirIn,
   Undoer,
+  type UndoTools,
   undoEntries,
   Verifier,
 } from '../src/runbook';
@@ -61,68 +64,98 @@ export async function revert(
   const reports = given.reports ?? reportsDirIn(env);
   const runId = given['run-id'] ?? latestRunId(reports);
   if (!runId) throw new Error(`no run to revert: ${reports}/ledger is empty or missing`);
-  let failed = 0;
-  for (const ledger of readRunLedgers(reports, runId)) {
-    const { header, pending } = ledger;
+  const ledgers = readRunLedgers(reports, runId);
+  const chosen = selection.environment;
+  for (const { header, pending } of ledgers) {
     out.write(
       `run ${runId} worker ${header.worker} on ${header.target.host}: ${pending.length} change(s) to undo\n`,
     );
-    if (pending.length === 0) continue;
-    const chosen = selection.environment;
-    if (chosen.kind === 'live' && chosen.host && normalHost(chosen.host) !== normalHost(header.target.host)) {
+    if (
+      pending.length &&
+      chosen.kind === 'live' &&
+      chosen.host &&
+      normalHost(chosen.host) !== normalHost(header.target.host)
+    ) {
       out.write(
         `revert: run ${runId} was made on ${header.target.host}, but --env ${chosen.name} is ${chosen.host}; ` +
           'choose the environment of the run (nothing was sent)\n',
       );
       return 1;
     }
-    const config = parseRunConfig(
-      {
-        target: 'live',
-        host: header.target.host,
-        ...(header.target.context ? { context: header.target.context } : {}),
-        ...(header.target.kubeconfig ? { kubeconfig: header.target.kubeconfig } : {}),
-      },
-      env,
-      selection,
-    );
-    const access = liveAccess(config, env);
-    const kapi = openKapi(access);
-    try {
-      const verifier = new Verifier(openKube(access), () => {}, config.waitTimeoutMs);
-      // Someone changed an object since the run: refuse before any write, unless --force.
-      const conflicts = await findConflicts({ kapi, verifier }, pending, ledger.entries);
-      if (conflicts.length && !given.force) {
-        for (const c of conflicts) out.write(`  CHANGED SINCE THE RUN ${c.object}: ${c.changed}\n`);
-        out.write(
-          `revert: refusing to overwrite ${conflicts.length} object(s) changed since run ${runId} (nothing was sent); ` +
-            `check them, then overwrite with: npm run revert -- --run-id ${runId} --force\n`,
-        );
-        return REVERT_CONFLICT_EXIT;
+  }
+  const targets: Opened[] = [];
+  try {
+    // Every ledger of the run checked before any write: someone changed an object since the run?
+    const conflicts: Conflict[] = [];
+    for (const ledger of ledgers.filter((l) => l.pending.length)) {
+      const opened = openTarget(ledger, env, selection);
+      targets.push(opened);
+      try {
+        conflicts.push(...(await findConflicts(opened.tools, ledger.pending, ledger.entries)));
+      } catch (err) {
+        if (!(err instanceof ConnectionError && ledger.header.target.kind === 'sandbox')) throw err;
+        opened.gone = err.causeCode;
       }
-      for (const c of conflicts) out.write(`  --force: overwriting ${c.object} (${c.changed})\n`);
-      const failures = await undoEntries(
-        new Undoer({ kapi, verifier }, ledger.entries),
-        pending,
-        (entry, done) => {
-          appendUndone(ledger.file, entry.seq);
-          out.write(`  undone ${describeChange(entry.change)}: ${done}\n`);
-        },
+    }
+    if (conflicts.length && !given.force) {
+      for (const c of conflicts) out.write(`  CHANGED SINCE THE RUN ${c.object}: ${c.changed}\n`);
+      out.write(
+        `revert: refusing to overwrite ${conflicts.length} object(s) changed since run ${runId} (nothing was sent); ` +
+          `check them, then overwrite with: npm run revert -- --run-id ${runId} --force\n`,
       );
+      return REVERT_CONFLICT_EXIT;
+    }
+    for (const c of conflicts) out.write(`  --force: overwriting ${c.object} (${c.changed})\n`);
+    let failed = 0;
+    for (const { ledger, tools, gone } of targets) {
+      if (gone) {
+        out.write(`  the run's embedded sandbox ended with it (${gone}): nothing left to undo there\n`);
+        continue;
+      }
+      const failures = await undoEntries(new Undoer(tools, ledger.entries), ledger.pending, (entry, done) => {
+        appendUndone(ledger.file, entry.seq);
+        out.write(`  undone ${describeChange(entry.change)}: ${done}\n`);
+      });
       for (const f of failures) out.write(`  FAILED ${describeChange(f.entry.change)}: ${f.error}\n`);
       failed += failures.length;
-    } catch (err) {
-      if (err instanceof ConnectionError && header.target.kind === 'sandbox')
-        out.write(
-          `  the run's embedded sandbox ended with it (${err.causeCode}): nothing left to undo there\n`,
-        );
-      else throw err;
-    } finally {
-      await kapi.close();
     }
+    out.write(failed ? `${failed} change(s) could not be undone; see above\n` : `run ${runId} reverted\n`);
+    return failed ? 1 : 0;
+  } finally {
+    await Promise.all(targets.map((t) => t.tools.kapi.close()));
   }
-  out.write(failed ? `${failed} change(s) could not be undone; see above\n` : `run ${runId} reverted\n`);
-  return failed ? 1 : 0;
+}
+
+interface Opened {
+  ledger: LedgerFile;
+  tools: UndoTools;
+  /** The run's embedded sandbox is gone (the connection error's code). */
+  gone?: string;
+}
+
+/** Clients for the target a ledger was made on, with this command's credentials. */
+function openTarget(
+  ledger: LedgerFile,
+  env: Record<string, string | undefined>,
+  selection: Selection,
+): Opened {
+  const { target } = ledger.header;
+  const config = parseRunConfig(
+    {
+      target: 'live',
+      host: target.host,
+      ...(target.context ? { context: target.context } : {}),
+      ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
+    },
+    env,
+    selection,
+  );
+  const access = liveAccess(config, env);
+  const kapi = openKapi(access);
+  return {
+    ledger,
+    tools: { kapi, verifier: new Verifier(openKube(access), () => {}, config.waitTimeoutMs) },
+  };
 }
 
 if (require.main === module) runAsCommand('revert', () => revert(process.argv.slice(2)));
