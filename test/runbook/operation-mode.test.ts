@@ -133,5 +133,13 @@ describe('features/operations on the embedded sandbox', () => {
     assert.doesNotMatch(out, /edge-site-1-[0-9a-f]{6}/, 'an operation name got a run suffix');
     const pending = readRunLedgers(reports, 'ops-sandbox').flatMap((l) => l.pending);
     assert.ok(pending.length >= 13, `the ledger keeps the kept changes pending (${pending.length})`);
+    // Each change carries the state it was made from, batch entries (decommission's unbind) too.
+    const unbound = pending.find((e) => e.change.op === 'unbind' && e.change.kind === 'namespace');
+    assert.equal(unbound?.seen?.name, 'demo-db');
+    assert.match(unbound?.seen?.resourceVersion ?? '', /^\d+$/);
+    assert.equal(
+      (unbound!.seen!.fields['labels'] as Record<string, string>)['apps.edgewize.io/nodegroup'],
+      'edge-old-1',
+    );
   });
 });

@@ -18,6 +18,8 @@ import type { KubeObject } from '../../kube/reader';
 import { RunbookError, VerifyError } from '../errors';
 import type { Flow } from '../flow/flow';
 import { guardBind, guardUnbind } from '../flow/guardrails';
+import type { SeenState } from '../ledger/ledger';
+import { seenOf } from '../ledger/seen';
 import { mapBounded } from './bounded';
 import { checkSelector, EmptySelectionError } from './targets';
 import { type Expected, waitForGroups } from './wait-all';
@@ -127,7 +129,10 @@ export class BatchBinder {
     const actions = targets.map(
       ({ name, before }): Action => ({ op: verb, kind, group, target: name, ...(before ? { before } : {}) }),
     );
-    const entries = this.op.record(actions);
+    const entries = this.op.record(
+      actions,
+      targets.map((t) => t.seen),
+    );
     const work = targets.map((t, i) => ({ ...t, entry: entries[i]! }));
     const outcomes = await mapBounded(work, this.concurrency, async ({ before, entry }) => {
       await this.op.perform(entry);
@@ -162,19 +167,27 @@ export class BatchBinder {
     kind: BindingKind,
     which: Selection,
     label?: 'before',
-  ): Promise<{ name: string; before: string | undefined }[]> {
+  ): Promise<{ name: string; before: string | undefined; seen: SeenState }[]> {
     const verifier = this.op;
     if ('selector' in which) {
       const selector = checkSelector(kind, which.selector);
       const items = await verifier.list(kind, { labelSelector: selector });
       if (items.length === 0) throw new EmptySelectionError(kind, selector);
-      const targets = items.map((o) => ({ name: o.metadata.name!, before: groupOfTarget(kind, o) }));
+      const targets = items.map((o) => ({
+        name: o.metadata.name!,
+        before: groupOfTarget(kind, o),
+        seen: seenOf(kind, o),
+      }));
       if (label) this.op.snapshot(label, kind, describe(which), groupsByName(targets));
       return targets;
     }
     const byName = new Map((await verifier.list(kind)).map((o) => [o.metadata.name, o]));
     // A name that is not there is still sent: the server's 404 names it in the failure.
-    const targets = which.names.map((name) => ({ name, before: groupOfTarget(kind, byName.get(name)) }));
+    const targets = which.names.map((name) => ({
+      name,
+      before: groupOfTarget(kind, byName.get(name)),
+      seen: seenOf(kind, byName.get(name), name),
+    }));
     if (label) this.op.snapshot(label, kind, describe(which), groupsByName(targets));
     return targets;
   }
