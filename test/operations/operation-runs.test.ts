@@ -97,8 +97,9 @@ test('revert refuses an object changed since the run (exit 20, nothing sent), --
     RUNBOOK_RUN_ID: 'op-conflict',
   });
   assert.equal(run.code, 0, run.out);
-  // Someone else moves the node the run bound.
+  // Someone else moves the node the run bound, and binds another node to the run's group.
   await reader.kapi.call(nodegroupRequests.bind('node', 'edge-a', 'edge-node-1'));
+  await reader.kapi.call(nodegroupRequests.bind('node', 'op-site-2', 'worker-2'));
   const pendingBefore = readRunLedgers(t.reports, 'op-conflict')[0]!.pending.length;
   const refused = await revertRun('op-conflict');
   assert.equal(refused.code, REVERT_CONFLICT_EXIT, refused.out);
@@ -106,7 +107,13 @@ test('revert refuses an object changed since the run (exit 20, nothing sent), --
     refused.out,
     /CHANGED SINCE THE RUN node edge-node-1: now in nodegroup edge-a \(the run left it in nodegroup op-site-2\)/,
   );
+  assert.match(
+    refused.out,
+    /CHANGED SINCE THE RUN nodegroup op-site-2: node worker-2 was bound to it since the run \(revert would unbind it\)/,
+  );
+  assert.match(refused.out, /refusing to overwrite 2 object\(s\)/);
   assert.match(refused.out, /nothing was sent.*npm run revert -- --run-id op-conflict --force/);
+  assert.equal(await groupOf(reader, 'node', 'worker-2'), 'op-site-2');
   assert.ok(await groupExists('op-site-2'), 'revert changed something while refusing');
   assert.equal(await groupOf(reader, 'namespace', 'monitoring'), 'op-site-2');
   assert.equal(readRunLedgers(t.reports, 'op-conflict')[0]!.pending.length, pendingBefore);
@@ -116,6 +123,11 @@ test('revert refuses an object changed since the run (exit 20, nothing sent), --
   assert.match(forced.out, /--force: overwriting node edge-node-1/);
   assert.equal(await groupExists('op-site-2'), false);
   assert.equal(await groupOf(reader, 'namespace', 'monitoring'), undefined);
+  assert.equal(
+    await groupOf(reader, 'node', 'worker-2'),
+    undefined,
+    '--force overwrote what someone else bound',
+  );
   await reader.kapi.call(nodegroupRequests.unbind('node', 'edge-a', 'edge-node-1'));
 });
 

@@ -6,7 +6,7 @@
  * naming the object and what changed; revert refuses them all unless `--force`.
  */
 import type { Action } from '../../actions/types';
-import { groupOfTarget } from '../../binding-kinds';
+import { BINDING_KINDS, groupOfTarget } from '../../binding-kinds';
 import { sameJson } from '../same';
 import type { LedgerEntry } from './ledger';
 import type { UndoTools } from './undo';
@@ -81,6 +81,9 @@ async function changedSince(
         ([k, v]) => !sameJson(spec[k], v) && !(c.op === 'patch-nodegroup' && sameJson(spec[k], before[k])),
       )
       .map(([k, v]) => `spec.${k} is now ${JSON.stringify(spec[k])} (the run left ${JSON.stringify(v)})`);
+    // Targets someone else bound to the run's group: undoing its creation would unbind them.
+    if (all.some((e) => e.change.op === 'create-nodegroup' && e.change.name === c.name))
+      fields.push(...(await boundBySomeoneElse(tools, c.name, all)));
     return fields.length ? fields.join('; ') : undefined;
   }
   if (c.op === 'delete-nodegroup') {
@@ -88,4 +91,24 @@ async function changedSince(
     return group && !group.metadata.deletionTimestamp ? 'created again since the run deleted it' : undefined;
   }
   return undefined;
+}
+
+/** Targets in `group` now that no entry of the run bound there. */
+async function boundBySomeoneElse(
+  tools: UndoTools,
+  group: string,
+  all: readonly LedgerEntry[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const kind of BINDING_KINDS) {
+    const ours = new Set(
+      all.flatMap((e) =>
+        e.change.op === 'bind' && e.change.kind === kind && e.change.group === group ? [e.change.target] : [],
+      ),
+    );
+    for (const o of await tools.verifier.list(kind))
+      if (groupOfTarget(kind, o) === group && !ours.has(o.metadata.name!))
+        out.push(`${kind} ${o.metadata.name} was bound to it since the run (revert would unbind it)`);
+  }
+  return out;
 }
