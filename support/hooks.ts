@@ -2,8 +2,9 @@
  * Lifecycle of a run: BeforeAll builds the target (an embedded sandbox per process on the default
  * profile, the live environment otherwise) and checks it is reachable before any scenario runs;
  * After undoes the scenario's ledger entries in reverse even when it failed (a cleanup failure
- * fails the scenario); AfterAll proves the sandbox is back to its pre-run state and writes the
- * evidence of the run.
+ * fails the scenario), except for an `@operation` scenario (isOperation), whose changes are kept
+ * for `npm run revert`; AfterAll proves the sandbox is back to its pre-run state (after reverting
+ * what operations kept, in the sandbox only) and writes the evidence of the run.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
