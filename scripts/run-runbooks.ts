@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { type ClusterChoice, takeClustersFlag } from '../src/environment/clusters';
 import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '../src/environment/errors';
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
@@ -14,6 +15,7 @@ import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
 import { ledgerDir } from '../src/runbook/ledger/ledger';
 import { newRunId } from '../src/runbook/scenario-names';
 import { runAsCommand } from './command';
+import { takeFleetFlags } from './fleet/fleet-run';
 import { renderSummary, SummaryCollector } from './runbook-summary';
 import { UndefinedStepAdvisor } from './step-suggestions';
 
@@ -69,11 +71,23 @@ export async function runRunbooks(
 ): Promise<number> {
   // --env / --context / --allow-destructive, handed on to the workers; kubectl checked up front.
   let selection: Selection;
+  let clusters: ClusterChoice | undefined;
+  let fleetFlags: { parallel?: number; timeoutS?: number } = {};
   try {
-    selection = useEnvironment(argv, process.env);
+    const taken = takeClustersFlag(argv);
+    const { rest, ...flags } = taken.choice ? takeFleetFlags(taken.rest) : { rest: taken.rest };
+    fleetFlags = flags;
+    selection = useEnvironment(rest, process.env);
+    clusters = taken.choice ?? selection.environment.clusters;
     checkTools({ kubectl: true });
   } catch (err) {
-    if (!(err instanceof EnvironmentError)) throw err;
+    if (!(err instanceof EnvironmentError)) {
+      if (err instanceof Error && /^--cluster/.test(err.message)) {
+        out.write(`runbooks: ${err.message} (nothing was run)\n`);
+        return 2;
+      }
+      throw err;
+    }
     out.write(`runbooks: ${err.message} (nothing was run)\n`);
     return err.exitCode;
   }
@@ -110,6 +124,29 @@ export async function runRunbooks(
   } catch (err) {
     out.write(`runbooks: ${(err as Error).message} (nothing was run)\n`);
     return environmentExitCode(err) ?? 2;
+  }
+  if (clusters) {
+    try {
+      const { loadSources } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+      const { plan } = await loadSources(loaded.runConfiguration.sources);
+      const fleet = require('./fleet/fleet-run') as typeof import('./fleet/fleet-run');
+      const planned = plan.map((p) => ({ name: p.name, uri: p.uri, feature: fleet.featureName(p.uri) }));
+      return await fleet.runFleet(
+        {
+          choice: clusters,
+          environment: selection.environment,
+          argv,
+          runId,
+          reportsDir,
+          planned,
+          ...fleetFlags,
+        },
+        out,
+      );
+    } catch (err) {
+      out.write(`runbooks: ${(err as Error).message} (fleet run stopped)\n`);
+      return environmentExitCode(err) ?? 1;
+    }
   }
   const collector = new SummaryCollector();
   const advisor = new UndefinedStepAdvisor();

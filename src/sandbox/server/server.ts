@@ -192,7 +192,10 @@ function routeRequest(deps: RouterDeps, listener: Listener) {
       return;
     }
     const { path } = parsed;
-    const toCluster = listener === 'ks-apiserver' ? clusterTarget(path) : undefined;
+    // Members are reached through ks-apiserver; kube-apiserver also serves their Kubernetes paths,
+    // so kubectl (which sends no token over plain http) can reach a member over TLS.
+    const target = clusterTarget(path);
+    const toCluster = listener === 'ks-apiserver' || target?.area === 'kube' ? target : undefined;
     const member = toCluster && deps.clusters?.member(toCluster.cluster);
     if (toCluster && member) {
       const ctx: RequestContext = {
