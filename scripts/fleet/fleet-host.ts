@@ -4,8 +4,9 @@
  * list), gets one token for the children, writes each member's kubeconfig and environment file,
  * and probes a member before its run (a member that cannot be reached is not run).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { type ClusterChoice, resolveClusters } from '../../src/environment/clusters';
 import { resolveCredentials } from '../../src/environment/credentials';
@@ -86,13 +87,37 @@ export async function openFleetHost(
   });
   return {
     host,
-    kubeBase: host,
-    ...(environment.caFile ? { caFile: environment.caFile, kubeCaFile: environment.caFile } : {}),
+    ...kubeBaseOf(environment, host),
+    ...(environment.caFile ? { caFile: environment.caFile } : {}),
     environment,
     childEnv: {},
     kapi,
     stop: () => kapi.close(),
   };
+}
+
+/**
+ * Where the members' Kubernetes paths go: the host itself when it is https. kubectl sends no token
+ * over plain http, so for an http host the environment's kubeconfig server is used when it is https
+ * (the sandbox's kube-apiserver serves the members' paths too), with its CA.
+ */
+function kubeBaseOf(environment: Environment, host: string): { kubeBase: string; kubeCaFile?: string } {
+  const own = { kubeBase: host, ...(environment.caFile ? { kubeCaFile: environment.caFile } : {}) };
+  if (host.startsWith('https://') || !environment.kubeconfig) return own;
+  const { KubeConfig } = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
+  const config = new KubeConfig();
+  try {
+    config.loadFromFile(environment.kubeconfig.split(delimiter)[0]!);
+  } catch {
+    return own;
+  }
+  if (environment.context) config.setCurrentContext(environment.context);
+  const cluster = config.getCurrentCluster();
+  if (!cluster?.server.startsWith('https://')) return own;
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-ca-'));
+  const caFile = cluster.caFile ?? join(dir, 'ca.pem');
+  if (!cluster.caFile && cluster.caData) writeFileSync(caFile, Buffer.from(cluster.caData, 'base64'));
+  return { kubeBase: cluster.server, ...(cluster.caFile || cluster.caData ? { kubeCaFile: caFile } : {}) };
 }
 
 interface ClusterList {
