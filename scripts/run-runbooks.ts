@@ -11,6 +11,7 @@ import { type ClusterChoice, takeClustersFlag } from '../src/environment/cluster
 import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '../src/environment/errors';
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
+import { shardOf, writeShardInfo } from '../src/report/shards';
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
 import { ledgerDir } from '../src/runbook/ledger/ledger';
 import { newRunId } from '../src/runbook/scenario-names';
@@ -147,6 +148,22 @@ export async function runRunbooks(
       out.write(`runbooks: ${(err as Error).message} (fleet run stopped)\n`);
       return environmentExitCode(err) ?? 1;
     }
+  }
+  // A shard of a run split over machines: its record, for `report --merge`.
+  try {
+    const shard = shardOf(argv);
+    if (shard && !loaded.useConfiguration.dryRun) {
+      const { loadSources } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+      const { plan } = await loadSources(loaded.runConfiguration.sources);
+      // cucumber's own shard rule (its sharding plugin): every N-th pickle of the filtered plan.
+      const scenarios = plan
+        .filter((_, i) => i % shard.total === shard.index - 1)
+        .map((p) => `${p.uri}:${p.location.line} ${p.name}`);
+      writeShardInfo(reportsDir, { runId, ...shard, scenarios });
+    }
+  } catch (err) {
+    out.write(`runbooks: ${(err as Error).message} (nothing was run)\n`);
+    return 2;
   }
   const collector = new SummaryCollector();
   const advisor = new UndefinedStepAdvisor();
