@@ -76,7 +76,7 @@ export async function runRunbooks(
   let fleetFlags: { parallel?: number; timeoutS?: number } = {};
   try {
     const taken = takeClustersFlag(argv);
-    const { rest, ...flags } = taken.choice ? takeFleetFlags(taken.rest) : { rest: taken.rest };
+    const { rest, ...flags } = takeFleetFlags(taken.rest);
     fleetFlags = flags;
     selection = useEnvironment(rest, process.env);
     clusters = taken.choice ?? selection.environment.clusters;
