@@ -72,7 +72,12 @@ export async function openFleetHost(
       kubeBase: sandbox.kubeUrl,
       kubeCaFile: caFile,
       environment,
-      childEnv: { KUBESPHERE_USERNAME: sandbox.username, KUBESPHERE_PASSWORD: sandbox.password },
+      // The members are the sandbox's: every operation is allowed there, as on the sandbox itself.
+      childEnv: {
+        KUBESPHERE_USERNAME: sandbox.username,
+        KUBESPHERE_PASSWORD: sandbox.password,
+        RUNBOOK_ALLOW_DESTRUCTIVE: '1',
+      },
       kapi: new KapiClient({ host: sandbox.url, credentials }),
       stop: () => sandbox.stop(),
     };

@@ -150,6 +150,8 @@ export async function runFleet(options: FleetOptions, out: Output): Promise<numb
         RUNBOOK_RUN_ID: options.runId,
         RUNBOOK_REPORTS_DIR: dir,
       };
+      // The fleet's report is built from each member's Allure results: they are always written.
+      delete childEnv['RUNBOOK_ALLURE'];
       delete childEnv['RUNBOOK_ALLURE_RESULTS_RUN'];
       delete childEnv['RUNBOOK_ALLURE_RESULTS'];
       const child = await runChild(options.argv, childEnv, timeoutMs, join(dir, 'output.txt'));
