@@ -55,8 +55,8 @@ function runRunner(
           RUNBOOK_RUN_ID: runId,
           RUNBOOK_REPORTS_DIR: join(scratch, runId),
           RUNBOOK_ALLURE: 'off',
-        // A sandbox reached as a live cluster: the runbooks' unbinds and deletes are allowed.
-        RUNBOOK_ALLOW_DESTRUCTIVE: '1',
+          // A sandbox reached as a live cluster: the runbooks' unbinds and deletes are allowed.
+          RUNBOOK_ALLOW_DESTRUCTIVE: '1',
         },
       },
     );
