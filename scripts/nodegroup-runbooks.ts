@@ -55,6 +55,8 @@ export const COMMANDS: Record<string, Subcommand> = {
       'nodegroup-runbooks run -p readonly',
       'nodegroup-runbooks run -p dev features/nodegroup/inspect.feature   # steps from TypeScript',
       'nodegroup-runbooks run --report --parallel 2',
+      'nodegroup-runbooks run --clusters all -p readonly   # once per member cluster, through the host',
+      'RUNBOOK_RUN_ID=nightly-1 nodegroup-runbooks run --shard 1/2   # one machine of two',
     ],
     async run(args, out) {
       const { report, rest } = runnerOptions(args);
@@ -74,8 +76,13 @@ export const COMMANDS: Record<string, Subcommand> = {
   },
   report: {
     summary: 'generate the Allure report and the single-file report from the last results',
-    usage: 'nodegroup-runbooks report [--results DIR] [--report DIR] [--single-file FILE] [--name TITLE]',
-    examples: ['nodegroup-runbooks report', 'nodegroup-runbooks report --name "nightly readonly"'],
+    usage:
+      'nodegroup-runbooks report [--results DIR] [--report DIR] [--single-file FILE] [--name TITLE] [--merge DIR...]',
+    examples: [
+      'nodegroup-runbooks report',
+      'nodegroup-runbooks report --name "nightly readonly"',
+      'RUNBOOK_REPORTS_DIR=merged nodegroup-runbooks report --merge shard-1 shard-2   # shards of one run',
+    ],
     async run(args, out, err) {
       return (require('./report') as typeof import('./report')).main(args, out, err);
     },

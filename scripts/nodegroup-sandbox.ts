@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { MAX_MEMBERS } from '../src/sandbox/members/members';
 import { startSandbox } from '../src/sandbox/sandbox';
 import { runAsCommand } from './command';
 
@@ -12,6 +13,13 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function members(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > MAX_MEMBERS)
+    throw new InvalidArgumentError(`the number of member clusters is an integer from 0 to ${MAX_MEMBERS}`);
   return n;
 }
 
@@ -37,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       '--viewer-password <p>',
       'read-only viewer password (default: random, written to --env-out; or SANDBOX_VIEWER_PASSWORD)',
     )
+    .option('--members <n>', 'member clusters member-1..N behind the host (default 0)', members, 0)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
@@ -53,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     state?: string;
     password?: string;
     viewerPassword?: string;
+    members: number;
   }>();
   if (o.envOut !== undefined && o.envFile !== undefined && o.envOut !== o.envFile) {
     process.stderr.write('nodegroup-sandbox: --env-out and --env-file name the same file; give one\n');
@@ -70,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       envFile: envOut,
       ...(viewerPassword !== undefined ? { viewerPassword } : {}),
       statePath: o.state,
+      members: o.members,
       password: o.password ?? process.env.SANDBOX_PASSWORD,
     });
   } catch (err) {
@@ -77,6 +88,10 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`sandbox ready at ${sandbox.url}\n`);
+  if (o.members > 0)
+    process.stdout.write(
+      `member clusters ${sandbox.members.names.join(', ')} at ${sandbox.url}/clusters/<name>/ (list: ${sandbox.url}/apis/cluster.kubesphere.io/v1alpha1/clusters)\n`,
+    );
   process.stdout.write(`kube-apiserver at ${sandbox.kubeUrl} (kubeconfig: ${sandbox.kubeconfigPath})\n`);
   if (sandbox.envFile) process.stdout.write(`environment: source ${sandbox.envFile}\n`);
   else

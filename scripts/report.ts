@@ -7,6 +7,8 @@
 import { parseArgs } from 'node:util';
 import { defaultReportPaths, type GeneratedReport, generateReport } from '../src/report/generate';
 import { ReportError } from '../src/report/generate-errors';
+import { MergeError, mergeShards } from '../src/report/shards';
+import { reportsDirIn } from '../src/runbook/config';
 import { runAsCommand } from './command';
 
 type Output = { write(text: string): unknown };
@@ -20,11 +22,14 @@ export function describeReport(report: GeneratedReport): string {
 
 export async function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr) {
   const defaults = defaultReportPaths();
-  let values: { results?: string; report?: string; 'single-file'?: string; name?: string };
+  let values: { results?: string; report?: string; 'single-file'?: string; name?: string; merge?: boolean };
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
+      allowPositionals: true,
       options: {
+        merge: { type: 'boolean' },
         results: { type: 'string' },
         report: { type: 'string' },
         'single-file': { type: 'string' },
@@ -33,9 +38,26 @@ export async function main(argv: string[], out: Output = process.stdout, err: Ou
     }));
   } catch (e) {
     err.write(
-      `report: ${(e as Error).message}\nusage: npm run report -- [--results DIR] [--report DIR] [--single-file FILE] [--name TITLE]\n`,
+      `report: ${(e as Error).message}\nusage: npm run report -- [--results DIR] [--report DIR] [--single-file FILE] [--name TITLE] [--merge DIR...]\n`,
     );
     return 2;
+  }
+  if (!values.merge && positionals.length > 0) {
+    err.write(`report: unexpected argument ${positionals[0]} (folders are given with --merge DIR...)\n`);
+    return 2;
+  }
+  if (values.merge) {
+    const into = reportsDirIn(process.env);
+    try {
+      const merged = mergeShards(positionals, into);
+      out.write(
+        `merged ${positionals.length} shards of run ${merged.runId}: ${merged.results} results into ${into}\n`,
+      );
+    } catch (e) {
+      if (!(e instanceof MergeError)) throw e;
+      err.write(`report --merge: ${e.message} (nothing was merged)\n`);
+      return 2;
+    }
   }
   try {
     const report = await generateReport({

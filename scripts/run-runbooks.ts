@@ -7,13 +7,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { type ClusterChoice, takeClustersFlag } from '../src/environment/clusters';
 import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '../src/environment/errors';
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
+import { shardOf, writeShardInfo } from '../src/report/shards';
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
 import { ledgerDir } from '../src/runbook/ledger/ledger';
 import { newRunId } from '../src/runbook/scenario-names';
 import { runAsCommand } from './command';
+import { takeFleetFlags } from './fleet/fleet-run';
 import { renderSummary, SummaryCollector } from './runbook-summary';
 import { UndefinedStepAdvisor } from './step-suggestions';
 
@@ -69,11 +72,23 @@ export async function runRunbooks(
 ): Promise<number> {
   // --env / --context / --allow-destructive, handed on to the workers; kubectl checked up front.
   let selection: Selection;
+  let clusters: ClusterChoice | undefined;
+  let fleetFlags: { parallel?: number; timeoutS?: number } = {};
   try {
-    selection = useEnvironment(argv, process.env);
+    const taken = takeClustersFlag(argv);
+    const { rest, ...flags } = takeFleetFlags(taken.rest);
+    fleetFlags = flags;
+    selection = useEnvironment(rest, process.env);
+    clusters = taken.choice ?? selection.environment.clusters;
     checkTools({ kubectl: true });
   } catch (err) {
-    if (!(err instanceof EnvironmentError)) throw err;
+    if (!(err instanceof EnvironmentError)) {
+      if (err instanceof Error && /^--cluster/.test(err.message)) {
+        out.write(`runbooks: ${err.message} (nothing was run)\n`);
+        return 2;
+      }
+      throw err;
+    }
     out.write(`runbooks: ${err.message} (nothing was run)\n`);
     return err.exitCode;
   }
@@ -110,6 +125,45 @@ export async function runRunbooks(
   } catch (err) {
     out.write(`runbooks: ${(err as Error).message} (nothing was run)\n`);
     return environmentExitCode(err) ?? 2;
+  }
+  if (clusters) {
+    try {
+      const { loadSources } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+      const { plan } = await loadSources(loaded.runConfiguration.sources);
+      const fleet = require('./fleet/fleet-run') as typeof import('./fleet/fleet-run');
+      const planned = plan.map((p) => ({ name: p.name, uri: p.uri, feature: fleet.featureName(p.uri) }));
+      return await fleet.runFleet(
+        {
+          choice: clusters,
+          environment: selection.environment,
+          argv,
+          runId,
+          reportsDir,
+          planned,
+          ...fleetFlags,
+        },
+        out,
+      );
+    } catch (err) {
+      out.write(`runbooks: ${(err as Error).message} (fleet run stopped)\n`);
+      return environmentExitCode(err) ?? 1;
+    }
+  }
+  // A shard of a run split over machines: its record, for `report --merge`.
+  try {
+    const shard = shardOf(argv);
+    if (shard && !loaded.useConfiguration.dryRun) {
+      const { loadSources } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+      const { plan } = await loadSources(loaded.runConfiguration.sources);
+      // cucumber's own shard rule (its sharding plugin): every N-th pickle of the filtered plan.
+      const scenarios = plan
+        .filter((_, i) => i % shard.total === shard.index - 1)
+        .map((p) => `${p.uri}:${p.location.line} ${p.name}`);
+      writeShardInfo(reportsDir, { runId, ...shard, scenarios });
+    }
+  } catch (err) {
+    out.write(`runbooks: ${(err as Error).message} (nothing was run)\n`);
+    return 2;
   }
   const collector = new SummaryCollector();
   const advisor = new UndefinedStepAdvisor();

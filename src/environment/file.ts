@@ -3,10 +3,12 @@
  * secret. Parsed with line numbers (a syntax error names file:line:column, never the file's text)
  * and checked key by key: an unknown key, a wrong type and an inline password or token are refused.
  */
+
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
 import { PASSWORD_ENV, TOKEN_ENV, USERNAME_ENV } from '../kapi/env';
+import { type ClusterChoice, parseClusterChoice } from './clusters';
 import { EnvironmentError } from './errors';
 
 /** Where the credentials come from: names of environment variables, or a file (0600) holding them. */
@@ -29,6 +31,8 @@ export interface Environment {
   caFile?: string;
   /** Member cluster (KubeSphere multi-cluster); requests go through /clusters/<name>. */
   cluster?: string;
+  /** A fleet: the member clusters a run goes over (`all`, or names); --clusters wins over it. */
+  clusters?: ClusterChoice;
   /** kubeconfig file, or several joined with the path delimiter (merged as kubectl merges them). */
   kubeconfig?: string;
   context?: string;
@@ -50,6 +54,7 @@ const KEYS = [
   'host',
   'caFile',
   'cluster',
+  'clusters',
   'kubeconfig',
   'context',
   'vars',
@@ -133,6 +138,8 @@ export function parseEnvironment(name: string, file: string, text: string): Envi
   if (caFile) env.caFile = path(base, caFile);
   const cluster = str(file, raw, 'cluster');
   if (cluster) env.cluster = cluster;
+  if (raw['clusters'] !== undefined && raw['clusters'] !== null)
+    env.clusters = parseClusterChoice(raw['clusters'], `${file}: "clusters"`);
   const context = str(file, raw, 'context');
   if (context) env.context = context;
   const kubeconfig = raw['kubeconfig'];

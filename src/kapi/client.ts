@@ -27,13 +27,31 @@ export function withQuery(path: string, query: Query | undefined): string {
   return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
 }
 
-export type ClientOptions = TransportOptions & AuthOptions;
+export type ClientOptions = TransportOptions &
+  AuthOptions & {
+    /** A member cluster: nodegroup KAPI and Kubernetes paths go through the host's dispatcher. */
+    cluster?: string;
+  };
+
+/**
+ * A host path scoped to a member cluster: `/kapis/infra...` -> `/kapis/clusters/{c}/infra...`,
+ * `/api...`, `/apis...` -> `/clusters/{c}/api...`; other paths (OAuth, IAM, already scoped) stay.
+ */
+export function scopePath(path: string, cluster: string | undefined): string {
+  if (!cluster) return path;
+  const c = encodeURIComponent(cluster);
+  if (path.startsWith('/kapis/infra.kubesphere.io/')) return `/kapis/clusters/${c}${path.slice(6)}`;
+  if (/^\/apis?(\/|\?|$)/.test(path)) return `/clusters/${c}${path}`;
+  return path;
+}
 
 export class KapiClient {
   readonly transport: Transport;
   readonly auth: TokenProvider;
+  readonly cluster?: string;
 
   constructor(options: ClientOptions) {
+    if (options.cluster) this.cluster = options.cluster;
     this.transport = new Transport(options);
     this.auth = new TokenProvider(options);
   }
@@ -42,7 +60,8 @@ export class KapiClient {
   prepare(req: KapiRequest, token: string | undefined): HttpRequest {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
-    const prepared: HttpRequest = { method: req.method, path: withQuery(req.path, req.query), headers };
+    const path = withQuery(scopePath(req.path, this.cluster), req.query);
+    const prepared: HttpRequest = { method: req.method, path, headers };
     if (req.body !== undefined) {
       headers['content-type'] = req.contentType ?? 'application/json';
       prepared.body = JSON.stringify(req.body);
@@ -63,7 +82,7 @@ export class KapiClient {
       }
     }
     const contentType = res.headers['content-type'] ?? '';
-    const path = withQuery(req.path, req.query);
+    const path = withQuery(scopePath(req.path, this.cluster), req.query);
     if (res.status < 200 || res.status >= 300) {
       const parsed = parseServerError(contentType, res.text);
       throw new HttpError(req.method, path, res.status, parsed.message, parsed.form, parsed.reason, res.text);

@@ -92,7 +92,9 @@ export class KubeReader {
   ): Promise<{ status: number; body: unknown }> {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    const url = new URL(path, cluster.server);
+    // A server with a path (`https://host/clusters/member-1`, a cluster behind KubeSphere's
+    // dispatcher) keeps it, as kubectl and client-node's Watch do.
+    const url = new URL(`${cluster.server.replace(/\/+$/, '')}${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     const init = await this.config.applyToFetchOptions({});
     // Headers are taken fresh each call (tokens may rotate); only a plain https agent is reused.

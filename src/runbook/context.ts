@@ -102,6 +102,7 @@ export function openKapi(
     ...(target.token ? { envToken: target.token } : {}),
     ...(target.tokenCacheFile ? { cacheFile: target.tokenCacheFile } : {}),
     ...(target.caFile ? { caFile: target.caFile } : {}),
+    ...(target.cluster ? { cluster: target.cluster } : {}),
   });
   if (record) recordExchanges(client, record);
   return client;

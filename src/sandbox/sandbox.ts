@@ -14,6 +14,8 @@ import { Faults } from './faults/registry';
 import { createKubeApi } from './kubernetes/rest';
 import { createKapi } from './kubesphere/kapi';
 import { Authenticator } from './kubesphere/oauth';
+import { createClusterList, isClusterListPath } from './members/cluster-list';
+import { Members } from './members/members';
 import { envFileText, kubeconfigYaml } from './server/client-files';
 import { loadFixture } from './server/fixture';
 import { type Listeners, startListeners } from './server/server';
@@ -39,6 +41,10 @@ export interface SandboxOptions {
   state?: StoreDump;
   /** Write `export` lines for the KUBESPHERE_* variables and KUBECONFIG here (kubeconfig beside it). */
   envFile?: string;
+  /** Member clusters member-1..N behind the host (default 0), each with its own store and controller. */
+  members?: number;
+  /** Extra edge nodes on every member (scale runs; default 0). */
+  memberNodes?: number;
 }
 
 export interface Sandbox {
@@ -56,6 +62,8 @@ export interface Sandbox {
   env: Record<string, string>;
   store: ObjectStore;
   faults: Faults;
+  /** The member clusters, reached only through the host's `/clusters/{name}/...` paths. */
+  members: Members;
   /** Back to the fixture, faults cleared (what POST /sandbox/v1/reset does). */
   reset(): void;
   stop(): Promise<void>;
@@ -107,14 +115,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const faults = new Faults({ store, expireTokens: () => auth.expireAll() });
   const controller = new NodegroupController({ store, faults });
+  const members = new Members({ count: options.members ?? 0, extraNodes: options.memberNodes ?? 0 });
   const reset = () => {
     faults.clear();
     fresh();
     controller.resync();
+    members.reset();
   };
   const certs = await createCertificates();
   let listeners: Listeners;
   controller.start();
+  members.start();
   const stopRestartWatch = watchRollouts(store, faults);
   try {
     listeners = await startListeners(
@@ -124,12 +135,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         kube: createKubeApi(store),
         kapi: createKapi({ store }),
         control: createControl(faults, { reset }),
+        clusters: {
+          member: (name) => members.get(name),
+          isListPath: isClusterListPath,
+          list: createClusterList({ hostNodes: () => store.list('nodes').items.length, members, faults }),
+        },
       },
       certs,
       { port: options.port, kubePort: options.kubePort },
     );
   } catch (err) {
     controller.stop();
+    members.stop();
     stopRestartWatch();
     throw err;
   }
@@ -177,11 +194,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     env,
     store,
     faults,
+    members,
     reset,
     async stop() {
       if (stopped) return;
       stopped = true;
       controller.stop();
+      members.stop();
       stopRestartWatch();
       await listeners.close();
       if (options.statePath) writeFileAtomic(options.statePath, JSON.stringify(store.dump()));

@@ -19,7 +19,9 @@ export interface FaultEnv {
 export type ControllerStep =
   | { step: 'reconcile' }
   | { step: 'sync-ippool'; nodegroup?: string }
-  | { step: 'remove-finalizer'; nodegroup: string };
+  | { step: 'remove-finalizer'; nodegroup: string }
+  /** The host reaching a member cluster (its tunnel): the cluster list asks before it says Ready. */
+  | { step: 'reach-member'; cluster: string };
 
 /** Something an operator did that can end a fault (a rollout restart replaces a hung process). */
 export interface ClusterAction {

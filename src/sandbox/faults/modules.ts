@@ -7,6 +7,7 @@ import type { AnyFaultModule } from './fault';
 import { ippoolSync } from './ippool-sync';
 import { kapiErrors } from './kapi-errors';
 import { latency } from './latency';
+import { memberUnreachable } from './member-unreachable';
 import { stuckFinalizer } from './stuck-finalizer';
 import { tokenExpiry } from './token-expiry';
 
@@ -15,6 +16,7 @@ export const FAULT_MODULES: AnyFaultModule[] = [
   stuckFinalizer,
   ippoolSync,
   latency,
+  memberUnreachable,
   kapiErrors,
   tokenExpiry,
 ];

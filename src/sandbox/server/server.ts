@@ -23,6 +23,15 @@ export interface RouterDeps {
   kube: Handler;
   kapi: Handler;
   control: Handler;
+  /** Member clusters behind the host, and KubeSphere's cluster list (absent: the host alone). */
+  clusters?: ClusterDispatch;
+}
+
+/** What the router needs of the member clusters (src/sandbox/members/ provides it). */
+export interface ClusterDispatch {
+  member(name: string): { kube: Handler; kapi: Handler } | undefined;
+  isListPath(path: string): boolean;
+  list: Handler;
 }
 
 export const kubernetesVersion = () => ({
@@ -72,6 +81,39 @@ function clusterKubePath(path: string, listener: Listener): { cluster: string; p
   if (listener !== 'ks-apiserver') return undefined;
   const match = CLUSTER_KUBE_PATH.exec(path);
   return match ? { cluster: match[1]!, path: match[2]! } : undefined;
+}
+
+/** A path the host dispatches to a cluster: `{c}` and the path inside it, KAPI or Kubernetes. */
+function clusterTarget(path: string): { cluster: string; path: string; area: 'kapi' | 'kube' } | undefined {
+  const ks3 = /^\/kapis\/clusters\/([^/]+)(\/.*)?$/.exec(path);
+  if (ks3) return { cluster: ks3[1]!, path: `/kapis${ks3[2] ?? ''}`, area: 'kapi' };
+  const ks4 = /^\/clusters\/([^/]+)(\/kapis\/.*)$/.exec(path);
+  if (ks4) return { cluster: ks4[1]!, path: ks4[2]!, area: 'kapi' };
+  const kube = CLUSTER_KUBE_PATH.exec(path);
+  if (kube) return { cluster: kube[1]!, path: kube[2]!, area: 'kube' };
+  return undefined;
+}
+
+/**
+ * A request for a member cluster: authenticated and authorized on the host, faults asked with the
+ * path as sent (so a fault can cut one member off), then served by that member's handlers.
+ */
+async function serveMember(
+  deps: RouterDeps,
+  ctx: RequestContext,
+  target: { path: string; area: 'kapi' | 'kube' },
+  member: { kube: Handler; kapi: Handler },
+): Promise<void> {
+  try {
+    ctx.user = deps.auth.authenticate(ctx);
+    deps.auth.authorizeRequest(ctx.user, ctx.method, accessTarget(ctx.path), ctx.query);
+    if (await deps.faults.intercept(ctx)) return;
+    ctx.path = target.path;
+    if (ctx.path === '/version' || ctx.path === '/version/') return answerPublic(ctx);
+    return await (target.area === 'kube' ? member.kube(ctx) : member.kapi(ctx));
+  } catch (err) {
+    renderError(ctx, target.area, err);
+  }
 }
 
 function answerPublic(ctx: RequestContext): void {
@@ -150,6 +192,22 @@ function routeRequest(deps: RouterDeps, listener: Listener) {
       return;
     }
     const { path } = parsed;
+    // Members are reached through ks-apiserver; kube-apiserver also serves their Kubernetes paths,
+    // so kubectl (which sends no token over plain http) can reach a member over TLS.
+    const target = clusterTarget(path);
+    const toCluster = listener === 'ks-apiserver' || target?.area === 'kube' ? target : undefined;
+    const member = toCluster && deps.clusters?.member(toCluster.cluster);
+    if (toCluster && member) {
+      const ctx: RequestContext = {
+        req,
+        res,
+        method: req.method ?? 'GET',
+        path,
+        query: parsed.query,
+        listener,
+      };
+      return serveMember(deps, ctx, toCluster, member);
+    }
     const dispatched = clusterKubePath(path, listener);
     const ctx: RequestContext = {
       req,
@@ -177,6 +235,7 @@ function routeRequest(deps: RouterDeps, listener: Listener) {
       ctx.user ??= deps.auth.authenticate(ctx);
       deps.auth.authorizeRequest(ctx.user, ctx.method, accessTarget(ctx.path), ctx.query);
       if (await deps.faults.intercept(ctx)) return;
+      if (area === 'kube' && deps.clusters?.isListPath(ctx.path)) return await deps.clusters.list(ctx);
       if (area === 'kube') return await deps.kube(ctx);
       if (area === 'kapi') return await deps.kapi(ctx);
       return await deps.control(ctx);
