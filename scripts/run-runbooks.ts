@@ -63,10 +63,30 @@ export function splitProfiles(argv: string[]): { profiles: string[]; rest: strin
   return { profiles, rest };
 }
 
+/** What a caller (the plan and apply commands) adds to a run: its own reader of the messages. */
+export interface RunHooks {
+  onMessage?: (envelope: Record<string, unknown>) => void;
+  /** Adjust the run configuration before it starts (a plan runs in this process: no workers). */
+  configure?: (runConfiguration: { runtime: { parallel: number } }) => void;
+}
+
 export async function runRunbooks(
   argv: string[],
   out: { write(text: string): unknown } = process.stdout,
+  hooks: RunHooks = {},
 ): Promise<number> {
+  // `--plan` / `--apply DIR`: the plan and apply commands (scripts/plan.ts, scripts/apply.ts).
+  if (argv.includes('--plan'))
+    return (require('./plan') as typeof import('./plan')).plan(
+      argv.filter((a) => a !== '--plan'),
+      out,
+    );
+  const applyAt = argv.indexOf('--apply');
+  if (applyAt >= 0)
+    return (require('./apply') as typeof import('./apply')).apply(
+      [...argv.slice(0, applyAt), ...argv.slice(applyAt + 1)],
+      out,
+    );
   // --env / --context / --allow-destructive, handed on to the workers; kubectl checked up front.
   let selection: Selection;
   try {
@@ -116,7 +136,9 @@ export async function runRunbooks(
   const onMessage = (envelope: Parameters<typeof collector.onMessage>[0]) => {
     collector.onMessage(envelope);
     advisor.onMessage(envelope);
+    hooks.onMessage?.(envelope);
   };
+  hooks.configure?.(loaded.runConfiguration);
   let success: boolean;
   try {
     ({ success } = await runCucumber(loaded.runConfiguration, undefined, onMessage));
