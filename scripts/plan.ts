@@ -170,7 +170,7 @@ export async function plan(argv: string[], out: Out = process.stdout, env: Env =
     const where = near && !near.startsWith('..') ? near : dir;
     out.write(
       `plan ${where}: on the twin of ${document.environment.name}, ${s.passed} scenario(s) would pass, ${s.failed} would fail` +
-        `${s.other ? `, ${s.other} other` : ''}; ${s.objectsChanged} object(s) would change\n` +
+        `${s.skipped ? `, ${s.skipped} skipped` : ''}${s.other ? `, ${s.other} other (undefined, pending, ambiguous)` : ''}; ${s.objectsChanged} object(s) would change\n` +
         (document.startup.length ? `  the twin's model disagreed with live on ${document.startup.length} object(s) at start-up (see plan.md)\n` : '') +
         `  ${join(where, 'plan.md')}\n  live saw only reads (${imported.requests.length} requests); apply it: nodegroup-runbooks apply --env ${document.environment.name} ${where}\n`,
     );

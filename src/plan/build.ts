@@ -109,7 +109,8 @@ export function buildPlan(input: PlanInputs): PlanDocument {
     summary: {
       passed: scenarios.filter((s) => s.status === 'PASSED').length,
       failed: scenarios.filter((s) => s.status === 'FAILED').length,
-      other: scenarios.filter((s) => s.status !== 'PASSED' && s.status !== 'FAILED').length,
+      skipped: scenarios.filter((s) => s.status === 'SKIPPED').length,
+      other: scenarios.filter((s) => !['PASSED', 'FAILED', 'SKIPPED'].includes(s.status)).length,
       objectsChanged: changed.size,
     },
     scenarios,

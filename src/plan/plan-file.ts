@@ -44,7 +44,8 @@ export interface PlanDocument {
   /** Writes the twin's controller made before any runbook ran: where the model disagrees with live. */
   startup: ObjectChange[];
   runId: string;
-  summary: { passed: number; failed: number; other: number; objectsChanged: number };
+  /** `other`: undefined, ambiguous, pending or unknown steps (skipped: e.g. @sandbox-only). */
+  summary: { passed: number; failed: number; skipped: number; other: number; objectsChanged: number };
   scenarios: PlannedScenario[];
 }
 

@@ -35,7 +35,7 @@ export function renderPlanMarkdown(plan: PlanDocument): string {
     `# Plan ${plan.planId}: ${plan.environment.name}`,
     '',
     `Environment **${plan.environment.name}** (${plan.environment.host}${plan.environment.protected ? ', protected' : ''}), made ${plan.createdAt}.`,
-    `Would pass: ${summary.passed}, would fail: ${summary.failed}${summary.other ? `, other: ${summary.other}` : ''}; objects that would change: ${summary.objectsChanged}.`,
+    `Would pass: ${summary.passed}, would fail: ${summary.failed}${summary.skipped ? `, skipped: ${summary.skipped}` : ''}${summary.other ? `, other: ${summary.other}` : ''}; objects that would change: ${summary.objectsChanged}.`,
     '',
     `> ${plan.model.note}`,
     '',
