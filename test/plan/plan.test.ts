@@ -5,7 +5,7 @@
  * and a failing Then-check shows in plan.json and plan.md. The import's RBAC refusal is named.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,6 +24,10 @@ after(async () => {
 
 describe('nodegroup-runbooks plan --env NAME', { timeout: 120_000 }, () => {
   test('writes nothing to live: its state is unchanged and it saw only reads', async () => {
+    // The last run's results stay as they were: a plan writes only under reports/plans/<id>/.
+    mkdirSync(join(l.reports, 'allure-results'), { recursive: true });
+    writeFileSync(join(l.reports, 'allure-results', 'last-run-result.json'), '{}');
+    writeFileSync(join(l.reports, 'summary.md'), 'the last run\n');
     const before = await snapshot(l.live.url, l.live.token);
     const from = l.proxy.requests.length;
     const run = await runbooks(l, ['plan', '--env', 'stage', OPERATION]);
@@ -40,6 +44,21 @@ describe('nodegroup-runbooks plan --env NAME', { timeout: 120_000 }, () => {
     assert.equal(plan.import.requests.length, sent.length, "the plan's request log is the proxy's");
     assert.match(run.out, /1 scenario\(s\) would pass, 0 would fail; 2 object\(s\) would change/);
     assert.match(run.out, /live saw only reads/);
+    assert.equal(readFileSync(join(l.reports, 'summary.md'), 'utf8'), 'the last run\n');
+    assert.deepEqual(readdirSync(join(l.reports, 'allure-results')), ['last-run-result.json']);
+    assert.ok(!existsSync(join(l.reports, 'ledger')), 'a ledger outside the plan');
+  });
+
+  test("the live environment's guardrails apply on the twin: an unbind needs the opt-in", async () => {
+    const bindUnbind = 'features/binding/node.feature:5';
+    const refused = await runbooks(l, ['plan', '--env', 'stage', bindUnbind]);
+    assert.equal(refused.code, 1, refused.out);
+    const [s] = readPlanJson(planDirOf(refused)).scenarios;
+    assert.equal(s!.status, 'FAILED');
+    assert.match(s!.message!, /refusing to unbind node worker-3 from nodegroup/);
+    const allowed = await runbooks(l, ['plan', '--env', 'stage', '--allow-destructive', bindUnbind]);
+    assert.equal(allowed.code, 0, allowed.out);
+    assert.equal(readPlanJson(planDirOf(allowed)).environment.allowDestructive, true);
   });
 
   test('plan.json: the exact writes of an operation and the diff of each object it changes', async () => {
