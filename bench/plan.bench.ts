@@ -19,13 +19,25 @@ const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'scripts', 'nodegroup-runbooks.js');
 const ROUNDS = Number(process.env['PLAN_BENCH_ROUNDS'] ?? 2);
 
-function timed(args: string[], env: Record<string, string>): Promise<{ ms: number; code: number; out: string }> {
+function timed(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ ms: number; code: number; out: string }> {
   const start = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      const code = err ? (err as { code?: number }).code : 0;
-      resolve({ ms: performance.now() - start, code: typeof code === 'number' ? code : 1, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 26 },
+      (err, stdout, stderr) => {
+        const code = err ? (err as { code?: number }).code : 0;
+        resolve({
+          ms: performance.now() - start,
+          code: typeof code === 'number' ? code : 1,
+          out: `${stdout}${stderr}`,
+        });
+      },
+    );
   });
 }
 
@@ -36,7 +48,11 @@ async function main(): Promise<void> {
   const live = await startStandalone(dir);
   try {
     const envs = join(dir, 'environments');
-    writeEnvironmentFile(envs, 'live', { host: live.url, kubeconfig: live.env['KUBECONFIG']!, vars: { ...SANDBOX_VARS } });
+    writeEnvironmentFile(envs, 'live', {
+      host: live.url,
+      kubeconfig: live.env['KUBECONFIG']!,
+      vars: { ...SANDBOX_VARS },
+    });
     mkdirSync(join(dir, 'home'));
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env))
@@ -58,16 +74,27 @@ async function main(): Promise<void> {
       const plan = await timed(['plan', ...common], env);
       runs.push(run.ms);
       plans.push(plan.ms);
-      last = { run: run.out.split('\n').find((l) => /^\s+scenarios \d+/.test(l)) ?? `exit ${run.code}`, plan: plan.out.split('\n').find((l) => l.startsWith('plan ')) ?? `exit ${plan.code}\n${plan.out.slice(-2000)}` };
+      last = {
+        run: run.out.split('\n').find((l) => /^\s+scenarios \d+/.test(l)) ?? `exit ${run.code}`,
+        plan:
+          plan.out.split('\n').find((l) => l.startsWith('plan ')) ??
+          `exit ${plan.code}\n${plan.out.slice(-2000)}`,
+      };
     }
     const ratio = median(plans) / median(runs);
-    report(`Plan of the full suite vs the same run without plan (live-like standalone sandbox, ${ROUNDS} rounds, median)`, [
-      ['run without plan', `${fmt(median(runs) / 1000)} s (${runs.map((m) => fmt(m / 1000)).join(', ')})`],
-      ['plan (import included)', `${fmt(median(plans) / 1000)} s (${plans.map((m) => fmt(m / 1000)).join(', ')})`],
-      ['ratio', `${fmt(ratio)}x (goal <= 1.5x) ${ratio <= 1.5 ? 'ok' : 'OVER'}`],
-      ['run', last.run.trim()],
-      ['plan', last.plan.trim()],
-    ]);
+    report(
+      `Plan of the full suite vs the same run without plan (live-like standalone sandbox, ${ROUNDS} rounds, median)`,
+      [
+        ['run without plan', `${fmt(median(runs) / 1000)} s (${runs.map((m) => fmt(m / 1000)).join(', ')})`],
+        [
+          'plan (import included)',
+          `${fmt(median(plans) / 1000)} s (${plans.map((m) => fmt(m / 1000)).join(', ')})`,
+        ],
+        ['ratio', `${fmt(ratio)}x (goal <= 1.5x) ${ratio <= 1.5 ? 'ok' : 'OVER'}`],
+        ['run', last.run.trim()],
+        ['plan', last.plan.trim()],
+      ],
+    );
   } finally {
     await live.stop();
     rmSync(dir, { recursive: true, force: true });

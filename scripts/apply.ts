@@ -11,14 +11,14 @@ import { compareWithPlan } from '../src/plan/compare';
 import { PlanError } from '../src/plan/errors';
 import { changedFeatures } from '../src/plan/facts';
 import { PLAN_MD, readPlan, TWIN_FILE } from '../src/plan/plan-file';
+import { liveTarget, refusal } from '../src/plan/target';
 import { readRunEvidence, runWrites, scenarioKey } from '../src/plan/writes';
+import { RunCollector } from '../src/report/run-collector';
 import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
 import { newRunId } from '../src/runbook/scenario-names';
-import { RunCollector } from '../src/report/run-collector';
 import { checkDrift, describeDrift } from '../src/twin/drift';
 import { TwinFileError } from '../src/twin/errors';
 import { readTwinFile } from '../src/twin/import';
-import { liveTarget, refusal } from './plan';
 import { runRunbooks } from './run-runbooks';
 
 type Out = { write(text: string): unknown };
@@ -48,7 +48,8 @@ async function checked(argv: string[], env: Env) {
   try {
     twin = readTwinFile(join(dir!, TWIN_FILE));
   } catch (err) {
-    if (err instanceof TwinFileError) throw new PlanError('PLAN_DAMAGED', `the plan's twin is damaged: ${err.message}`);
+    if (err instanceof TwinFileError)
+      throw new PlanError('PLAN_DAMAGED', `the plan's twin is damaged: ${err.message}`);
     throw err;
   }
   const name = live.selection.environment.name;
@@ -72,7 +73,11 @@ async function checked(argv: string[], env: Env) {
   return { live, plan, dir: dir! };
 }
 
-export async function apply(argv: string[], out: Out = process.stdout, env: Env = process.env): Promise<number> {
+export async function apply(
+  argv: string[],
+  out: Out = process.stdout,
+  env: Env = process.env,
+): Promise<number> {
   let ready: Awaited<ReturnType<typeof checked>>;
   try {
     ready = await checked(argv, env);
@@ -83,7 +88,9 @@ export async function apply(argv: string[], out: Out = process.stdout, env: Env 
     return refused.code;
   }
   const { live, plan, dir } = ready;
-  out.write(`apply: plan ${plan.planId} is of ${live.selection.environment.name}, its feature files are unchanged and live has not drifted; running\n`);
+  out.write(
+    `apply: plan ${plan.planId} is of ${live.selection.environment.name}, its feature files are unchanged and live has not drifted; running\n`,
+  );
   env[RUN_ID_ENV] ??= newRunId();
   const runId = env[RUN_ID_ENV]!;
   const outcomes = new RunCollector();
@@ -96,7 +103,7 @@ export async function apply(argv: string[], out: Out = process.stdout, env: Env 
     '--world-parameters',
     JSON.stringify({ vars: plan.vars }),
   ];
-  const code = await runRunbooks(args, out, { onMessage: (e: Record<string, any>) => outcomes.onMessage(e) });
+  const code = await runRunbooks(args, out, { onMessage: (e) => outcomes.onMessage(e) });
   const runDir = runsDir(reportsDirIn(env), runId);
   const actual = runWrites(readRunEvidence(runDir));
   const statuses = new Map(outcomes.run.scenarios.map((s) => [scenarioKey(s), s.outcome.status]));
@@ -113,7 +120,14 @@ export async function apply(argv: string[], out: Out = process.stdout, env: Env 
     ...differences.map((d) => `- ${d.scenario}: ${d.what}`),
     '',
   ];
-  writeFileAtomic(join(runDir, 'apply.json'), JSON.stringify({ plan: dir, planId: plan.planId, runId, asPlanned: differences.length === 0, differences }, null, 1));
+  writeFileAtomic(
+    join(runDir, 'apply.json'),
+    JSON.stringify(
+      { plan: dir, planId: plan.planId, runId, asPlanned: differences.length === 0, differences },
+      null,
+      1,
+    ),
+  );
   writeFileAtomic(join(runDir, 'apply.md'), lines.join('\n'));
   out.write(
     differences.length === 0

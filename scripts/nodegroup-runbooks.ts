@@ -48,6 +48,19 @@ export const COMMANDS: Record<string, Subcommand> = {
       'nodegroup-runbooks run --report --parallel 2',
     ],
     async run(args, out) {
+      // `--plan` / `--apply PLAN` (npm run runbooks -- --env NAME --plan): the plan and apply commands.
+      if (args.includes('--plan'))
+        return COMMANDS['plan']!.run(
+          args.filter((a) => a !== '--plan'),
+          out,
+          out,
+        );
+      if (args.includes('--apply'))
+        return COMMANDS['apply']!.run(
+          args.filter((a) => a !== '--apply'),
+          out,
+          out,
+        );
       const { report, rest } = runnerOptions(args);
       if (report) return (require('./main-job') as typeof import('./main-job')).mainJob(rest, out);
       return (require('./run-runbooks') as typeof import('./run-runbooks')).runRunbooks(rest, out);

@@ -7,76 +7,24 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EnvironmentError } from '../src/environment/errors';
-import { selectEnvironment } from '../src/environment/select';
 import { buildPlan, startupChanges } from '../src/plan/build';
 import { ChangeTracker, type WatchableStore } from '../src/plan/changes';
-import { PLAN_EXIT_CODES, PlanError } from '../src/plan/errors';
 import { type FeatureHash, sha256 } from '../src/plan/facts';
-import { renderPlanMarkdown } from '../src/plan/plan-md';
 import { TWIN_FILE, writePlan } from '../src/plan/plan-file';
+import { renderPlanMarkdown } from '../src/plan/plan-md';
+import { liveTarget, refusal } from '../src/plan/target';
 import { PLAN_TWIN_ENV } from '../src/plan/twin-access';
 import { readRunEvidence } from '../src/plan/writes';
-import { REPORTS_DIR_ENV, RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
-import { liveAccess } from '../src/runbook/context';
-import { parseRunConfig } from '../src/runbook/config';
-import { newRunId } from '../src/runbook/scenario-names';
 import { RunCollector } from '../src/report/run-collector';
-import { TwinForbiddenError } from '../src/twin/errors';
+import { REPORTS_DIR_ENV, RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
+import { newRunId } from '../src/runbook/scenario-names';
 import { importTwin, writeTwinFile } from '../src/twin/import';
-import type { TwinTarget } from '../src/twin/target';
 import { runRunbooks } from './run-runbooks';
 
 type Out = { write(text: string): unknown };
 type Env = Record<string, string | undefined>;
 
 export const PLAN_DIR_ENV = 'RUNBOOK_PLAN_DIR';
-
-/** The `vars` of --world-parameters among the runner's arguments (what the run's config adds). */
-export function worldVars(args: readonly string[]): Record<string, string> {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = arg === '--world-parameters' ? args[i + 1] : arg.startsWith('--world-parameters=') ? arg.slice(19) : undefined;
-    if (value === undefined) continue;
-    try {
-      const vars = (JSON.parse(value) as { vars?: Record<string, string> }).vars;
-      if (vars) return vars;
-    } catch {
-      // the runner names a bad --world-parameters itself
-    }
-  }
-  return {};
-}
-
-/** The environment a plan or apply reads: a named live one, with the access the runner would use. */
-export function liveTarget(argv: readonly string[], env: Env, command: string) {
-  const selection = selectEnvironment(argv, env);
-  if (!selection.explicit || selection.environment.kind !== 'live')
-    throw new PlanError(
-      'PLAN_USAGE',
-      `${command} runs against a live environment: pass --env NAME (environments/NAME.yaml); the embedded sandbox needs no plan`,
-    );
-  const config = parseRunConfig({ vars: worldVars(selection.rest) }, env, selection);
-  const access = liveAccess(config, env);
-  const target: TwinTarget = {
-    host: access.host,
-    ...(access.kubeconfig ? { kubeconfig: access.kubeconfig } : {}),
-    ...(access.context ? { context: access.context } : {}),
-    ...(access.credentials ? { credentials: access.credentials } : {}),
-    ...(access.token ? { token: access.token } : {}),
-    ...(access.tokenCacheFile ? { tokenCacheFile: access.tokenCacheFile } : {}),
-    ...(access.caFile ? { caFile: access.caFile } : {}),
-  };
-  return { selection, config, target };
-}
-
-/** The exit code and message of a refusal before anything ran, or undefined for an unexpected error. */
-export function refusal(err: unknown): { code: number; message: string } | undefined {
-  if (err instanceof PlanError) return { code: err.exitCode, message: err.message };
-  if (err instanceof EnvironmentError) return { code: err.exitCode, message: err.message };
-  if (err instanceof TwinForbiddenError) return { code: PLAN_EXIT_CODES.PLAN_TWIN_UNREADABLE, message: err.message };
-  return undefined;
-}
 
 /** Wait until the twin's store stops changing (its controller settled on the imported state). */
 async function settled(store: { resourceVersion: string }, deadlineMs = 10_000): Promise<void> {
@@ -90,7 +38,11 @@ async function settled(store: { resourceVersion: string }, deadlineMs = 10_000):
   }
 }
 
-export async function plan(argv: string[], out: Out = process.stdout, env: Env = process.env): Promise<number> {
+export async function plan(
+  argv: string[],
+  out: Out = process.stdout,
+  env: Env = process.env,
+): Promise<number> {
   let live: ReturnType<typeof liveTarget>;
   let imported: Awaited<ReturnType<typeof importTwin>>;
   try {
@@ -107,7 +59,8 @@ export async function plan(argv: string[], out: Out = process.stdout, env: Env =
   mkdirSync(dir, { recursive: true });
   writeTwinFile(join(dir, TWIN_FILE), imported);
   const { startSandbox } = require('../src/sandbox/sandbox') as typeof import('../src/sandbox/sandbox');
-  const { KINDS, isStorageVersion } = require('../src/sandbox/store/kinds') as typeof import('../src/sandbox/store/kinds');
+  const { KINDS, isStorageVersion } =
+    require('../src/sandbox/store/kinds') as typeof import('../src/sandbox/store/kinds');
   // The store adopts (freezes) what it is given: give it its own copy of the imported state.
   const twin = await startSandbox({ state: structuredClone(imported.state) });
   const saved = { ...env };
@@ -132,10 +85,11 @@ export async function plan(argv: string[], out: Out = process.stdout, env: Env =
       [RUN_ID_ENV]: planId,
     });
     const code = await runRunbooks(argv, out, {
-      onMessage: (e: Record<string, any>) => {
+      onMessage: (e) => {
         tracker.onMessage(e);
         outcomes.onMessage(e);
-        if (e['source']) features.set(e['source'].uri, { uri: e['source'].uri, sha256: sha256(e['source'].data) });
+        if (e['source'])
+          features.set(e['source'].uri, { uri: e['source'].uri, sha256: sha256(e['source'].data) });
       },
       // In this process, so the store's events and the messages come in step.
       configure: (rc) => {
@@ -171,7 +125,9 @@ export async function plan(argv: string[], out: Out = process.stdout, env: Env =
     out.write(
       `plan ${where}: on the twin of ${document.environment.name}, ${s.passed} scenario(s) would pass, ${s.failed} would fail` +
         `${s.skipped ? `, ${s.skipped} skipped` : ''}${s.other ? `, ${s.other} other (undefined, pending, ambiguous)` : ''}; ${s.objectsChanged} object(s) would change\n` +
-        (document.startup.length ? `  the twin's model disagreed with live on ${document.startup.length} object(s) at start-up (see plan.md)\n` : '') +
+        (document.startup.length
+          ? `  the twin's model disagreed with live on ${document.startup.length} object(s) at start-up (see plan.md)\n`
+          : '') +
         `  ${join(where, 'plan.md')}\n  live saw only reads (${imported.requests.length} requests); apply it: nodegroup-runbooks apply --env ${document.environment.name} ${where}\n`,
     );
     return s.failed || s.other ? 1 : 0;

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '../src/environment/errors';
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
+import type { Envelope } from '../src/report/run-collector';
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
 import { ledgerDir } from '../src/runbook/ledger/ledger';
 import { newRunId } from '../src/runbook/scenario-names';
@@ -65,7 +66,7 @@ export function splitProfiles(argv: string[]): { profiles: string[]; rest: strin
 
 /** What a caller (the plan and apply commands) adds to a run: its own reader of the messages. */
 export interface RunHooks {
-  onMessage?: (envelope: Record<string, unknown>) => void;
+  onMessage?: (envelope: Envelope) => void;
   /** Adjust the run configuration before it starts (a plan runs in this process: no workers). */
   configure?: (runConfiguration: { runtime: { parallel: number } }) => void;
 }
@@ -75,18 +76,6 @@ export async function runRunbooks(
   out: { write(text: string): unknown } = process.stdout,
   hooks: RunHooks = {},
 ): Promise<number> {
-  // `--plan` / `--apply DIR`: the plan and apply commands (scripts/plan.ts, scripts/apply.ts).
-  if (argv.includes('--plan'))
-    return (require('./plan') as typeof import('./plan')).plan(
-      argv.filter((a) => a !== '--plan'),
-      out,
-    );
-  const applyAt = argv.indexOf('--apply');
-  if (applyAt >= 0)
-    return (require('./apply') as typeof import('./apply')).apply(
-      [...argv.slice(0, applyAt), ...argv.slice(applyAt + 1)],
-      out,
-    );
   // --env / --context / --allow-destructive, handed on to the workers; kubectl checked up front.
   let selection: Selection;
   try {

@@ -3,8 +3,9 @@
  * through the change tracker), their writes (the run's evidence) and the objects they changed
  * (the twin's store), plus the import's request log and the facts an apply checks.
  */
-import type { RunRecord } from '../runbook/evidence';
+
 import type { ScenarioOutcome } from '../report/run-collector';
+import type { RunRecord } from '../runbook/evidence';
 import { diffFields } from '../twin/diff';
 import type { TwinImport } from '../twin/import';
 import type { ObjectChange, ScenarioChanges, StoredObject } from './changes';
@@ -18,7 +19,8 @@ export const MODEL_NOTE =
   "so what live does is predicted by the sandbox's model of the nodegroup server. The (model) constants below are " +
   'where that model chooses what the public sources do not say; the apply compares planned and actual writes.';
 
-const keyOf = (resource: string, o: StoredObject) => `${resource}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+const keyOf = (resource: string, o: StoredObject) =>
+  `${resource}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 /** Objects the twin's controller changed at start-up (imported state vs the baseline). */
 export function startupChanges(
@@ -26,9 +28,11 @@ export function startupChanges(
   baseline: Record<string, readonly StoredObject[]>,
 ): ObjectChange[] {
   const before = new Map<string, [string, StoredObject]>();
-  for (const [resource, list] of Object.entries(imported)) for (const o of list) before.set(keyOf(resource, o), [resource, o]);
+  for (const [resource, list] of Object.entries(imported))
+    for (const o of list) before.set(keyOf(resource, o), [resource, o]);
   const after = new Map<string, [string, StoredObject]>();
-  for (const [resource, list] of Object.entries(baseline)) for (const o of list) after.set(keyOf(resource, o), [resource, o]);
+  for (const [resource, list] of Object.entries(baseline))
+    for (const o of list) after.set(keyOf(resource, o), [resource, o]);
   const out: ObjectChange[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const [resource, b] = before.get(key) ?? after.get(key)!;
@@ -71,7 +75,9 @@ export function buildPlan(input: PlanInputs): PlanDocument {
     const key = scenarioKey(t);
     const at = writes.findIndex((w, j) => !used.has(j) && w.key === key);
     if (at >= 0) used.add(at);
-    const outcome = input.outcomes.find((o, j) => j === i && scenarioKey(o) === key) ?? input.outcomes.find((o) => scenarioKey(o) === key);
+    const outcome =
+      input.outcomes.find((o, j) => j === i && scenarioKey(o) === key) ??
+      input.outcomes.find((o) => scenarioKey(o) === key);
     const status = outcome?.outcome.status ?? 'UNKNOWN';
     return {
       key,
@@ -87,7 +93,9 @@ export function buildPlan(input: PlanInputs): PlanDocument {
   });
   const changed = new Set<string>();
   for (const s of scenarios)
-    for (const c of s.changes) if (c.fields.length && c.resource !== 'events') changed.add(`${c.resource}/${c.namespace ?? ''}/${c.name}`);
+    for (const c of s.changes)
+      if (c.fields.length && c.resource !== 'events')
+        changed.add(`${c.resource}/${c.namespace ?? ''}/${c.name}`);
   const requests = input.imported.requests;
   return {
     version: PLAN_VERSION,
@@ -100,7 +108,9 @@ export function buildPlan(input: PlanInputs): PlanDocument {
     model: { note: MODEL_NOTE, constants: modelConstants() },
     import: {
       requests,
-      onlyReads: requests.every((r) => r.method === 'GET' || (r.method === 'POST' && r.path === '/oauth/token')),
+      onlyReads: requests.every(
+        (r) => r.method === 'GET' || (r.method === 'POST' && r.path === '/oauth/token'),
+      ),
       notServed: input.imported.notServed,
       objects: Object.values(input.imported.state.objects).reduce((n, list) => n + list.length, 0),
     },

@@ -138,7 +138,8 @@ export class ChangeTracker {
       const testCase = this.testCases.get(this.caseOf.get(testCaseStartedId) ?? '');
       const testStep = testCase?.testSteps.find((s: Envelope) => s.id === testStepId);
       const pickle = testCase && this.pickles.get(testCase.pickleId);
-      const pickleStep = testStep?.pickleStepId && pickle?.steps.find((s: Envelope) => s.id === testStep.pickleStepId);
+      const pickleStep =
+        testStep?.pickleStepId && pickle?.steps.find((s: Envelope) => s.id === testStep.pickleStepId);
       if (pickleStep) {
         this.stepsSeen.add(pickleStep.id);
         this.phase = { step: pickleStep.text, cleanup: false };
@@ -148,7 +149,8 @@ export class ChangeTracker {
       const testCase = this.testCases.get(this.caseOf.get(testCaseStartedId) ?? '');
       const testStep = testCase?.testSteps.find((s: Envelope) => s.id === testStepId);
       const pickle = testCase && this.pickles.get(testCase.pickleId);
-      const pickleStep = testStep?.pickleStepId && pickle?.steps.find((s: Envelope) => s.id === testStep.pickleStepId);
+      const pickleStep =
+        testStep?.pickleStepId && pickle?.steps.find((s: Envelope) => s.id === testStep.pickleStepId);
       const outcome = stepOutcome(testStepResult, pickleStep?.text);
       if (pickleStep || outcome.status !== 'PASSED')
         this.results.push({
@@ -157,7 +159,9 @@ export class ChangeTracker {
           ...(outcome.message ? { message: outcome.message } : {}),
         });
     } else if (envelope['testCaseFinished']) {
-      const testCase = this.testCases.get(this.caseOf.get(envelope['testCaseFinished'].testCaseStartedId) ?? '');
+      const testCase = this.testCases.get(
+        this.caseOf.get(envelope['testCaseFinished'].testCaseStartedId) ?? '',
+      );
       const pickle = testCase && this.pickles.get(testCase.pickleId);
       if (!envelope['testCaseFinished'].willBeRetried && pickle) this.finishScenario(pickle.name, pickle.uri);
       this.phase = undefined;
@@ -177,6 +181,11 @@ export class ChangeTracker {
       }
       changes.push(change);
     }
-    this.scenarios.push({ name, uri, steps: this.results, changes: changes.filter((c) => c.fields.length > 0 || !c.restored) });
+    this.scenarios.push({
+      name,
+      uri,
+      steps: this.results,
+      changes: changes.filter((c) => c.fields.length > 0 || !c.restored),
+    });
   }
 }

@@ -32,7 +32,8 @@ export function compareWithPlan(
     }
     const a = remaining.splice(at, 1)[0]!;
     const status = statuses.get(p.key);
-    if (status && status !== p.status) diffs.push({ scenario: p.name, what: `${p.status} on the twin, ${status} on live` });
+    if (status && status !== p.status)
+      diffs.push({ scenario: p.name, what: `${p.status} on the twin, ${status} on live` });
     const want = p.writes.map((w) => comparable(w, tags));
     const got = a.writes.map((w) => comparable(w, tags));
     const len = Math.max(want.length, got.length);
@@ -41,13 +42,21 @@ export function compareWithPlan(
       const aw = a.writes[i];
       if (want[i] === got[i]) {
         if (pw?.result !== aw?.result)
-          diffs.push({ scenario: p.name, what: `${shown(pw!)} answered ${aw?.result} on live, ${pw?.result} on the twin` });
+          diffs.push({
+            scenario: p.name,
+            what: `${shown(pw!)} answered ${aw?.result} on live, ${pw?.result} on the twin`,
+          });
         continue;
       }
-      if (pw && !got.includes(want[i]!)) diffs.push({ scenario: p.name, what: `planned ${shown(pw)} was not sent` });
-      if (aw && !want.includes(got[i]!)) diffs.push({ scenario: p.name, what: `sent ${shown(aw)}, not in the plan` });
+      if (pw && !got.includes(want[i]!))
+        diffs.push({ scenario: p.name, what: `planned ${shown(pw)} was not sent` });
+      if (aw && !want.includes(got[i]!))
+        diffs.push({ scenario: p.name, what: `sent ${shown(aw)}, not in the plan` });
       if (pw && aw && got.includes(want[i]!) && want.includes(got[i]!))
-        diffs.push({ scenario: p.name, what: `writes in another order: ${shown(aw)} where ${shown(pw)} was planned` });
+        diffs.push({
+          scenario: p.name,
+          what: `writes in another order: ${shown(aw)} where ${shown(pw)} was planned`,
+        });
     }
   }
   for (const a of remaining) diffs.push({ scenario: a.name, what: 'ran, but is not in the plan' });

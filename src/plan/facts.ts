@@ -45,7 +45,10 @@ export function modelConstants(): ModelConstant[] {
   // One doc comment (no `*/` inside it) right before the export it documents.
   const pattern = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export (const|function) (\w+)/g;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    const comment = m[1]!.replace(/^\s*\*\s?/gm, ' ').replace(/\s+/g, ' ').trim();
+    const comment = m[1]!
+      .replace(/^\s*\*\s?/gm, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (!comment.startsWith('(model)')) continue;
     const name = m[3]!;
     const value = (constants as Record<string, unknown>)[name];

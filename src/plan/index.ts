@@ -6,5 +6,6 @@ export * from './errors';
 export * from './facts';
 export * from './plan-file';
 export * from './plan-md';
+export * from './target';
 export * from './twin-access';
 export * from './writes';

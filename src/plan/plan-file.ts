@@ -34,7 +34,13 @@ export interface PlanDocument {
   version: number;
   planId: string;
   createdAt: string;
-  environment: { name: string; host: string; kubeServer: string; protected: boolean; allowDestructive: boolean };
+  environment: {
+    name: string;
+    host: string;
+    kubeServer: string;
+    protected: boolean;
+    allowDestructive: boolean;
+  };
   /** The runner arguments (paths, tags, profile), --env taken out: what apply runs again. */
   args: string[];
   vars: Record<string, string>;
@@ -54,33 +60,49 @@ export function writePlan(dir: string, plan: PlanDocument, markdown: string): vo
   writeFileAtomic(join(dir, PLAN_MD), markdown);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** plan.json of `dir`, or why it cannot be applied (no plan: PLAN_MISSING; anything else: PLAN_DAMAGED). */
 export function readPlan(dir: string | undefined): PlanDocument {
   if (!dir)
-    throw new PlanError('PLAN_MISSING', 'apply needs a plan: nodegroup-runbooks apply --env NAME reports/plans/<plan-id>');
+    throw new PlanError(
+      'PLAN_MISSING',
+      'apply needs a plan: nodegroup-runbooks apply --env NAME reports/plans/<plan-id>',
+    );
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new PlanError('PLAN_MISSING', `no plan at ${dir}: make one with nodegroup-runbooks plan --env NAME [paths]`);
+    throw new PlanError(
+      'PLAN_MISSING',
+      `no plan at ${dir}: make one with nodegroup-runbooks plan --env NAME [paths]`,
+    );
   const file = join(dir, PLAN_FILE);
-  if (!existsSync(file)) throw new PlanError('PLAN_MISSING', `${dir} holds no ${PLAN_FILE}: it is not a plan folder`);
+  if (!existsSync(file))
+    throw new PlanError('PLAN_MISSING', `${dir} holds no ${PLAN_FILE}: it is not a plan folder`);
   let plan: unknown;
   try {
     plan = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new PlanError('PLAN_DAMAGED', `${file} is damaged: not JSON (${(err as Error).message}); make a new plan`);
+    throw new PlanError(
+      'PLAN_DAMAGED',
+      `${file} is damaged: not JSON (${(err as Error).message}); make a new plan`,
+    );
   }
   const problems: string[] = [];
   if (!isObject(plan)) problems.push('not an object');
   else {
-    if (plan['version'] !== PLAN_VERSION) problems.push(`version ${JSON.stringify(plan['version'])}, not ${PLAN_VERSION}`);
+    if (plan['version'] !== PLAN_VERSION)
+      problems.push(`version ${JSON.stringify(plan['version'])}, not ${PLAN_VERSION}`);
     const env = plan['environment'];
     if (!isObject(env) || typeof env['name'] !== 'string' || typeof env['host'] !== 'string')
       problems.push('no environment name and host');
     if (!Array.isArray(plan['args'])) problems.push('no args');
     if (!isObject(plan['vars'])) problems.push('no vars');
     const features = plan['features'];
-    if (!Array.isArray(features) || features.length === 0 || features.some((f) => !isObject(f) || typeof f['sha256'] !== 'string' || typeof f['uri'] !== 'string'))
+    if (
+      !Array.isArray(features) ||
+      features.length === 0 ||
+      features.some((f) => !isObject(f) || typeof f['sha256'] !== 'string' || typeof f['uri'] !== 'string')
+    )
       problems.push('no feature hashes');
     if (!Array.isArray(plan['scenarios'])) problems.push('no scenarios');
     if (typeof plan['planId'] !== 'string') problems.push('no planId');

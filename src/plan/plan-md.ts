@@ -30,7 +30,8 @@ export function changeLines(c: ObjectChange): string[] {
 
 export function renderPlanMarkdown(plan: PlanDocument): string {
   const { summary } = plan;
-  const expand = (text: string) => text.replace(/\$\{(\w+)\}/g, (all, name: string) => plan.vars[name] ?? all);
+  const expand = (text: string) =>
+    text.replace(/\$\{(\w+)\}/g, (all, name: string) => plan.vars[name] ?? all);
   const out = [
     `# Plan ${plan.planId}: ${plan.environment.name}`,
     '',
@@ -45,13 +46,23 @@ export function renderPlanMarkdown(plan: PlanDocument): string {
     '',
   ];
   for (const s of plan.scenarios) {
-    out.push(`### ${s.status === 'PASSED' ? 'PASS' : s.status === 'FAILED' ? 'FAIL' : s.status} ${s.name}`, '', `${s.uri}`, '');
+    out.push(
+      `### ${s.status === 'PASSED' ? 'PASS' : s.status === 'FAILED' ? 'FAIL' : s.status} ${s.name}`,
+      '',
+      `${s.uri}`,
+      '',
+    );
     for (const step of s.steps)
-      out.push(`- ${step.status.toLowerCase()}: ${expand(step.text)}${step.message ? `\n  > ${step.message.split('\n')[0]}` : ''}`);
+      out.push(
+        `- ${step.status.toLowerCase()}: ${expand(step.text)}${step.message ? `\n  > ${step.message.split('\n')[0]}` : ''}`,
+      );
     out.push('');
     if (s.writes.length) {
       out.push('Writes sent to the twin:', '');
-      for (const w of s.writes) out.push(`- ${w.via === 'http' ? `${w.method} ${w.path}` : w.path}${w.step === 'cleanup' ? ' (cleanup)' : ''}`);
+      for (const w of s.writes)
+        out.push(
+          `- ${w.via === 'http' ? `${w.method} ${w.path}` : w.path}${w.step === 'cleanup' ? ' (cleanup)' : ''}`,
+        );
       out.push('');
     }
     if (s.changes.length) {
@@ -63,19 +74,33 @@ export function renderPlanMarkdown(plan: PlanDocument): string {
     } else out.push('No object changes.', '');
   }
   if (plan.startup.length) {
-    out.push('## Where the model disagreed with live', '', 'The twin\'s controller changed these before any runbook ran:', '', '```diff');
+    out.push(
+      '## Where the model disagreed with live',
+      '',
+      "The twin's controller changed these before any runbook ran:",
+      '',
+      '```diff',
+    );
     for (const c of plan.startup) out.push(...changeLines(c), '');
     out.push('```', '');
   }
   out.push('## Model constants relied on (src/constants.ts)', '');
-  for (const c of plan.model.constants) out.push(`- \`${c.name}\` = \`${JSON.stringify(c.value)}\`: ${c.about}`);
+  for (const c of plan.model.constants)
+    out.push(`- \`${c.name}\` = \`${JSON.stringify(c.value)}\`: ${c.about}`);
   const reads = plan.import.requests;
   out.push(
     '',
     '## Requests to live',
     '',
     `The import sent ${reads.length} requests to ${plan.environment.host}: ${reads.filter((r) => r.method === 'GET').length} GET` +
-      `${reads.some((r) => r.method !== 'GET') ? ` and ${reads.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`).join(', ')}` : ''}` +
+      `${
+        reads.some((r) => r.method !== 'GET')
+          ? ` and ${reads
+              .filter((r) => r.method !== 'GET')
+              .map((r) => `${r.method} ${r.path}`)
+              .join(', ')}`
+          : ''
+      }` +
       `; nothing was written to live. The runbooks ran against the twin only.`,
     '',
     '## Feature files',

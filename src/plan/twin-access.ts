@@ -15,7 +15,9 @@ export interface TwinEndpoint {
 }
 
 /** The twin as the run's target, kind `live` so the live environment's guardrails apply. */
-export function twinAccessFromEnv(env: Readonly<Record<string, string | undefined>>): TargetAccess | undefined {
+export function twinAccessFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): TargetAccess | undefined {
   const text = env[PLAN_TWIN_ENV];
   if (!text) return undefined;
   let twin: TwinEndpoint;
@@ -25,7 +27,9 @@ export function twinAccessFromEnv(env: Readonly<Record<string, string | undefine
     throw new Error(`${PLAN_TWIN_ENV} is not the twin of a plan (not JSON); unset it`);
   }
   if (!twin.host || !twin.kubeconfig || !twin.username || !twin.password)
-    throw new Error(`${PLAN_TWIN_ENV} is not the twin of a plan (host, kubeconfig, username, password); unset it`);
+    throw new Error(
+      `${PLAN_TWIN_ENV} is not the twin of a plan (host, kubeconfig, username, password); unset it`,
+    );
   return {
     kind: 'live',
     host: twin.host,

@@ -110,7 +110,13 @@ export function runWrites(runs: readonly RunRecord[]): ScenarioWrites[] {
  * kubeconfig and context, and the result left out.
  */
 export function comparable(write: PlannedWrite, runTags: readonly string[]): string {
-  let text = JSON.stringify({ via: write.via, step: write.step, method: write.method, path: write.path, body: write.body });
+  let text = JSON.stringify({
+    via: write.via,
+    step: write.step,
+    method: write.method,
+    path: write.path,
+    body: write.body,
+  });
   text = text.replace(/--(kubeconfig|context)[= ]\S+/g, '');
   for (const tag of runTags) if (tag) text = text.split(tag).join('<run>');
   return text;
@@ -120,7 +126,9 @@ export function comparable(write: PlannedWrite, runTags: readonly string[]): str
 export function readRunEvidence(runDir: string): RunRecord[] {
   let files: string[];
   try {
-    files = readdirSync(runDir).filter((f) => /^evidence-worker-.*\.json$/.test(f)).sort();
+    files = readdirSync(runDir)
+      .filter((f) => /^evidence-worker-.*\.json$/.test(f))
+      .sort();
   } catch {
     return [];
   }

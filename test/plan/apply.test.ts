@@ -16,8 +16,8 @@ import {
   newestRun,
   OPERATION,
   planDirOf,
-  readPlanJson,
   ROOT,
+  readPlanJson,
   runbooks,
   startLive,
   writesSince,
@@ -58,13 +58,18 @@ describe('nodegroup-runbooks apply --env NAME PLAN', { timeout: 180_000 }, () =>
     const run = await runbooks(l, ['apply', '--env', 'stage', planDir]);
     assert.equal(run.code, 0, run.out);
     assert.match(run.out, /apply: as planned/);
-    const planned = plan.scenarios.flatMap((s) => s.writes.filter((w) => w.via === 'http').map((w) => `${w.method} ${w.path}`));
+    const planned = plan.scenarios.flatMap((s) =>
+      s.writes.filter((w) => w.via === 'http').map((w) => `${w.method} ${w.path}`),
+    );
     assert.deepEqual(writesSince(l.proxy, from), planned);
     const report = newestRun(l.reports);
     const applied = JSON.parse(readFileSync(join(report, 'apply.json'), 'utf8'));
     assert.equal(applied.asPlanned, true);
     assert.deepEqual(applied.differences, []);
-    assert.match(readFileSync(join(report, 'apply.md'), 'utf8'), new RegExp(`Plan: \\[${planDir}/plan\\.md\\]`));
+    assert.match(
+      readFileSync(join(report, 'apply.md'), 'utf8'),
+      new RegExp(`Plan: \\[${planDir}/plan\\.md\\]`),
+    );
   });
 
   test('a hand edit on live between plan and apply: refused before any write, the object and field named', async () => {
@@ -87,11 +92,19 @@ describe('nodegroup-runbooks apply --env NAME PLAN', { timeout: 180_000 }, () =>
     copyFileSync(join(ROOT, OPERATION), copy);
     try {
       const planDir = await freshPlan([copy]);
-      writeFileSync(copy, readFileSync(copy, 'utf8').replace('planned by the plan tests', 'changed after the plan'));
+      writeFileSync(
+        copy,
+        readFileSync(copy, 'utf8').replace('planned by the plan tests', 'changed after the plan'),
+      );
       const from = l.proxy.requests.length;
       const run = await runbooks(l, ['apply', '--env', 'stage', planDir]);
       assert.equal(run.code, 33, run.out);
-      assert.match(run.out, new RegExp(`feature file\\(s\\) changed since the plan \\S+:\\n\\s+- \\S*changed-${process.pid}\\.feature \\(sha256 differs\\)`));
+      assert.match(
+        run.out,
+        new RegExp(
+          `feature file\\(s\\) changed since the plan \\S+:\\n\\s+- \\S*changed-${process.pid}\\.feature \\(sha256 differs\\)`,
+        ),
+      );
       assert.deepEqual(writesSince(l.proxy, from), []);
     } finally {
       rmSync(copy, { force: true });
@@ -112,7 +125,10 @@ describe('nodegroup-runbooks apply --env NAME PLAN', { timeout: 180_000 }, () =>
 
     const none = await runbooks(l, ['apply', '--env', 'stage']);
     assert.equal(none.code, 30, none.out);
-    assert.match(none.out, /apply needs a plan: nodegroup-runbooks apply --env NAME reports\/plans\/<plan-id>/);
+    assert.match(
+      none.out,
+      /apply needs a plan: nodegroup-runbooks apply --env NAME reports\/plans\/<plan-id>/,
+    );
     const missing = await runbooks(l, ['apply', '--env', 'stage', join(dir, 'no-such-plan')]);
     assert.equal(missing.code, 30, missing.out);
 

@@ -8,7 +8,13 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanDocument } from '../../src/plan/plan-file';
 import { writeEnvironmentFile } from '../environment/standalone-sandbox';
-import { proxiedTarget, type RecordingProxy, type Standalone, startProxy, startStandalone } from '../twin/live-sandbox';
+import {
+  proxiedTarget,
+  type RecordingProxy,
+  type Standalone,
+  startProxy,
+  startStandalone,
+} from '../twin/live-sandbox';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'dist', 'scripts', 'nodegroup-runbooks.js');
@@ -67,10 +73,15 @@ export function runbooks(l: Live, args: string[]): Promise<Run> {
     SANDBOX_PASSWORD: l.live.env['KUBESPHERE_PASSWORD']!,
   });
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (err as { code?: number }).code : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (err as { code?: number }).code : 0;
+        resolve({ code: typeof code === 'number' ? code : 1, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -94,6 +105,8 @@ export const writesSince = (proxy: RecordingProxy, from: number) =>
 /** The newest run folder under reports/runs (the apply's). */
 export function newestRun(reports: string): string {
   const runs = join(reports, 'runs');
-  const names = readdirSync(runs).sort((a, b) => statSync(join(runs, b)).mtimeMs - statSync(join(runs, a)).mtimeMs);
+  const names = readdirSync(runs).sort(
+    (a, b) => statSync(join(runs, b)).mtimeMs - statSync(join(runs, a)).mtimeMs,
+  );
   return join(runs, names[0]!);
 }

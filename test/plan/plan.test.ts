@@ -5,7 +5,15 @@
  * and a failing Then-check shows in plan.json and plan.md. The import's RBAC refusal is named.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -84,9 +92,13 @@ describe('nodegroup-runbooks plan --env NAME', { timeout: 120_000 }, () => {
         ['cleanup', 'DELETE', `${ng}/nodes/worker-3`],
       ],
     );
-    assert.deepEqual(s!.writes[1]!.body, [{ op: 'add', path: '/spec/description', value: 'planned by the plan tests' }]);
+    assert.deepEqual(s!.writes[1]!.body, [
+      { op: 'add', path: '/spec/description', value: 'planned by the plan tests' },
+    ]);
     const node = s!.changes.find((c) => c.resource === 'nodes' && c.name === 'worker-3')!;
-    assert.deepEqual(node.fields, [{ path: 'metadata.labels["apps.edgewize.io/nodegroup"]', after: 'edge-a' }]);
+    assert.deepEqual(node.fields, [
+      { path: 'metadata.labels["apps.edgewize.io/nodegroup"]', after: 'edge-a' },
+    ]);
     assert.equal(node.restored, true, 'the cleanup undid the bind');
     const group = s!.changes.find((c) => c.resource === 'nodegroups' && c.name === 'edge-a')!;
     assert.ok(
@@ -98,7 +110,10 @@ describe('nodegroup-runbooks plan --env NAME', { timeout: 120_000 }, () => {
     assert.match(md, /This plan is a prediction/);
     assert.match(md, /### PASS Bind a node to the group and describe the group/);
     assert.match(md, /\+ spec\.description: "planned by the plan tests"/);
-    assert.match(md, /- POST \/kapis\/infra\.kubesphere\.io\/v1alpha1\/nodegroups\/edge-a\/nodes\/worker-3\n/);
+    assert.match(
+      md,
+      /- POST \/kapis\/infra\.kubesphere\.io\/v1alpha1\/nodegroups\/edge-a\/nodes\/worker-3\n/,
+    );
   });
 
   test('a failing Then-check is in the plan: the scenario, the step and why', async () => {
@@ -110,7 +125,10 @@ describe('nodegroup-runbooks plan --env NAME', { timeout: 120_000 }, () => {
     assert.equal(s!.status, 'FAILED');
     assert.equal(s!.failedStep, 'node "${NODE}" belongs to nodegroup "never-bound"');
     const failed = s!.steps.find((st) => st.status === 'FAILED')!;
-    assert.match(failed.message!, /expected node worker-3 with label apps\.edgewize\.io\/nodegroup=never-bound/);
+    assert.match(
+      failed.message!,
+      /expected node worker-3 with label apps\.edgewize\.io\/nodegroup=never-bound/,
+    );
     const md = readFileSync(join(planDirOf(run), 'plan.md'), 'utf8');
     assert.match(md, /### FAIL The node is checked against a group it was never bound to/);
     assert.match(md, /- failed: node "worker-3" belongs to nodegroup "never-bound"/);

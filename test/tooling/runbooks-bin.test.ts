@@ -51,7 +51,10 @@ describe('nodegroup-runbooks', () => {
     for (const name of ['plan', 'apply']) {
       const r = await run([name]);
       assert.equal(r.code, 36, name);
-      assert.match(r.stdout, new RegExp(`^${name}: ${name} runs against a live environment: pass --env NAME`));
+      assert.match(
+        r.stdout,
+        new RegExp(`^${name}: ${name} runs against a live environment: pass --env NAME`),
+      );
     }
   });
 
