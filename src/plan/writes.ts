@@ -47,11 +47,31 @@ const KUBECTL_WRITES = new Set([
   'uncordon',
 ]);
 
+/** kubectl's global flags that take the next word as their value. */
+const VALUE_FLAGS = new Set([
+  '--kubeconfig',
+  '--context',
+  '--cluster',
+  '--user',
+  '-n',
+  '--namespace',
+  '-s',
+  '--server',
+  '--as',
+  '--token',
+  '--request-timeout',
+]);
+
 /** The verb of `kubectl [flags] VERB ...`, and whether it writes. */
 export function kubectlWriteVerb(command: string): string | undefined {
   const words = command.split(/\s+/).filter(Boolean);
   if (words[0] === 'kubectl') words.shift();
-  const verb = words.find((w) => !w.startsWith('-'));
+  // The verb: the first word that is neither a flag nor the value of a global flag before it.
+  let verb: string | undefined;
+  for (let i = 0; i < words.length && !verb; i++) {
+    if (VALUE_FLAGS.has(words[i]!)) i++;
+    else if (!words[i]!.startsWith('-')) verb = words[i];
+  }
   if (!verb) return undefined;
   if (verb === 'rollout') return words.includes('restart') || words.includes('undo') ? 'rollout' : undefined;
   return KUBECTL_WRITES.has(verb) ? verb : undefined;
