@@ -101,7 +101,9 @@ export function renderSummary(s: Summary, extra: string[], env: NodeJS.ProcessEn
     lines.push(...findingLines(sc.findings));
     if (evidence) lines.push(`    evidence: ${evidence} (full YAML in the report: npm run report)`);
   }
-  if (runId && !dry) lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
+  // A plan (RUNBOOK_PLAN_DIR) writes no summary.md: its plan.md is the summary.
+  if (runId && !dry && !env['RUNBOOK_PLAN_DIR'])
+    lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
   lines.push(...extra.map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
 }
