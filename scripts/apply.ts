@@ -10,8 +10,8 @@ import { writeFileAtomic } from '../src/atomic-file';
 import { compareWithPlan } from '../src/plan/compare';
 import { PlanError } from '../src/plan/errors';
 import { changedFeatures } from '../src/plan/facts';
+import { liveTarget, refusal } from '../src/plan/live-target';
 import { PLAN_MD, readPlan, TWIN_FILE } from '../src/plan/plan-file';
-import { liveTarget, refusal } from '../src/plan/target';
 import { readRunEvidence, runWrites, scenarioKey } from '../src/plan/writes';
 import { RunCollector } from '../src/report/run-collector';
 import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
@@ -57,6 +57,13 @@ async function checked(argv: string[], env: Env) {
     throw new PlanError(
       'PLAN_OTHER_ENVIRONMENT',
       `the plan ${dir} was made for environment ${plan.environment.name} (${plan.environment.host}), not ${name} (${live.target.host}); make a plan for ${name}`,
+    );
+  if (plan.environment.allowDestructive !== live.selection.allowDestructive)
+    throw new PlanError(
+      'PLAN_USAGE',
+      plan.environment.allowDestructive
+        ? `the plan ${plan.planId} was made with --allow-destructive: pass it to apply too, or make a plan without it`
+        : `the plan ${plan.planId} was made without --allow-destructive, so its destructive steps were refused on the twin: apply without it, or make a plan with it`,
     );
   const changed = changedFeatures(plan.features);
   if (changed.length)

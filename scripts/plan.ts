@@ -8,12 +8,12 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildPlan, startupChanges } from '../src/plan/build';
-import { ChangeTracker, type WatchableStore } from '../src/plan/changes';
 import { type FeatureHash, sha256 } from '../src/plan/facts';
+import { liveTarget, refusal } from '../src/plan/live-target';
 import { TWIN_FILE, writePlan } from '../src/plan/plan-file';
 import { renderPlanMarkdown } from '../src/plan/plan-md';
-import { liveTarget, refusal } from '../src/plan/target';
 import { PLAN_TWIN_ENV } from '../src/plan/twin-access';
+import { ChangeTracker, type WatchableStore } from '../src/plan/twin-changes';
 import { readRunEvidence } from '../src/plan/writes';
 import { RunCollector } from '../src/report/run-collector';
 import { REPORTS_DIR_ENV, RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';

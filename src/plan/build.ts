@@ -8,10 +8,10 @@ import type { ScenarioOutcome } from '../report/run-collector';
 import type { RunRecord } from '../runbook/evidence';
 import { diffFields } from '../twin/diff';
 import type { TwinImport } from '../twin/import';
-import type { ObjectChange, ScenarioChanges, StoredObject } from './changes';
 import type { FeatureHash } from './facts';
 import { modelConstants } from './facts';
 import { PLAN_VERSION, type PlanDocument, type PlannedScenario } from './plan-file';
+import type { ObjectChange, ScenarioChanges, StoredObject } from './twin-changes';
 import { runWrites, scenarioKey } from './writes';
 
 export const MODEL_NOTE =

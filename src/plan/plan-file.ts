@@ -6,9 +6,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file';
 import type { SentRequest } from '../twin/target';
-import type { ObjectChange, StepResult } from './changes';
 import { PlanError } from './errors';
 import type { FeatureHash, ModelConstant } from './facts';
+import type { ObjectChange, StepResult } from './twin-changes';
 import type { PlannedWrite } from './writes';
 
 export const PLAN_FILE = 'plan.json';

@@ -4,8 +4,8 @@
  * changes as a diff; the import's requests to live (reads only).
  */
 import { describeChange } from '../twin/diff';
-import type { ObjectChange } from './changes';
 import type { PlanDocument } from './plan-file';
+import type { ObjectChange } from './twin-changes';
 
 const objectName = (c: ObjectChange) => `${c.resource} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
 

@@ -111,7 +111,7 @@ describe('nodegroup-runbooks apply --env NAME PLAN', { timeout: 180_000 }, () =>
     }
   });
 
-  test('a plan of another environment, no plan, a damaged plan: each its own exit code, nothing sent', async () => {
+  test('a plan of another environment or opt-in, no plan, a damaged plan: each its own exit code, nothing sent', async () => {
     const planDir = await freshPlan([OPERATION]);
     const plan = readPlanJson(planDir);
     writeEnvironmentFile(l.envs, 'other', {
@@ -122,6 +122,10 @@ describe('nodegroup-runbooks apply --env NAME PLAN', { timeout: 180_000 }, () =>
     const other = await runbooks(l, ['apply', '--env', 'other', planDir]);
     assert.equal(other.code, 32, other.out);
     assert.match(other.out, /was made for environment stage \(\S+\), not other/);
+
+    const optIn = await runbooks(l, ['apply', '--env', 'stage', '--allow-destructive', planDir]);
+    assert.equal(optIn.code, 36, optIn.out);
+    assert.match(optIn.out, /was made without --allow-destructive/);
 
     const none = await runbooks(l, ['apply', '--env', 'stage']);
     assert.equal(none.code, 30, none.out);
