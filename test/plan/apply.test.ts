@@ -162,4 +162,16 @@ describe('nodegroup-runbooks apply --env NAME PLAN', { timeout: 180_000 }, () =>
     assert.equal(plan.code, 0, plan.out);
     assert.match(plan.out, /^plan \S+: on the twin of stage/m);
   });
+
+  // Last: the proxy keeps refusing from here on.
+  test('live no longer readable by the drift check (RBAC): the kind and permission, exit 35, nothing sent', async () => {
+    const planDir = await freshPlan([OPERATION]);
+    l.proxy.refuse(/^\/api\/v1\/namespaces$/, 403);
+    const from = l.proxy.requests.length;
+    const run = await runbooks(l, ['apply', '--env', 'stage', planDir]);
+    assert.equal(run.code, 35, run.out);
+    assert.match(run.out, /the twin cannot read one kind it needs/);
+    assert.match(run.out, /namespaces/);
+    assert.deepEqual(writesSince(l.proxy, from), []);
+  });
 });
