@@ -3,7 +3,7 @@
  * twin, plan.json/plan.md) against a live-like environment, a standalone `nodegroup-sandbox`
  * process reached over HTTP through an environment file, vs the same run without plan against
  * it. Goal: plan <= 1.5x the run, import included. Both through the runner's bin, as a user runs
- * them; interleaved (run, plan, run, plan), the median of each from this one bench run.
+ * them; interleaved (run, plan, three rounds), the median of each from this one bench run.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { fmt, report } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'scripts', 'nodegroup-runbooks.js');
-const ROUNDS = Number(process.env['PLAN_BENCH_ROUNDS'] ?? 2);
+const ROUNDS = Number(process.env['PLAN_BENCH_ROUNDS'] ?? 3);
 
 function timed(
   args: string[],
