@@ -5,6 +5,7 @@
  * drifted (checkDrift on the plan's twin). Each refusal comes before the first write, with its own
  * exit code. After the run: "as planned", or the differences between planned and actual writes.
  */
+import { appendFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../src/atomic-file';
 import { compareWithPlan } from '../src/plan/compare';
@@ -14,6 +15,7 @@ import { liveTarget, refusal } from '../src/plan/live-target';
 import { PLAN_MD, readPlan, TWIN_FILE } from '../src/plan/plan-file';
 import { readRunEvidence, runWrites, scenarioKey } from '../src/plan/writes';
 import { RunCollector } from '../src/report/run-collector';
+import { SUMMARY_FILE } from '../src/report/summary-md';
 import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
 import { newRunId } from '../src/runbook/scenario-names';
 import { checkDrift, describeDrift } from '../src/twin/drift';
@@ -136,6 +138,13 @@ export async function apply(
     ),
   );
   writeFileAtomic(join(runDir, 'apply.md'), lines.join('\n'));
+  // The run's summary.md (written by its formatter) links the plan and says how the apply went.
+  const summaryMd = join(reportsDirIn(env), SUMMARY_FILE);
+  if (existsSync(summaryMd))
+    appendFileSync(
+      summaryMd,
+      `\n## Apply of plan ${plan.planId}\n\nPlan: ${planMd}\n\n${lines.slice(4).join('\n')}\n`,
+    );
   out.write(
     differences.length === 0
       ? `apply: as planned (plan ${dir}); report ${join(runDir, 'apply.md')}\n`

@@ -70,6 +70,12 @@ describe('nodegroup-runbooks apply --env NAME PLAN', { timeout: 180_000 }, () =>
       readFileSync(join(report, 'apply.md'), 'utf8'),
       new RegExp(`Plan: \\[${planDir}/plan\\.md\\]`),
     );
+    // The run's summary.md links the plan too, and says how the apply went.
+    const summary = readFileSync(join(l.reports, 'summary.md'), 'utf8');
+    assert.ok(
+      summary.includes(`## Apply of plan ${plan.planId}\n\nPlan: ${planDir}/plan.md\n\nAs planned`),
+      summary.slice(-600),
+    );
   });
 
   test('a hand edit on live between plan and apply: refused before any write, the object and field named', async () => {
