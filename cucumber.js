@@ -23,7 +23,10 @@ if (!process.env.RUNBOOK_RUN_ID) {
 
 // A dry run (and a plan) only lists what would run: it must not clear or write the last run's
 // results, summary or JUnit/message files, so it gets no file-writing formatter at all.
-const dryRun = process.argv.some((a) => a === '--dry-run' || a === '-d' || a === '--plan');
+// `nodegroup-runbooks plan` says so through RUNBOOK_PLAN_DIR (its run's evidence goes to the plan).
+const dryRun =
+  process.argv.some((a) => a === '--dry-run' || a === '-d' || a === '--plan') ||
+  !!process.env.RUNBOOK_PLAN_DIR;
 
 // Allure results of this run, for the formatter and for the hooks writing the run's metadata and
 // evidence attachments. RUNBOOK_ALLURE=off leaves both out (the baseline of bench/report.bench.ts).

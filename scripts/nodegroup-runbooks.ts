@@ -5,7 +5,8 @@
  *   revert [--run-id ID]      undo what a killed run left
  *   report [--results DIR]    the Allure report and the single file from the last run's results
  *   steps [--markdown]        the step catalogue, grouped by domain
- *   plan | apply              not available yet (issue 11): exit 2
+ *   plan --env NAME [PATH...] the runbooks on a twin of live: reports/plans/<id>/ (nothing written to live)
+ *   apply --env NAME PLAN     the plan's runbooks on live, after the drift and hash checks
  */
 import { distance } from 'fastest-levenshtein';
 import { packageVersion } from '../src/cli/version';
@@ -35,16 +36,6 @@ export function runnerOptions(args: string[]): { report: boolean; rest: string[]
   return { report, rest };
 }
 
-const notYet = (name: string): Subcommand => ({
-  summary: `${name} (not available yet: issue 11)`,
-  usage: `nodegroup-runbooks ${name}`,
-  examples: [`nodegroup-runbooks ${name}`],
-  async run(_args, _out, err) {
-    err.write(`nodegroup-runbooks ${name}: not available yet: issue 11\n`);
-    return 2;
-  },
-});
-
 export const COMMANDS: Record<string, Subcommand> = {
   run: {
     summary: 'run the runbooks (all, a folder, a file or file:line); options go to cucumber-js',
@@ -59,13 +50,43 @@ export const COMMANDS: Record<string, Subcommand> = {
       'RUNBOOK_RUN_ID=nightly-1 nodegroup-runbooks run --shard 1/2   # one machine of two',
     ],
     async run(args, out) {
+      // `--plan` / `--apply PLAN` (npm run runbooks -- --env NAME --plan): the plan and apply commands.
+      if (args.includes('--plan'))
+        return COMMANDS['plan']!.run(
+          args.filter((a) => a !== '--plan'),
+          out,
+          out,
+        );
+      if (args.includes('--apply'))
+        return COMMANDS['apply']!.run(
+          args.filter((a) => a !== '--apply'),
+          out,
+          out,
+        );
       const { report, rest } = runnerOptions(args);
       if (report) return (require('./main-job') as typeof import('./main-job')).mainJob(rest, out);
       return (require('./run-runbooks') as typeof import('./run-runbooks')).runRunbooks(rest, out);
     },
   },
-  plan: notYet('plan'),
-  apply: notYet('apply'),
+  plan: {
+    summary: 'run the runbooks on a twin of a live environment and write the plan (nothing written to live)',
+    usage: 'nodegroup-runbooks plan --env NAME [cucumber-js options] [PATH...]',
+    examples: [
+      'nodegroup-runbooks plan --env staging features/binding/node.feature',
+      'nodegroup-runbooks plan --env prod --tags @operation',
+    ],
+    async run(args, out) {
+      return (require('./plan') as typeof import('./plan')).plan(args, out);
+    },
+  },
+  apply: {
+    summary: "run a plan's runbooks on live, refused on drift or a changed feature file",
+    usage: 'nodegroup-runbooks apply --env NAME reports/plans/<plan-id>',
+    examples: ['nodegroup-runbooks apply --env staging reports/plans/261202070000-a1b2c3'],
+    async run(args, out) {
+      return (require('./apply') as typeof import('./apply')).apply(args, out);
+    },
+  },
   revert: {
     summary: "undo a run's changes from its ledger (the latest run by default)",
     usage: 'nodegroup-runbooks revert [--run-id ID] [--reports DIR] [--env NAME] [--force]',

@@ -11,6 +11,7 @@ import { type ClusterChoice, takeClustersFlag } from '../src/environment/cluster
 import { ENVIRONMENT_EXIT_CODES, EnvironmentError, environmentExitCode } from '../src/environment/errors';
 import { type Selection, useEnvironment } from '../src/environment/select';
 import { checkTools } from '../src/environment/tools';
+import type { Envelope } from '../src/report/run-collector';
 import { shardOf, writeShardInfo } from '../src/report/shards';
 import { parseRunConfig, RUN_ID_ENV, runsDir } from '../src/runbook/config';
 import { ledgerDir } from '../src/runbook/ledger/ledger';
@@ -66,9 +67,17 @@ export function splitProfiles(argv: string[]): { profiles: string[]; rest: strin
   return { profiles, rest };
 }
 
+/** What a caller (the plan and apply commands) adds to a run: its own reader of the messages. */
+export interface RunHooks {
+  onMessage?: (envelope: Envelope) => void;
+  /** Adjust the run configuration before it starts (a plan runs in this process: no workers). */
+  configure?: (runConfiguration: { runtime: { parallel: number } }) => void;
+}
+
 export async function runRunbooks(
   argv: string[],
   out: { write(text: string): unknown } = process.stdout,
+  hooks: RunHooks = {},
 ): Promise<number> {
   // --env / --context / --allow-destructive, handed on to the workers; kubectl checked up front.
   let selection: Selection;
@@ -170,7 +179,9 @@ export async function runRunbooks(
   const onMessage = (envelope: Parameters<typeof collector.onMessage>[0]) => {
     collector.onMessage(envelope);
     advisor.onMessage(envelope);
+    hooks.onMessage?.(envelope);
   };
+  hooks.configure?.(loaded.runConfiguration);
   let success: boolean;
   try {
     ({ success } = await runCucumber(loaded.runConfiguration, undefined, onMessage));

@@ -102,9 +102,11 @@ export function renderSummary(s: Summary, extra: string[], env: NodeJS.ProcessEn
     lines.push(...findingLines(sc.findings));
     if (evidence) lines.push(`    evidence: ${evidence} (full YAML in the report: npm run report)`);
   }
-  if (runId && !dry) lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
+  // A plan (RUNBOOK_PLAN_DIR) writes no summary.md: its plan.md is the summary.
+  const plan = env['RUNBOOK_PLAN_DIR'] !== undefined;
+  if (runId && !dry && !plan) lines.push(`  summary ${join(reportsDirIn(env), SUMMARY_FILE)}`);
   // What @operation scenarios kept (their ledger entries still pending), with the undo command.
-  if (runId && !dry) lines.push(...keptLines(reportsDirIn(env), runId).map((l) => `  ${l}`));
+  if (runId && !dry && !plan) lines.push(...keptLines(reportsDirIn(env), runId).map((l) => `  ${l}`));
   lines.push(...extra.map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
 }

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { After, AfterAll, Before, BeforeAll, BeforeStep, setDefaultTimeout } from '@cucumber/cucumber';
 import { writeFileAtomic } from '../src/atomic-file';
+import { twinAccessFromEnv } from '../src/plan/twin-access';
 import { evidenceAttachments } from '../src/report/attachments';
 import {
   isOperation,
@@ -47,7 +48,9 @@ BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
     setProcessState({ ctx, sandbox, baseline: await snapshotState(ctx.verifier.kube) });
     return;
   }
-  const ctx = openRunContext({ config, runId, worker, target: liveAccess(config, process.env) });
+  // A plan (src/plan) reaches the twin instead, with the live environment's config and guardrails.
+  const target = twinAccessFromEnv(process.env) ?? liveAccess(config, process.env);
+  const ctx = openRunContext({ config, runId, worker, target });
   setProcessState({ ctx });
   await preflight(ctx);
 });

@@ -1,5 +1,5 @@
 /**
- * The runner's bin: its commands, --version, help with examples, "not available yet" for the
+ * The runner's bin: its commands, --version, help with examples, plan/apply without an environment, for the
  * commands issue 11 will bring, a mistyped command answered with the closest, and the freshness
  * check that keeps the compiler out of a run when the build is current.
  */
@@ -47,11 +47,14 @@ describe('nodegroup-runbooks', () => {
     assert.equal((await run(['--version'])).stdout, `${pkg.version}\n`);
   });
 
-  it('plan and apply answer "not available yet: issue 11" with exit 2', async () => {
+  it('plan and apply without --env name the live environment they need, exit 36', async () => {
     for (const name of ['plan', 'apply']) {
       const r = await run([name]);
-      assert.equal(r.code, 2, name);
-      assert.equal(r.stderr, `nodegroup-runbooks ${name}: not available yet: issue 11\n`);
+      assert.equal(r.code, 36, name);
+      assert.match(
+        r.stdout,
+        new RegExp(`^${name}: ${name} runs against a live environment: pass --env NAME`),
+      );
     }
   });
 
