@@ -51,6 +51,18 @@ export const KINDS: readonly ResourceKind[] = [
     strategicMerge: true,
   },
   {
+    group: 'apps',
+    version: 'v1',
+    resource: 'replicasets',
+    singular: 'replicaset',
+    kind: 'ReplicaSet',
+    listKind: 'ReplicaSetList',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+    strategicMerge: true,
+  },
+  {
     group: 'infra.kubesphere.io',
     version: 'v1alpha1',
     resource: 'nodegroups',

@@ -74,7 +74,11 @@ export function resolveTarget(group: string, version: string, rest: string[]): T
   return { kind, namespace, name, subresource };
 }
 
-export function createKubeApi(store: ObjectStore): (ctx: RequestContext) => Promise<void> {
+export function createKubeApi(
+  store: ObjectStore,
+  /** Admission of new objects (workloads/admission.ts): may edit the object or throw its refusal. */
+  admit?: (resource: string, obj: KubeObject) => void,
+): (ctx: RequestContext) => Promise<void> {
   return async (ctx) => {
     const segments = ctx.path.split('/').filter((s) => s.length > 0);
     if (segments[0] === 'api') {
@@ -82,7 +86,7 @@ export function createKubeApi(store: ObjectStore): (ctx: RequestContext) => Prom
       if (version === undefined) return discovery(ctx, () => apiVersions(ctx.req.headers.host ?? ''), true);
       if (!hasGroupVersion('', version)) throw resourceNotFound();
       if (rest.length === 0) return discovery(ctx, () => apiResourceList('', version));
-      return serveResource(store, ctx, resolveTarget('', version, rest));
+      return serveResource(store, ctx, resolveTarget('', version, rest), admit);
     }
     if (segments[0] === 'apis') {
       const [, group, version, ...rest] = segments;
@@ -91,7 +95,7 @@ export function createKubeApi(store: ObjectStore): (ctx: RequestContext) => Prom
       if (version === undefined) return discovery(ctx, () => apiGroupDocument(group));
       if (!hasGroupVersion(group, version)) throw resourceNotFound();
       if (rest.length === 0) return discovery(ctx, () => apiResourceList(group, version));
-      return serveResource(store, ctx, resolveTarget(group, version, rest));
+      return serveResource(store, ctx, resolveTarget(group, version, rest), admit);
     }
     if (segments[0] === 'openapi' && segments[1] === 'v3') {
       const rest = segments.slice(2);
@@ -115,7 +119,12 @@ function discovery(ctx: RequestContext, legacy: () => unknown, core?: boolean) {
   ctx.res.end(text);
 }
 
-async function serveResource(store: ObjectStore, ctx: RequestContext, target: Target | undefined) {
+async function serveResource(
+  store: ObjectStore,
+  ctx: RequestContext,
+  target: Target | undefined,
+  admit?: (resource: string, obj: KubeObject) => void,
+) {
   if (!target) throw resourceNotFound();
   if (ctx.query.get('dryRun')) {
     throw new StatusError('BadRequest', 'dryRun is not supported by the sandbox; leave it out to write');
@@ -126,7 +135,7 @@ async function serveResource(store: ObjectStore, ctx: RequestContext, target: Ta
       return isWatch(ctx)
         ? serveWatch(store, ctx, target, listOptionsOf(ctx, target))
         : list(store, ctx, target);
-    if (method === 'POST') return create(store, ctx, target);
+    if (method === 'POST') return create(store, ctx, target, admit);
     if (method === 'DELETE') return deleteCollection(store, ctx, target);
   } else {
     if (method === 'GET') {
@@ -231,9 +240,15 @@ async function objectBody(ctx: RequestContext): Promise<unknown> {
   return readObjectBody(ctx.req);
 }
 
-async function create(store: ObjectStore, ctx: RequestContext, target: Target): Promise<void> {
+async function create(
+  store: ObjectStore,
+  ctx: RequestContext,
+  target: Target,
+  admit?: (resource: string, obj: KubeObject) => void,
+): Promise<void> {
   if (target.kind.namespaced && target.namespace === undefined) throw methodNotAllowed(ctx.method, ctx.path);
   const obj = checkBody(await objectBody(ctx), target);
+  admit?.(target.kind.resource, obj);
   sendObject(ctx, target, 201, store.create(target.kind.resource, obj));
 }
 

@@ -18,6 +18,8 @@ import { createKubeApi } from './kube-rest';
 import { type Listeners, startListeners } from './server';
 import { ObjectStore, type StoreDump } from './store';
 import { createCertificates } from './tls';
+import { workloadAdmission } from './workloads/admission';
+import { WorkloadController } from './workloads/controller';
 import { writeFileAtomic } from './write-file';
 
 export interface SandboxOptions {
@@ -27,6 +29,8 @@ export interface SandboxOptions {
   kubePort?: number;
   /** Admin password (default KubeSphere's P@88w0rd). */
   password?: string;
+  /** Password of the read-only user (random when absent). */
+  readonlyPassword?: string;
   /** Load state from this file at start (when it exists) and save to it on stop. */
   statePath?: string;
   /** Write `export` lines for the KUBESPHERE_* variables and KUBECONFIG here (kubeconfig beside it). */
@@ -92,24 +96,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.statePath && stateExists(options.statePath)) store.load(readStateFile(options.statePath));
   else loadFixture(store);
 
-  const auth = new Authenticator({ adminPassword: password });
+  const auth = new Authenticator({ adminPassword: password, readonlyPassword: options.readonlyPassword });
   const faults = new Faults({ store, expireTokens: () => auth.expireAll() });
   const controller = new NodegroupController({ store, faults });
+  const workloads = new WorkloadController(store);
   const reset = () => {
     faults.clear();
     fresh();
     controller.resync();
+    workloads.resync();
   };
   const certs = await createCertificates();
   let listeners: Listeners;
   controller.start();
+  workloads.start();
   const stopRestartWatch = restartEndsPause(store, faults);
   try {
     listeners = await startListeners(
       {
         auth,
         faults,
-        kube: createKubeApi(store),
+        kube: createKubeApi(store, workloadAdmission(store)),
         kapi: createKapi({ store }),
         control: (ctx) => faults.handleControl(ctx, { reset }),
       },
@@ -118,6 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   } catch (err) {
     controller.stop();
+    workloads.stop();
     stopRestartWatch();
     throw err;
   }
@@ -160,6 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (stopped) return;
       stopped = true;
       controller.stop();
+      workloads.stop();
       stopRestartWatch();
       await listeners.close();
       if (options.statePath) writeFileAtomic(options.statePath, JSON.stringify(store.dump()));
