@@ -108,8 +108,14 @@ export class WorkloadController {
 
   private reconcile(key: string): void {
     const [what, ...rest] = key.split('/');
-    if (what === 'gc') return this.collect(rest[0] as Resource, rest[1]!, rest[2]!);
-    if (what === 'namespace') return this.removeNamespaceContent(rest[0]!);
+    if (what === 'gc') {
+      this.collect(rest[0] as Resource, rest[1]!, rest[2]!);
+      return;
+    }
+    if (what === 'namespace') {
+      this.removeNamespaceContent(rest[0]!);
+      return;
+    }
     const [ns, name] = rest as [string, string];
     const resource = what as Resource;
     if (!this.store.has(resource, ns, name)) return;
