@@ -3,6 +3,8 @@
 //   live      KUBESPHERE_HOST + KUBECONFIG (context: KUBECONFIG_CONTEXT or world parameter "context")
 //   readonly  the @readonly runbooks against the live environment: safe for production
 //   smoke     the @smoke runbooks against the sandbox
+//   acceptance  features/acceptance against the sandbox (add --world-parameters '{"target":"live"}'
+//             for a live one): the verdict table in <reports>/acceptance.md, printed at the end
 //   ci        all runbooks against the sandbox, 2 workers, JUnit + message output under reports/
 // Every profile writes Allure results to <RUNBOOK_REPORTS_DIR or reports>/allure-results, with the
 // evidence of each step attached (support/report.ts); `npm run report` turns them into the report.
@@ -59,6 +61,15 @@ module.exports = {
   smoke: { ...common, tags: '@smoke', worldParameters: { target: 'sandbox', vars: sandboxVars } },
   live: { ...common, worldParameters: { target: 'live' } },
   readonly: { ...common, tags: '@readonly', worldParameters: { target: 'live' } },
+  acceptance: {
+    ...common,
+    paths: ['features/acceptance/**/*.feature'],
+    format: [
+      ...common.format,
+      `./dist/support/acceptance-formatter.js:${resolve(reportsDir, 'acceptance.md')}`,
+    ],
+    worldParameters: { target: 'sandbox', vars: sandboxVars },
+  },
   ci: {
     ...common,
     parallel: 2,

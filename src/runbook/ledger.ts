@@ -40,6 +40,8 @@ export type Change =
       what: string;
       restore: Record<string, unknown>;
     }
+  /** A disposable object the run created through the Kubernetes API (acceptance): undo deletes it. */
+  | { op: 'create-object'; resource: ResourceName; name: string; namespace?: string }
   /** `kubectl rollout restart`: new pods cannot be made old again; recorded so the run shows it. */
   | { op: 'restart-deployment'; name: string; namespace: string };
 

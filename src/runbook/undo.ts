@@ -8,6 +8,7 @@ import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_STATE } from '../con
 import type { KapiClient, KapiRequest } from '../kapi/client';
 import { HttpError } from '../kapi/errors';
 import { type BindingKind, type NodeGroup, nodegroupRequests } from '../kapi/nodegroups';
+import { removeCreated } from './acceptance/objects';
 import { bindingMark, groupOf } from './bindings';
 import type { RunContext } from './context';
 import { CleanupError } from './errors';
@@ -78,6 +79,8 @@ export class Undoer {
         return this.undoFault(change.name, change.before);
       case 'patch-object':
         return this.restoreObject(change);
+      case 'create-object':
+        return removeCreated(this.tools, change);
       case 'restart-deployment':
         return `deployment ${change.namespace}/${change.name} was restarted: a restart is not undone`;
     }
