@@ -133,22 +133,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const envFile = options.envFile ? resolve(options.envFile) : undefined;
   const filesDir = envFile ? dirname(envFile) : mkdtempSync(join(tmpdir(), 'nodegroup-sandbox-'));
   const kubeconfigPath = join(filesDir, envFile ? 'sandbox.kubeconfig' : 'kubeconfig');
-  writeFileAtomic(
-    kubeconfigPath,
-    kubeconfigYaml({
-      server: listeners.kubeUrl,
-      caPem: certs.caPem,
-      token: auth.issueToken(DEFAULT_ADMIN_USER),
-      user: DEFAULT_ADMIN_USER,
-    }),
-  );
   const env = {
     KUBESPHERE_HOST: listeners.url,
     KUBESPHERE_USERNAME: DEFAULT_ADMIN_USER,
     KUBESPHERE_PASSWORD: password,
     KUBECONFIG: kubeconfigPath,
   };
-  if (envFile) writeFileAtomic(envFile, envFileText(env));
+  try {
+    writeFileAtomic(
+      kubeconfigPath,
+      kubeconfigYaml({
+        server: listeners.kubeUrl,
+        caPem: certs.caPem,
+        token: auth.issueToken(DEFAULT_ADMIN_USER),
+        user: DEFAULT_ADMIN_USER,
+      }),
+    );
+    if (envFile) writeFileAtomic(envFile, envFileText(env));
+  } catch (err) {
+    // Without its files the sandbox is of no use: stop it rather than serve on (the command would hang).
+    controller.stop();
+    workloads.stop();
+    stopRestartWatch();
+    await listeners.close();
+    throw new Error(`cannot write the sandbox's client files in ${filesDir}: ${(err as Error).message}`);
+  }
 
   let stopped = false;
   return {

@@ -77,6 +77,12 @@ export function renderVerdict(
       `| ${cell(name)} | ${cell(result)} | [${cell(r.scenarios.join('; ') || 'evidence')}](${r.evidence}) |`,
     );
   }
+  const explained = ordered.filter((r) => r.detail && r.status !== 'PASS');
+  if (explained.length) {
+    lines.push('', '### Why', '');
+    for (const r of explained)
+      lines.push(`- **${r.capability}** ${r.status}: ${r.detail!.replace(/\s*\n\s*/g, ' ')}`);
+  }
   lines.push('', verdictLine(ordered), '');
   return lines.join('\n');
 }
