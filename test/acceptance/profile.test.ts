@@ -40,8 +40,9 @@ function againstLive(
   sandbox: Sandbox,
   args: string[] = [],
   env: Record<string, string> = {},
+  waitTimeoutMs = 1500,
 ): Promise<FinishedRun> {
-  const params = { target: 'live', allowDestructive: true, waitTimeoutMs: 1500, vars: VARS };
+  const params = { target: 'live', allowDestructive: true, waitTimeoutMs, vars: VARS };
   return runRunbooks(['-p', 'acceptance', '--world-parameters', JSON.stringify(params), ...args], {
     HOME: scratch,
     RUNBOOK_REPORTS_DIR: reportsDir(),
@@ -87,7 +88,8 @@ describe('the acceptance profile against a broken target', () => {
   test('the controller paused: NOT ACCEPTED, exit 1, the deployment capability named', async () => {
     sandbox.reset();
     sandbox.faults.set('controller-paused', {});
-    const { code, out } = await againstLive(sandbox);
+    // Every wait on the hung controller runs to its deadline: keep the deadline short.
+    const { code, out } = await againstLive(sandbox, [], {}, 600);
     sandbox.reset();
     assert.equal(code, 1, out);
     assert.match(row(out, 'deployment'), /\| FAIL: .*nodegroup-controller-manager/, out);
