@@ -42,8 +42,8 @@ function againstLive(
   env: Record<string, string> = {},
   waitTimeoutMs = 1500,
 ): Promise<FinishedRun> {
-  const params = { target: 'live', allowDestructive: true, waitTimeoutMs, vars: VARS };
-  return runRunbooks(['-p', 'acceptance', '--world-parameters', JSON.stringify(params), ...args], {
+  const params = { allowDestructive: true, waitTimeoutMs, vars: VARS };
+  return runRunbooks(['-p', 'acceptance-live', '--world-parameters', JSON.stringify(params), ...args], {
     HOME: scratch,
     RUNBOOK_REPORTS_DIR: reportsDir(),
     ...sandbox.env,
@@ -199,9 +199,9 @@ describe('the acceptance profile against the standalone sandbox, through its env
   });
 
   test('ACCEPTED, with the RBAC capability skipped for want of the viewer login, named', async () => {
-    const params = JSON.stringify({ target: 'live', allowDestructive: true, vars: VARS });
+    // As an operator runs it: the environment file, the nodes to use, destructive operations allowed.
     const runner = join(PROJECT_ROOT, 'dist', 'scripts', 'run-runbooks.js');
-    const cmd = `. "$ENV_FILE" && exec "$NODE" "$RUNNER" -p acceptance --world-parameters "$PARAMS"`;
+    const cmd = `. "$ENV_FILE" && exec "$NODE_BIN" "$RUNNER" -p acceptance-live`;
     const proc = spawn('sh', ['-c', cmd], {
       cwd: PROJECT_ROOT,
       env: {
@@ -209,9 +209,11 @@ describe('the acceptance profile against the standalone sandbox, through its env
         HOME: scratch,
         RUNBOOK_REPORTS_DIR: reportsDir(),
         ENV_FILE: envFile,
-        NODE: process.execPath,
+        NODE_BIN: process.execPath,
         RUNNER: runner,
-        PARAMS: params,
+        NODE: VARS.NODE,
+        OTHER_NODE: VARS.OTHER_NODE,
+        RUNBOOK_ALLOW_DESTRUCTIVE: '1',
       },
     });
     let out = '';
