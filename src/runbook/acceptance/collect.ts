@@ -20,11 +20,14 @@ interface Attempt {
   detail?: string;
 }
 
+/** An error's message without its stack (its first lines that say something), as one line. */
 const firstLine = (text: string | undefined) =>
   (text ?? '')
     .split('\n')
-    .find((l) => l.trim() && !/^\s+at /.test(l))
-    ?.trim() ?? '';
+    .filter((l) => l.trim() && !/^\s+at /.test(l))
+    .slice(0, 6)
+    .map((l) => l.trim())
+    .join(' ');
 
 export class CapabilityCollector {
   private readonly pickles = new Map<string, Envelope>();
