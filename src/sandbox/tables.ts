@@ -257,6 +257,19 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
       priority: 1,
     }),
   ],
+  replicasets: [
+    NAME,
+    col('Desired', 'Number of desired pods.', (o) => num(field(o, 'spec', 'replicas') ?? 1), {
+      type: 'integer',
+    }),
+    col('Current', 'Number of pods currently running.', (o) => num(field(o, 'status', 'replicas')), {
+      type: 'integer',
+    }),
+    col('Ready', 'Number of pods ready.', (o) => num(field(o, 'status', 'readyReplicas')), {
+      type: 'integer',
+    }),
+    AGE,
+  ],
   nodegroups: [
     NAME,
     col('Alias', 'Display name of the node group.', (o) => str(field(o, 'spec', 'alias'))),
