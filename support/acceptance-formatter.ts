@@ -2,12 +2,12 @@
  * The acceptance verdict as a cucumber formatter (profile `acceptance`): it collects the
  * capability of each scenario from the message stream and, when the run ends, writes the verdict
  * markdown to its output (`<reports>/acceptance.md` in the profile) and prints it. The exit code
- * is cucumber's own: 0 only when no scenario and no hook failed, which is when the verdict says
- * ACCEPTED.
+ * is cucumber's (1 when a scenario or hook failed), and 1 too when the verdict is NOT ACCEPTED for
+ * want of any capability run.
  */
 import { relative } from 'node:path';
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
-import { CapabilityCollector, renderVerdict } from '../src/runbook/acceptance';
+import { CapabilityCollector, isAccepted, renderVerdict } from '../src/runbook/acceptance';
 import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
 
 export default class AcceptanceFormatter extends Formatter {
@@ -22,9 +22,16 @@ export default class AcceptanceFormatter extends Formatter {
     options.eventBroadcaster.on('envelope', (envelope: Record<string, unknown>) => {
       collector.onMessage(envelope);
       if (envelope['testRunFinished']) {
-        const markdown = renderVerdict(collector.results(), { runId });
+        const results = collector.results();
+        const markdown = renderVerdict(results, { runId });
         this.log(markdown);
         process.stdout.write(`\n${markdown}`);
+        // Cucumber exits 0 when every capability that ran was skipped (or none was selected);
+        // the verdict is NOT ACCEPTED then, and so is the exit code (set last, at exit).
+        if (!isAccepted(results))
+          process.once('exit', () => {
+            process.exitCode = 1;
+          });
       }
     });
   }

@@ -198,10 +198,10 @@ describe('the acceptance profile against the standalone sandbox, through its env
     await exited;
   });
 
-  test('ACCEPTED, with the RBAC capability skipped for want of the viewer login, named', async () => {
-    // As an operator runs it: the environment file, the nodes to use, destructive operations allowed.
+  /** `-p acceptance-live` as an operator runs it: the env file sourced, the nodes to use, deletes allowed. */
+  async function operatorRun(args: string): Promise<{ code: number; out: string }> {
     const runner = join(PROJECT_ROOT, 'dist', 'scripts', 'run-runbooks.js');
-    const cmd = `. "$ENV_FILE" && exec "$NODE_BIN" "$RUNNER" -p acceptance-live`;
+    const cmd = `. "$ENV_FILE" && exec "$NODE_BIN" "$RUNNER" -p acceptance-live ${args}`;
     const proc = spawn('sh', ['-c', cmd], {
       cwd: PROJECT_ROOT,
       env: {
@@ -224,10 +224,21 @@ describe('the acceptance profile against the standalone sandbox, through its env
       out += d.toString();
     });
     const [code] = (await once(proc, 'exit')) as [number];
+    return { code, out };
+  }
+
+  test('ACCEPTED, with the RBAC capability skipped for want of the viewer login, named', async () => {
+    const { code, out } = await operatorRun('');
     assert.equal(code, 0, out);
     assert.match(row(out, 'rbac'), /\| SKIPPED: no credentials for the user "viewer"/, out);
     assert.match(why(out, 'rbac'), /SKIPPED: no credentials for the user "viewer": set VIEWER_PASSWORD/, out);
     assert.match(row(out, 'scheduling'), /\| PASS \|/, out);
     assert.match(out, /^\*\*ACCEPTED\*\* \(skipped: rbac\)$/m);
+  });
+
+  test('only skipped capabilities: NOT ACCEPTED and exit 1, though no scenario failed', async () => {
+    const { code, out } = await operatorRun("--tags '@capability:rbac'");
+    assert.equal(code, 1, out);
+    assert.match(out, /^\*\*NOT ACCEPTED\*\*: nothing ran \(skipped: rbac\)$/m);
   });
 });
