@@ -131,6 +131,22 @@ describe('the workload controller', () => {
     );
   });
 
+  test("a template contradicting the namespace's selector: no pod, a FailedCreate event with the admission message", async () => {
+    store.mutate('namespaces', undefined, 'apps', (ns) => {
+      ns.metadata.annotations = { [NODE_SELECTOR_ANNOTATION]: `${NODE_GROUP_LABEL}=g1` };
+    });
+    store.create('deployments', deployment('other', 'apps', 2, { [NODE_GROUP_LABEL]: 'g2' }));
+    const event = await until(store, 'FailedCreate', () =>
+      store.list('events', { namespace: 'apps' }).items.find((e) => e.reason === 'FailedCreate'),
+    );
+    assert.match(
+      String(event.message),
+      /^Error creating: pods "other-[a-z0-9]+-" is forbidden: pod node label selector conflicts with its namespace node label selector$/,
+    );
+    assert.equal(podsOf(store, 'apps').filter((p) => p.metadata.name!.startsWith('other-')).length, 0);
+    store.delete('deployments', 'apps', 'other');
+  });
+
   test('deleting a Deployment removes its ReplicaSet and pods; a deleted namespace its workloads', async () => {
     store.delete('deployments', 'apps', 'lost');
     await until(store, 'lost gone', () =>
