@@ -15,6 +15,8 @@ export interface ResourceKind {
   categories: string[];
   /** Kinds kubectl patches with strategic merge (built-in kinds); CRDs take JSON and merge patch only. */
   strategicMerge: boolean;
+  /** Serves the `scale` subresource (workloads/scale.ts). */
+  scale?: true;
 }
 
 export const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -49,6 +51,7 @@ export const KINDS: readonly ResourceKind[] = [
     shortNames: ['deploy'],
     categories: ['all'],
     strategicMerge: true,
+    scale: true,
   },
   {
     group: 'apps',
@@ -61,6 +64,7 @@ export const KINDS: readonly ResourceKind[] = [
     shortNames: ['rs'],
     categories: ['all'],
     strategicMerge: true,
+    scale: true,
   },
   {
     group: 'infra.kubesphere.io',

@@ -37,6 +37,7 @@ import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf';
 import { StatusError } from './status';
 import type { ObjectStore } from './store';
 import { includeObjectOf, tableOf } from './tables';
+import { serveScale } from './workloads/scale';
 
 export interface Target {
   kind: ResourceKind;
@@ -46,7 +47,7 @@ export interface Target {
   subresource?: string;
 }
 
-const SUBRESOURCES = new Set(['status']);
+const SUBRESOURCES = new Set(['status', 'scale']);
 
 export const resourceNotFound = () =>
   new StatusError('NotFound', 'the server could not find the requested resource');
@@ -71,6 +72,7 @@ export function resolveTarget(group: string, version: string, rest: string[]): T
   if (namespace && !kind.namespaced) return undefined;
   if (name !== undefined && kind.namespaced && namespace === undefined) return undefined;
   if (subresource !== undefined && !SUBRESOURCES.has(subresource)) return undefined;
+  if (subresource === 'scale' && !kind.scale) return undefined;
   return { kind, namespace, name, subresource };
 }
 
@@ -138,6 +140,8 @@ async function serveResource(
     if (method === 'POST') return create(store, ctx, target, admit);
     if (method === 'DELETE') return deleteCollection(store, ctx, target);
   } else {
+    if (target.subresource === 'scale' && !isWatch(ctx))
+      return serveScale(store, ctx, target.kind, target.namespace, target.name);
     if (method === 'GET') {
       if (isWatch(ctx)) return serveWatch(store, ctx, target, listOptionsOf(ctx, target));
       return get(store, ctx, target, target.name);

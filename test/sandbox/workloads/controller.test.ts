@@ -169,6 +169,14 @@ describe('the admission through the REST layer', () => {
   });
   after(() => sandbox.stop());
 
+  let token = '';
+  const api = (method: string, path: string, body?: unknown, type = 'application/json') =>
+    fetch(`${sandbox.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
   test('a pod whose selector contradicts its namespace is a 403 with the plugin message', async () => {
     const form = new URLSearchParams({
       grant_type: 'password',
@@ -179,6 +187,7 @@ describe('the admission through the REST layer', () => {
     });
     const login = await fetch(`${sandbox.url}/oauth/token`, { method: 'POST', body: form });
     const { access_token } = (await login.json()) as { access_token: string };
+    token = access_token;
     sandbox.store.mutate('namespaces', undefined, 'monitoring', (ns) => {
       ns.metadata.annotations = { [NODE_SELECTOR_ANNOTATION]: `${NODE_GROUP_LABEL}=g1` };
     });
@@ -197,5 +206,25 @@ describe('the admission through the REST layer', () => {
       body.message,
       'pods "p" is forbidden: pod node label selector conflicts with its namespace node label selector',
     );
+  });
+
+  test('the scale subresource: read, patched as kubectl scale does, validated; only on workloads', async () => {
+    await api('POST', '/apis/apps/v1/namespaces/default/deployments', deployment('sized', 'default', 2));
+    const path = '/apis/apps/v1/namespaces/default/deployments/sized/scale';
+    const read = (await (await api('GET', path)).json()) as {
+      kind: string;
+      spec: { replicas: number };
+      status: { selector: string };
+    };
+    assert.equal(read.kind, 'Scale');
+    assert.equal(read.spec.replicas, 2);
+    assert.equal(read.status.selector, 'app=sized');
+    const patched = await api('PATCH', path, { spec: { replicas: 1 } }, 'application/merge-patch+json');
+    assert.equal(patched.status, 200);
+    const spec = sandbox.store.get('deployments', 'default', 'sized').spec as { replicas: number };
+    assert.equal(spec.replicas, 1);
+    const bad = await api('PUT', path, { spec: { replicas: -1 } });
+    assert.equal(bad.status, 422);
+    assert.equal((await api('GET', '/api/v1/namespaces/default/configmaps/x/scale')).status, 404);
   });
 });
