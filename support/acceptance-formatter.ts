@@ -1,14 +1,15 @@
 /**
  * The acceptance verdict as a cucumber formatter (profile `acceptance`): it collects the
  * capability of each scenario from the message stream and, when the run ends, writes the verdict
- * markdown to its output (`<reports>/acceptance.md` in the profile) and prints it. The exit code
+ * markdown to its output (`<reports>/acceptance.md` in the profile) and prints it; the summary
+ * (reports/summary.md) opens with the same table (support/summary-formatter.ts). The exit code
  * is cucumber's (1 when a scenario or hook failed), and 1 too when the verdict is NOT ACCEPTED for
  * want of any capability run.
  */
-import { relative } from 'node:path';
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
-import { CapabilityCollector, isAccepted, renderVerdict } from '../src/runbook/acceptance';
-import { RUN_ID_ENV, reportsDirIn, runsDir } from '../src/runbook/config';
+import { isAccepted, renderVerdict } from '../src/runbook/acceptance';
+import { RUN_ID_ENV } from '../src/runbook/config';
+import { capabilityCollector } from './summary-formatter';
 
 export default class AcceptanceFormatter extends Formatter {
   constructor(options: IFormatterOptions) {
@@ -16,9 +17,7 @@ export default class AcceptanceFormatter extends Formatter {
     // Formatters do not see the world parameters: the folders come from the environment, as
     // cucumber.js derives them (the verdict file sits in the reports folder, beside runs/).
     const runId = process.env[RUN_ID_ENV] ?? 'unknown';
-    const reportsDir = reportsDirIn(process.env);
-    const evidence = `${relative(reportsDir, runsDir(reportsDir, runId))}/`;
-    const collector = new CapabilityCollector(evidence);
+    const collector = capabilityCollector();
     options.eventBroadcaster.on('envelope', (envelope: Record<string, unknown>) => {
       collector.onMessage(envelope);
       if (envelope['testRunFinished']) {

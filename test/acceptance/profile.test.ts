@@ -3,7 +3,8 @@
  * embedded sandbox; against sandboxes of the test's own (as a live target): NOT ACCEPTED with the
  * controller paused, the scheduling capability failing with scheduling switched off, a viewer that
  * can write, a group whose nodes are not Ready (the scheduler's reason, not a timeout); and the
- * standalone sandbox command through its env file (RBAC skipped with its reason, no viewer login).
+ * standalone sandbox command through its env file (the viewer's login read from the
+ * KUBESPHERE_VIEWER_* lines it writes: RBAC PASS; without them, RBAC skipped with its reason).
  */
 import { strict as assert } from 'node:assert';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -47,7 +48,9 @@ function againstLive(
     HOME: scratch,
     RUNBOOK_REPORTS_DIR: reportsDir(),
     ...sandbox.env,
-    VIEWER_PASSWORD,
+    // As the sandbox's env file exports it.
+    KUBESPHERE_VIEWER_USERNAME: sandbox.readonly.username,
+    KUBESPHERE_VIEWER_PASSWORD: VIEWER_PASSWORD,
     ...env,
   });
 }
@@ -75,6 +78,10 @@ describe('the acceptance profile', () => {
     const file = readFileSync(join(dir, 'acceptance.md'), 'utf8');
     assert.match(file, /^## Acceptance verdict/);
     assert.match(file, /\*\*ACCEPTED\*\*/);
+    // The summary opens with the same verdict table.
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    assert.match(summary, /^# Runbook run \S+: PASSED\n\n## Acceptance verdict\n/, summary);
+    assert.ok(summary.indexOf('| rbac: ') < summary.indexOf('## Environment'), summary);
   });
 });
 
@@ -120,9 +127,10 @@ describe('the acceptance profile against a broken target', () => {
 
   test('a viewer that can write: the RBAC capability fails naming each request that should have been 403', async () => {
     sandbox.reset();
+    // Run variables (RUNBOOK_VAR_) win over the environment's credential variables.
     const { code, out } = await againstLive(sandbox, ['--tags', '@capability:rbac or @capability:cleanup'], {
-      VIEWER_USERNAME: sandbox.username,
-      VIEWER_PASSWORD: sandbox.password,
+      RUNBOOK_VAR_VIEWER_USERNAME: sandbox.username,
+      RUNBOOK_VAR_VIEWER_PASSWORD: sandbox.password,
     });
     assert.equal(code, 1, out);
     assert.match(row(out, 'rbac'), /\| FAIL: /, out);
@@ -199,20 +207,21 @@ describe('the acceptance profile against the standalone sandbox, through its env
   });
 
   /** `-p acceptance-live` as an operator runs it: the env file sourced, the nodes to use, deletes allowed. */
-  async function operatorRun(args: string): Promise<{ code: number; out: string }> {
+  async function operatorRun(args: string, unset = ''): Promise<{ code: number; out: string; dir: string }> {
     const runner = join(PROJECT_ROOT, 'dist', 'scripts', 'run-runbooks.js');
-    const cmd = `. "$ENV_FILE" && exec "$NODE_BIN" "$RUNNER" -p acceptance-live ${args}`;
+    const dir = reportsDir();
+    const cmd = `. "$ENV_FILE" && ${unset ? `unset ${unset} && ` : ''}exec "$NODE_BIN" "$RUNNER" -p acceptance-live ${args}`;
     const proc = spawn('sh', ['-c', cmd], {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env['PATH'] ?? '',
         HOME: scratch,
-        RUNBOOK_REPORTS_DIR: reportsDir(),
+        RUNBOOK_REPORTS_DIR: dir,
         ENV_FILE: envFile,
         NODE_BIN: process.execPath,
         RUNNER: runner,
-        NODE: VARS.NODE,
-        OTHER_NODE: VARS.OTHER_NODE,
+        RUNBOOK_VAR_NODE: VARS.NODE,
+        RUNBOOK_VAR_OTHER_NODE: VARS.OTHER_NODE,
         RUNBOOK_ALLOW_DESTRUCTIVE: '1',
       },
     });
@@ -224,21 +233,44 @@ describe('the acceptance profile against the standalone sandbox, through its env
       out += d.toString();
     });
     const [code] = (await once(proc, 'exit')) as [number];
-    return { code, out };
+    return { code, out, dir };
   }
 
-  test('ACCEPTED, with the RBAC capability skipped for want of the viewer login, named', async () => {
-    const { code, out } = await operatorRun('');
+  test("ACCEPTED, every capability PASS, the viewer's login read from the env file; the summary opens with the verdict", async () => {
+    const { code, out, dir } = await operatorRun('');
     assert.equal(code, 0, out);
-    assert.match(row(out, 'rbac'), /\| SKIPPED: no credentials for the user "viewer"/, out);
-    assert.match(why(out, 'rbac'), /SKIPPED: no credentials for the user "viewer": set VIEWER_PASSWORD/, out);
-    assert.match(row(out, 'scheduling'), /\| PASS \|/, out);
-    assert.match(out, /^\*\*ACCEPTED\*\* \(skipped: rbac\)$/m);
+    for (const c of [
+      'deployment',
+      'config',
+      'discovery',
+      'rbac',
+      'api-routes',
+      'scheduling',
+      'admission',
+      'cleanup',
+    ])
+      assert.match(row(out, c), /\| PASS \|/, out);
+    assert.match(out, /^\*\*ACCEPTED\*\*$/m);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    const lines = summary.split('\n');
+    assert.match(lines[0]!, /^# Runbook run \S+: PASSED$/, summary);
+    assert.equal(lines[2], '## Acceptance verdict', summary);
+    assert.ok(summary.indexOf('**ACCEPTED**') < summary.indexOf('## Environment'), summary);
+    assert.match(readFileSync(join(dir, 'acceptance.md'), 'utf8'), /^\*\*ACCEPTED\*\*$/m);
   });
 
-  test('only skipped capabilities: NOT ACCEPTED and exit 1, though no scenario failed', async () => {
-    const { code, out } = await operatorRun("--tags '@capability:rbac'");
+  test('without the viewer lines: RBAC skipped with its coded reason; only skipped capabilities is NOT ACCEPTED, exit 1', async () => {
+    const { code, out } = await operatorRun(
+      "--tags '@capability:rbac'",
+      'KUBESPHERE_VIEWER_USERNAME KUBESPHERE_VIEWER_PASSWORD',
+    );
     assert.equal(code, 1, out);
+    assert.match(
+      row(out, 'rbac'),
+      /\| SKIPPED: \[RUNBOOK_ENV_AUTH\] no credentials for the user "viewer"/,
+      out,
+    );
+    assert.match(why(out, 'rbac'), /set KUBESPHERE_VIEWER_PASSWORD .*RUNBOOK_VAR_VIEWER_PASSWORD/, out);
     assert.match(out, /^\*\*NOT ACCEPTED\*\*: nothing ran \(skipped: rbac\)$/m);
   });
 });

@@ -36,6 +36,8 @@ export class CapabilityCollector {
   /** Pickle id -> its last attempt (a retried scenario counts once, by its last try). */
   private readonly lastAttempt = new Map<string, string>();
   private runFailure: string | undefined;
+  /** Scenarios that ran without a capability tag: the run is not (only) an acceptance. */
+  private untagged = 0;
 
   constructor(private readonly evidence: string) {}
 
@@ -55,7 +57,11 @@ export class CapabilityCollector {
   private started(s: Envelope): void {
     const pickle = this.pickles.get(this.testCases.get(s.testCaseId)?.pickleId);
     const tag = (pickle?.tags ?? []).find((t: Envelope) => String(t.name).startsWith(CAPABILITY_TAG));
-    if (!pickle || !tag) return;
+    if (!pickle) return;
+    if (!tag) {
+      this.untagged++;
+      return;
+    }
     this.attempts.set(s.id, {
       capability: tag.name.slice(CAPABILITY_TAG.length),
       scenario: pickle.name,
@@ -84,6 +90,11 @@ export class CapabilityCollector {
     const body = String(a.body ?? '');
     if (attempt && body.startsWith(SKIP_PREFIX) && !attempt.detail)
       attempt.detail = body.slice(SKIP_PREFIX.length);
+  }
+
+  /** An acceptance run: some scenario named a capability, and every scenario did. */
+  get isAcceptanceRun(): boolean {
+    return this.lastAttempt.size > 0 && this.untagged === 0;
   }
 
   /** One result per capability seen: FAIL if any of its scenarios failed, SKIPPED if all skipped. */
