@@ -100,6 +100,8 @@ describe('the acceptance profile against a broken target', () => {
     sandbox.reset();
     assert.equal(code, 1, out);
     assert.match(row(out, 'deployment'), /\| FAIL: .*nodegroup-controller-manager/, out);
+    // Every failure carries its error code (the report's category comes from it).
+    assert.match(why(out, 'deployment'), /FAIL: .*\[RUNBOOK_[A-Z_]+\]/, out);
     assert.match(row(out, 'rbac'), /\| PASS \|/, out);
     assert.match(out, /^\*\*NOT ACCEPTED\*\*: failed deployment, api-routes, scheduling, admission/m);
   });
@@ -135,6 +137,7 @@ describe('the acceptance profile against a broken target', () => {
     assert.equal(code, 1, out);
     assert.match(row(out, 'rbac'), /\| FAIL: /, out);
     const rbac = why(out, 'rbac');
+    assert.match(rbac, /\[RUNBOOK_VERIFY\]/, out);
     assert.match(
       rbac,
       /FAIL: .*should have been refused \(403\) but was not: .*POST \/kapis\/infra\.kubesphere\.io\/v1alpha1\/nodegroups -> accepted/,
@@ -173,6 +176,8 @@ describe('the acceptance profile against a broken target', () => {
       out,
     );
     assert.doesNotMatch(scheduling, /wait expired/);
+    // The scheduler's reason is a product finding, not a stuck controller.
+    assert.match(scheduling, /\[RUNBOOK_VERIFY\]/, out);
     assert.ok(took < 15_000, `took ${took} ms`);
   });
 });
