@@ -1,6 +1,6 @@
 export * from './collect';
 export * from './disposable';
-export * from './identity';
+export * from './other-user';
 export * from './nothing-left';
 export * from './routes';
 export * from './verdict';

@@ -20,7 +20,7 @@ import {
   patchNodeGroup,
   verifyGone,
 } from '../operations/nodegroup';
-import type { UserSession } from './identity';
+import type { UserSession } from './other-user';
 
 /** The guide's three binding kinds (test-defined kinds aside). */
 const KINDS: readonly BindingKind[] = BINDING_KIND_TABLE.map((k) => k.kind);
