@@ -1,7 +1,8 @@
 /**
  * Acting as another user: the login comes from the run's variables (`<USER>_USERNAME`, default
  * the user's name; `<USER>_PASSWORD` or `<USER>_TOKEN`, USER upper-cased, e.g. VIEWER_PASSWORD;
- * set in the environment file's vars, as RUNBOOK_VAR_VIEWER_PASSWORD or --world-parameters), or
+ * set as RUNBOOK_VAR_VIEWER_PASSWORD or in --world-parameters vars: an environment file's vars
+ * refuse secret names, so a named environment names no password there), or
  * from the KubeSphere credential variables `KUBESPHERE_<USER>_USERNAME` / `_PASSWORD` / `_TOKEN`
  * (what the sandbox's env file exports for its viewer), or, on the embedded sandbox, from the
  * sandbox itself. A bare VIEWER_PASSWORD in the environment is never read. Without any, the
@@ -53,8 +54,9 @@ export function resolveUser(
       code: 'RUNBOOK_ENV_AUTH',
       reason:
         `no credentials for the user "${name}": set ${userEnvVariable(name, 'PASSWORD')} (or ${userEnvVariable(name, 'TOKEN')}; ` +
-        `${userEnvVariable(name, 'USERNAME')} when the login is not "${name}") in the environment, or the ` +
-        `run variable ${userVariable(name, 'PASSWORD')} (environment file vars, RUNBOOK_VAR_${userVariable(name, 'PASSWORD')})`,
+        `${userEnvVariable(name, 'USERNAME')} when the login is not "${name}") in the environment (the ` +
+        `sandbox's env file exports them), or the run variable ${userVariable(name, 'PASSWORD')} ` +
+        `(RUNBOOK_VAR_${userVariable(name, 'PASSWORD')} or --world-parameters vars)`,
     },
   };
 }
