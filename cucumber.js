@@ -7,6 +7,10 @@
 //             KUBESPHERE_HOST + KUBECONFIG (context: KUBECONFIG_CONTEXT or world parameter "context")
 //   readonly  the @readonly runbooks against the live environment: safe for production
 //   smoke     the @smoke runbooks against the sandbox
+//   acceptance       features/acceptance against the sandbox: the verdict table in
+//                    <reports>/acceptance.md, printed at the end; exit 0 only when ACCEPTED
+//   acceptance-live  the same against the live environment (KUBESPHERE_*, KUBECONFIG; NODE and
+//                    OTHER_NODE name the nodes it may bind; no sandbox values leak into it)
 //   ci        all runbooks against the sandbox, 2 workers, JUnit + message output under reports/
 // Every profile writes Allure results to <RUNBOOK_REPORTS_DIR or reports>/allure-results, with the
 // evidence of each step attached (support/report.ts); `npm run report` turns them into the report.
@@ -67,6 +71,16 @@ const common = {
   formatOptions: { resultsDir: allureResults },
 };
 
+// The acceptance runbooks and the verdict formatter (support/acceptance-formatter.ts).
+const acceptance = {
+  ...common,
+  paths: ['features/acceptance/**/*.feature'],
+  format: [
+    ...common.format,
+    `${here('dist/support/acceptance-formatter.js')}:${resolve(reportsDir, 'acceptance.md')}`,
+  ],
+};
+
 module.exports = {
   default: { ...common, worldParameters: { target: 'sandbox' } },
   dev: {
@@ -78,6 +92,8 @@ module.exports = {
   smoke: { ...common, tags: '@smoke', worldParameters: { target: 'sandbox' } },
   live: { ...common, worldParameters: { target: 'live' } },
   readonly: { ...common, tags: '@readonly', worldParameters: { target: 'live' } },
+  acceptance: { ...acceptance, worldParameters: { target: 'sandbox' } },
+  'acceptance-live': { ...acceptance, worldParameters: { target: 'live' } },
   ci: {
     ...common,
     parallel: 2,

@@ -27,6 +27,8 @@ export const NODEGROUP_FINALIZER = 'finalizers.nodegroups.kubesphere.io';
  * `apps.edgewize.io/nodegroup=<ng>`: the key is Kubernetes' PodNodeSelector admission annotation.
  */
 export const NODE_SELECTOR_ANNOTATION = 'scheduler.alpha.kubernetes.io/node-selector';
+/** (confirmed) The label the Deployment controller puts on a ReplicaSet and its pods. */
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 /** (confirmed) KubeSphere's workspace label on namespaces and IPPools. */
 export const WORKSPACE_LABEL = 'kubesphere.io/workspace';
 

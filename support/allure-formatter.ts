@@ -21,7 +21,7 @@ import { type Outcome, worstOutcome } from '../src/report/outcome';
 import { ResultsWriter } from '../src/report/results-writer';
 import { type Envelope, FINDINGS_MEDIA_TYPE, RunCollector } from '../src/report/run-collector';
 import { suiteLabels } from '../src/report/scenario-parameters';
-import { writeRunSummary } from './summary-formatter';
+import { capabilityCollector, verdictOf, writeRunSummary } from './summary-formatter';
 
 type AllureReporter = new (options: IFormatterOptions) => { finished(): Promise<void> };
 
@@ -71,8 +71,10 @@ export default function AllureFormatter(options: IFormatterOptions): object {
       ],
     },
   });
+  const capabilities = capabilityCollector();
   options.eventBroadcaster.on('envelope', (envelope: Envelope) => {
     collector.onMessage(envelope);
+    capabilities.onMessage(envelope);
     // The findings are for the console and the summary; the report shows the diagnosis itself.
     if (envelope['attachment']?.mediaType === FINDINGS_MEDIA_TYPE) return;
     const finished = envelope['testStepFinished'] ?? envelope['testCaseFinished'];
@@ -84,7 +86,7 @@ export default function AllureFormatter(options: IFormatterOptions): object {
     } finally {
       step = scenario = undefined;
     }
-    if (envelope['testRunFinished']) attachSummary(writer, collector, written);
+    if (envelope['testRunFinished']) attachSummary(writer, collector, written, verdictOf(capabilities));
   });
   const finished = reporter.finished.bind(reporter);
   reporter.finished = async () => {
@@ -98,8 +100,13 @@ export default function AllureFormatter(options: IFormatterOptions): object {
 }
 
 /** summary.md to disk, and into the results as the tear-down of every scenario. */
-function attachSummary(writer: ResultsWriter, collector: RunCollector, children: string[]): void {
-  const summary = writeRunSummary(collector.run);
+function attachSummary(
+  writer: ResultsWriter,
+  collector: RunCollector,
+  children: string[],
+  verdict: string | undefined,
+): void {
+  const summary = writeRunSummary(collector.run, process.env, verdict);
   if (!summary || !children.length) return;
   const source = `${randomUUID()}-attachment.md`;
   writer.writeAttachment(source, Buffer.from(summary.text, 'utf8'));

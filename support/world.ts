@@ -19,6 +19,7 @@ import {
   runTag,
   WORKER_ID_ENV,
 } from '../src/runbook';
+import type { UserSession, WriteAttempt } from '../src/runbook/acceptance';
 import { processState } from './run-state';
 
 export class RunbookWorld extends World {
@@ -33,6 +34,10 @@ export class RunbookWorld extends World {
   finding: Finding | undefined;
   /** The outcome of the scenario's last "I try to ..." batch: its result or its error. */
   batchAttempt: unknown;
+  /** Acceptance: the other user the scenario acts as, what it tried, the replicas asked for. */
+  userSession: UserSession | undefined;
+  userWrites: WriteAttempt[] | undefined;
+  readonly deploymentReplicas = new Map<string, number>();
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -87,6 +92,12 @@ export class RunbookWorld extends World {
     if (!process.env[ALLURE_RESULTS_ENV]) return; // RUNBOOK_ALLURE=off: no report, no attachments
     for (const a of attachments)
       this.attach(this.scrub(a.body), { mediaType: a.mediaType, fileName: a.name });
+  }
+
+  /** The session of "Given I am the user ..."; a step needing it before that fails saying so. */
+  user(): UserSession {
+    if (!this.userSession) throw new Error('no "Given I am the user ..." step ran before this one');
+    return this.userSession;
   }
 
   /** Run an action whose refusal by the server is the expected outcome; other failures propagate. */

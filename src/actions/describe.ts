@@ -80,9 +80,14 @@ function faultCurl(a: Extract<Action, { op: 'set-fault' | 'clear-fault' }>): str
   ].join(' ');
 }
 
+/** `kubectl create -f -` with the object's JSON on standard input (a here-string). */
+const createLine = (a: Extract<Action, { op: 'create-object' }>): string =>
+  `${commandLine(['kubectl', 'create', '-f', '-'])} <<< ${shellQuote(JSON.stringify(a.body))}`;
+
 /** The command line of one step. */
 export function describe(step: Step): string {
   if (step.op === 'set-fault' || step.op === 'clear-fault') return faultCurl(step);
+  if (step.op === 'create-object') return createLine(step);
   const api = apiArgs(step);
   if (api) return commandLine(api);
   const line = commandLine(kubectlArgs(step)!);

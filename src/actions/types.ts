@@ -52,7 +52,19 @@ export type KubectlAction =
       restore?: MergePatch;
     }
   /** `kubectl rollout restart`: new pods cannot be made old again; recorded so the run shows it. */
-  | { op: 'restart-deployment'; name: string; namespace: string };
+  | { op: 'restart-deployment'; name: string; namespace: string }
+  /**
+   * `kubectl create -f -` of a disposable object the run makes (acceptance: a namespace, a
+   * workspace, a Deployment, a pod). `body`: the object as sent (apiVersion, kind, metadata,
+   * spec). Undo deletes it and waits until it is gone; nothing else is ever deleted this way.
+   */
+  | {
+      op: 'create-object';
+      resource: ResourceName;
+      name: string;
+      namespace?: string;
+      body: Record<string, unknown>;
+    };
 
 /** The embedded sandbox's faults (`curl` on its control API). `before`: the options when it was on. */
 export type FaultAction =

@@ -44,6 +44,8 @@ export interface SummaryInput {
   runId: string;
   reportsDir: string;
   run: RunOutcome;
+  /** An acceptance run's verdict (markdown: table and final line): the summary opens with it. */
+  verdict?: string;
 }
 
 export interface Summary {
@@ -51,13 +53,14 @@ export interface Summary {
   changes: ObjectChange[];
 }
 
-export function buildSummary({ runId, reportsDir, run }: SummaryInput): Summary {
+export function buildSummary({ runId, reportsDir, run, verdict }: SummaryInput): Summary {
   const dir = runsDir(reportsDir, runId);
   const env = environmentOf(dir);
   const changes = runChanges(readEvidence(dir));
   const failed = run.scenarios.filter((s) => s.outcome.status !== 'PASSED' && s.outcome.status !== 'SKIPPED');
   const ok = run.success ?? (failed.length === 0 && run.runProblems.length === 0);
   const lines: string[] = [`# Runbook run ${runId}: ${ok ? 'PASSED' : 'FAILED'}`, ''];
+  if (verdict) lines.push(verdict.trimEnd(), '');
 
   lines.push('## Environment', '', '| | |', '|---|---|');
   const facts: [string, string | undefined][] = [

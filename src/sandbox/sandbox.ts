@@ -22,6 +22,8 @@ import { type Listeners, startListeners } from './server/server';
 import { createCertificates } from './server/tls';
 import { writeFileAtomic } from './server/write-file';
 import { ObjectStore, type StoreDump } from './store/store';
+import { workloadAdmission } from './workloads/admission';
+import { WorkloadController } from './workloads/workload-controller';
 
 export interface SandboxOptions {
   /** ks-apiserver port (http); 0 or absent lets the OS choose. */
@@ -116,23 +118,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults({ store, expireTokens: () => auth.expireAll() });
   const controller = new NodegroupController({ store, faults });
   const members = new Members({ count: options.members ?? 0, extraNodes: options.memberNodes ?? 0 });
+  const workloads = new WorkloadController(store);
   const reset = () => {
     faults.clear();
     fresh();
     controller.resync();
     members.reset();
+    workloads.resync();
   };
   const certs = await createCertificates();
   let listeners: Listeners;
   controller.start();
   members.start();
+  workloads.start();
   const stopRestartWatch = watchRollouts(store, faults);
   try {
     listeners = await startListeners(
       {
         auth,
         faults,
-        kube: createKubeApi(store),
+        kube: createKubeApi(store, workloadAdmission(store)),
         kapi: createKapi({ store }),
         control: createControl(faults, { reset }),
         clusters: {
@@ -147,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (err) {
     controller.stop();
     members.stop();
+    workloads.stop();
     stopRestartWatch();
     throw err;
   }
@@ -154,15 +160,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const envFile = options.envFile ? resolve(options.envFile) : undefined;
   const filesDir = envFile ? dirname(envFile) : mkdtempSync(join(tmpdir(), 'nodegroup-sandbox-'));
   const kubeconfigPath = join(filesDir, envFile ? 'sandbox.kubeconfig' : 'kubeconfig');
-  writeFileAtomic(
-    kubeconfigPath,
-    kubeconfigYaml({
-      server: listeners.kubeUrl,
-      caPem: certs.caPem,
-      token: auth.issueToken(DEFAULT_ADMIN_USER),
-      user: DEFAULT_ADMIN_USER,
-    }),
-  );
   const env = {
     KUBESPHERE_HOST: listeners.url,
     KUBESPHERE_USERNAME: DEFAULT_ADMIN_USER,
@@ -171,15 +168,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   // The viewer's login too, so read-only checks can be tried (not in `env`: runs log in as admin).
   const viewer = auth.credentials.readonly;
-  if (envFile)
+  try {
     writeFileAtomic(
-      envFile,
-      envFileText({
-        ...env,
-        KUBESPHERE_VIEWER_USERNAME: viewer.username,
-        KUBESPHERE_VIEWER_PASSWORD: viewer.password,
+      kubeconfigPath,
+      kubeconfigYaml({
+        server: listeners.kubeUrl,
+        caPem: certs.caPem,
+        token: auth.issueToken(DEFAULT_ADMIN_USER),
+        user: DEFAULT_ADMIN_USER,
       }),
     );
+    if (envFile)
+      writeFileAtomic(
+        envFile,
+        envFileText({
+          ...env,
+          KUBESPHERE_VIEWER_USERNAME: viewer.username,
+          KUBESPHERE_VIEWER_PASSWORD: viewer.password,
+        }),
+      );
+  } catch (err) {
+    // Without its files the sandbox is of no use: stop it rather than serve on (the command would hang).
+    controller.stop();
+    workloads.stop();
+    stopRestartWatch();
+    await listeners.close();
+    throw new Error(`cannot write the sandbox's client files in ${filesDir}: ${(err as Error).message}`);
+  }
 
   let stopped = false;
   return {
@@ -201,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stopped = true;
       controller.stop();
       members.stop();
+      workloads.stop();
       stopRestartWatch();
       await listeners.close();
       if (options.statePath) writeFileAtomic(options.statePath, JSON.stringify(store.dump()));

@@ -54,6 +54,7 @@ describe('columns as kubectl shows them', () => {
     assert.deepEqual(columnNames('pods'), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
     assert.deepEqual(columnNames('events'), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     assert.deepEqual(columnNames('deployments'), ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+    assert.deepEqual(columnNames('replicasets'), ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
     assert.deepEqual(columnNames('nodegroups'), ['NAME', 'ALIAS', 'MANAGER', 'STATE', 'AGE']);
     assert.deepEqual(columnNames('workspaces'), ['NAME', 'AGE']);
     assert.deepEqual(columnNames('ippools'), ['NAME', 'AGE']);

@@ -10,6 +10,7 @@ import type { KapiClient, KapiRequest } from '../../kapi/client';
 import { nodegroupRequests } from '../../kapi/nodegroups';
 import { commandLine } from '../../shell';
 import { VerifyError } from '../errors';
+import { createRequest } from './create-object';
 import { FaultClient } from './fault-client';
 import type { Kubectl, KubectlResult } from './kubectl-runner';
 
@@ -59,6 +60,8 @@ export async function perform(
     case 'bind':
     case 'unbind':
       return send(requestOf(action));
+    case 'create-object':
+      return send(createRequest(action));
     case 'patch-object':
     case 'restart-deployment':
       return runKubectl(tools.kubectl, kubectlArgs(action)!);

@@ -73,5 +73,7 @@ export async function undoScenario(ctx: RunContext, pending: LedgerEntry[]): Pro
 export function describeChange(c: Action): string {
   if (c.op === 'bind' || c.op === 'unbind') return `${c.op} ${c.kind} ${c.target} / ${c.group}`;
   if (c.op === 'patch-object') return `${c.op} ${c.resource} ${c.name}: ${c.what}`;
+  if (c.op === 'create-object')
+    return `${c.op} ${c.resource} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
   return `${c.op} ${c.name}`;
 }

@@ -11,6 +11,7 @@ import { NODE_GROUP_LABEL, NODEGROUP_API_VERSION, NODEGROUP_STATE } from '../../
 import type { KapiClient, KapiRequest } from '../../kapi/client';
 import { HttpError } from '../../kapi/errors';
 import { type NodeGroup, nodegroupRequests } from '../../kapi/nodegroups';
+import { removeCreated } from '../actions/create-object';
 import { FaultClient } from '../actions/fault-client';
 import { holdsMergePatch, sendMergePatch } from '../actions/merge-patch';
 import { ConfigError, TargetNotFoundError } from '../errors';
@@ -84,6 +85,8 @@ export class Undoer {
           : `fault ${change.name} was off`;
       case 'patch-object':
         return this.restoreObject(change);
+      case 'create-object':
+        return removeCreated(this.tools, change);
       case 'restart-deployment':
         return `deployment ${change.namespace}/${change.name} was restarted: a restart is not undone`;
     }

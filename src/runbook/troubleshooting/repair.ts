@@ -56,6 +56,8 @@ async function runStep(flow: Flow, step: Step): Promise<string | undefined> {
       return void (await kubectlEdit(flow, step));
     case 'restart-deployment':
       return void (await restartDeployment(flow, step));
+    case 'create-object':
+      return void (await flow.act(step));
     case 'set-fault':
     case 'clear-fault':
       throw new ConfigError(`a repair does not switch sandbox faults (${describeRepair([step])})`);

@@ -4,6 +4,7 @@
  * v2beta1 APIGroupDiscoveryList) that kubectl 1.32 prefers for /api and /apis.
  */
 import { apiVersionOf, KINDS, type ResourceKind, VERBS } from '../store/kinds';
+import { SCALE_KIND } from './scale';
 
 const STATUS_VERBS = ['get', 'patch', 'update'];
 
@@ -68,6 +69,17 @@ export function apiResourceList(group: string, version: string) {
       kind: k.kind,
       verbs: STATUS_VERBS,
     },
+    ...(k.scale
+      ? [
+          {
+            name: `${k.resource}/scale`,
+            singularName: '',
+            namespaced: k.namespaced,
+            ...SCALE_KIND,
+            verbs: STATUS_VERBS,
+          },
+        ]
+      : []),
   ]);
   return {
     kind: 'APIResourceList',
@@ -87,7 +99,10 @@ function discoveryResource(k: ResourceKind) {
     verbs: VERBS,
     ...(k.shortNames.length ? { shortNames: k.shortNames } : {}),
     ...(k.categories.length ? { categories: k.categories } : {}),
-    subresources: [{ subresource: 'status', responseKind, verbs: STATUS_VERBS }],
+    subresources: [
+      { subresource: 'status', responseKind, verbs: STATUS_VERBS },
+      ...(k.scale ? [{ subresource: 'scale', responseKind: SCALE_KIND, verbs: STATUS_VERBS }] : []),
+    ],
   };
 }
 

@@ -41,6 +41,7 @@ import type { KubeObject } from '../store/object';
 import { StatusError } from '../store/status';
 import type { ObjectStore } from '../store/store';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf';
+import { serveScale } from './scale';
 import { includeObjectOf, tableOf } from './tables';
 
 export const resourceNotFound = () =>
@@ -52,7 +53,11 @@ const methodNotAllowed = (method: string, path: string) =>
     `the server does not allow this method on the requested resource (${method} ${path})`,
   );
 
-export function createKubeApi(store: ObjectStore): (ctx: RequestContext) => Promise<void> {
+export function createKubeApi(
+  store: ObjectStore,
+  /** Admission of new objects (wired by sandbox.ts: workloads/admission.ts): may edit the object or throw its refusal. */
+  admit?: (resource: string, obj: KubeObject) => void,
+): (ctx: RequestContext) => Promise<void> {
   return async (ctx) => {
     const segments = ctx.path.split('/').filter((s) => s.length > 0);
     if (segments[0] === 'api') {
@@ -60,7 +65,7 @@ export function createKubeApi(store: ObjectStore): (ctx: RequestContext) => Prom
       if (version === undefined) return discovery(ctx, () => apiVersions(ctx.req.headers.host ?? ''), true);
       if (!hasGroupVersion('', version)) throw resourceNotFound();
       if (rest.length === 0) return discovery(ctx, () => apiResourceList('', version));
-      return serveResource(store, ctx, resolveTarget('', version, rest));
+      return serveResource(store, ctx, resolveTarget('', version, rest), admit);
     }
     if (segments[0] === 'apis') {
       const [, group, version, ...rest] = segments;
@@ -69,7 +74,7 @@ export function createKubeApi(store: ObjectStore): (ctx: RequestContext) => Prom
       if (version === undefined) return discovery(ctx, () => apiGroupDocument(group));
       if (!hasGroupVersion(group, version)) throw resourceNotFound();
       if (rest.length === 0) return discovery(ctx, () => apiResourceList(group, version));
-      return serveResource(store, ctx, resolveTarget(group, version, rest));
+      return serveResource(store, ctx, resolveTarget(group, version, rest), admit);
     }
     if (segments[0] === 'openapi' && segments[1] === 'v3') {
       const rest = segments.slice(2);
@@ -93,7 +98,12 @@ function discovery(ctx: RequestContext, legacy: () => unknown, core?: boolean) {
   ctx.res.end(text);
 }
 
-async function serveResource(store: ObjectStore, ctx: RequestContext, target: Target | undefined) {
+async function serveResource(
+  store: ObjectStore,
+  ctx: RequestContext,
+  target: Target | undefined,
+  admit?: (resource: string, obj: KubeObject) => void,
+) {
   if (!target) throw resourceNotFound();
   if (ctx.query.get('dryRun')) {
     throw new StatusError('BadRequest', 'dryRun is not supported by the sandbox; leave it out to write');
@@ -104,9 +114,11 @@ async function serveResource(store: ObjectStore, ctx: RequestContext, target: Ta
       return isWatch(ctx)
         ? serveWatch(store, ctx, target, listOptionsOf(ctx, target))
         : list(store, ctx, target);
-    if (method === 'POST') return create(store, ctx, target);
+    if (method === 'POST') return create(store, ctx, target, admit);
     if (method === 'DELETE') return deleteCollection(store, ctx, target);
   } else {
+    if (target.subresource === 'scale' && !isWatch(ctx))
+      return serveScale(store, ctx, target.kind, target.namespace, target.name);
     if (method === 'GET') {
       if (isWatch(ctx)) return serveWatch(store, ctx, target, listOptionsOf(ctx, target));
       return get(store, ctx, target, target.name);
@@ -215,9 +227,15 @@ async function objectBody(ctx: RequestContext): Promise<unknown> {
   return readObjectBody(ctx.req);
 }
 
-async function create(store: ObjectStore, ctx: RequestContext, target: Target): Promise<void> {
+async function create(
+  store: ObjectStore,
+  ctx: RequestContext,
+  target: Target,
+  admit?: (resource: string, obj: KubeObject) => void,
+): Promise<void> {
   if (target.kind.namespaced && target.namespace === undefined) throw methodNotAllowed(ctx.method, ctx.path);
   const obj = checkBody(await objectBody(ctx), target);
+  admit?.(target.kind.resource, obj);
   sendObject(ctx, target, 201, store.create(target.kind.resource, obj));
 }
 

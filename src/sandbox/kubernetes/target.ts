@@ -9,7 +9,7 @@ export interface Target {
   subresource?: string;
 }
 
-const SUBRESOURCES = new Set(['status']);
+const SUBRESOURCES = new Set(['status', 'scale']);
 
 /** Resolve the part of a path after /api/{v} or /apis/{g}/{v}; undefined when no such resource. */
 export function resolveTarget(group: string, version: string, rest: string[]): Target | undefined {
@@ -25,5 +25,6 @@ export function resolveTarget(group: string, version: string, rest: string[]): T
   if (namespace && !kind.namespaced) return undefined;
   if (name !== undefined && kind.namespaced && namespace === undefined) return undefined;
   if (subresource !== undefined && !SUBRESOURCES.has(subresource)) return undefined;
+  if (subresource === 'scale' && !kind.scale) return undefined;
   return { kind, namespace, name, subresource };
 }

@@ -3,7 +3,7 @@
  * ReplicaSets and pods, the apiserver's Service, Endpoints and EndpointSlice, linked by owner
  * and target references.
  */
-import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../../constants';
+import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE, POD_TEMPLATE_HASH_LABEL } from '../../constants';
 import type { KubeObject } from '../store/object';
 import type { ObjectStore } from '../store/store';
 import { hexOf, now } from './fixture-ids';
@@ -93,7 +93,7 @@ export function deployment(name: string): KubeObject {
 
 export function replicaSet(name: string): KubeObject {
   const { hash } = PODS[name]!;
-  const labels = { ...labelsOf(name), 'pod-template-hash': hash };
+  const labels = { ...labelsOf(name), [POD_TEMPLATE_HASH_LABEL]: hash };
   return {
     metadata: {
       name: `${name}-${hash}`,
@@ -108,7 +108,7 @@ export function replicaSet(name: string): KubeObject {
     },
     spec: {
       replicas: 1,
-      selector: { matchLabels: { app: name, 'pod-template-hash': hash } },
+      selector: { matchLabels: { app: name, [POD_TEMPLATE_HASH_LABEL]: hash } },
       template: { metadata: { labels }, spec: podSpec(name) },
     },
     status: {
@@ -131,7 +131,7 @@ export function pod(deploymentName: string, nodeName: string, hostIP: string): K
       name: `${deploymentName}-${hash}-${suffix}`,
       generateName: `${deploymentName}-${hash}-`,
       namespace: NODEGROUP_NAMESPACE,
-      labels: { ...labelsOf(deploymentName), 'pod-template-hash': hash },
+      labels: { ...labelsOf(deploymentName), [POD_TEMPLATE_HASH_LABEL]: hash },
       ownerReferences: ownedBy('ReplicaSet', `${deploymentName}-${hash}`),
     },
     spec: { ...podSpec(deploymentName), nodeName },

@@ -17,6 +17,8 @@ export interface ResourceKind {
   strategicMerge: boolean;
   /** The apiserver keeps `metadata.generation` (workloads and custom resources; not nodes, pods, ...). */
   generation: boolean;
+  /** Serves the `scale` subresource (kubernetes/scale.ts): Deployments and ReplicaSets. */
+  scale?: true;
 }
 
 export const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -40,6 +42,7 @@ const workload = (resource: string, kind: string, shortNames: string[]): Resourc
   group: 'apps',
   categories: ['all'],
   generation: true,
+  scale: true,
 });
 
 const custom = (group: string, version: string, resource: string, kind: string, shortNames: string[]) => ({
