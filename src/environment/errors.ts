@@ -16,7 +16,7 @@ export const ENVIRONMENT_EXIT_CODES = {
   ENV_TOOL_MISSING: 17,
   ENV_KUBECONFIG: 18,
   ENV_CREDENTIALS: 19,
-  ENV_UNKNOWN_CLUSTER: 20,
+  ENV_UNKNOWN_CLUSTER: 21,
 } as const;
 
 export type EnvironmentErrorCode = keyof typeof ENVIRONMENT_EXIT_CODES;

@@ -106,14 +106,14 @@ describe('fleet run', () => {
 
   test('unknown cluster names are refused with the known members; nothing runs', async () => {
     const res = await run(['--clusters', 'member-1,edge-9', FEATURE]);
-    assert.equal(res.code, 20, res.out);
+    assert.equal(res.code, 21, res.out);
     assert.match(res.out, /unknown cluster edge-9: the member clusters are member-1, member-2, member-3/);
     assert.doesNotMatch(res.out, /fleet run \d/);
   });
 
   test('a malformed --clusters value is refused before anything is read', async () => {
     const res = await run(['--clusters', 'member-1,member-1', FEATURE]);
-    assert.equal(res.code, 20);
+    assert.equal(res.code, 21);
     assert.match(res.out, /--clusters names member-1 twice/);
   });
 });

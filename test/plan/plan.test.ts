@@ -57,16 +57,21 @@ describe('nodegroup-runbooks plan --env NAME', { timeout: 120_000 }, () => {
     assert.ok(!existsSync(join(l.reports, 'ledger')), 'a ledger outside the plan');
   });
 
-  test("the live environment's guardrails apply on the twin: an unbind needs the opt-in", async () => {
-    const bindUnbind = 'features/binding/node.feature:5';
-    const refused = await runbooks(l, ['plan', '--env', 'stage', bindUnbind]);
+  test("the live environment's guardrails apply on the twin: deleting a group the run did not create needs the opt-in", async () => {
+    const deleteTheirs = 'test/fixtures/plan/delete-existing.feature';
+    const refused = await runbooks(l, ['plan', '--env', 'stage', deleteTheirs]);
     assert.equal(refused.code, 1, refused.out);
     const [s] = readPlanJson(planDirOf(refused)).scenarios;
     assert.equal(s!.status, 'FAILED');
-    assert.match(s!.message!, /refusing to unbind node worker-3 from nodegroup/);
-    const allowed = await runbooks(l, ['plan', '--env', 'stage', '--allow-destructive', bindUnbind]);
-    assert.equal(allowed.code, 0, allowed.out);
-    assert.equal(readPlanJson(planDirOf(allowed)).environment.allowDestructive, true);
+    assert.match(s!.message!, /RUNBOOK_GUARDRAIL|refusing to delete nodegroup edge-a/);
+    const allowed = await runbooks(l, ['plan', '--env', 'stage', '--allow-destructive', deleteTheirs]);
+    const plan = readPlanJson(planDirOf(allowed));
+    assert.equal(plan.environment.allowDestructive, true);
+    assert.doesNotMatch(plan.scenarios[0]!.message ?? '', /refusing to/, allowed.out);
+    assert.ok(
+      plan.scenarios[0]!.writes.some((w) => w.method === 'DELETE'),
+      'the delete was sent to the twin',
+    );
   });
 
   test('plan.json: the exact writes of an operation and the diff of each object it changes', async () => {
