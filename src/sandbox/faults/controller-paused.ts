@@ -4,6 +4,7 @@
  * Deployment has no available replica. A rollout restart of that Deployment ends it.
  */
 import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../../constants';
+import { availableCondition } from '../store/deployment-status';
 import type { KubeObject } from '../store/object';
 import type { ObjectStore } from '../store/store';
 import { defineFault } from './fault';
@@ -55,22 +56,7 @@ function setDeploymentReady(deployment: KubeObject, ready: boolean): void {
   status.availableReplicas = ready ? replicas : 0;
   if (ready) delete status.unavailableReplicas;
   else status.unavailableReplicas = replicas;
-  status.conditions = setCondition(
-    status.conditions ?? [],
-    ready
-      ? {
-          type: 'Available',
-          status: 'True',
-          reason: 'MinimumReplicasAvailable',
-          message: 'Deployment has minimum availability.',
-        }
-      : {
-          type: 'Available',
-          status: 'False',
-          reason: 'MinimumReplicasUnavailable',
-          message: 'Deployment does not have minimum availability.',
-        },
-  );
+  status.conditions = setCondition(status.conditions ?? [], availableCondition(ready));
   deployment.status = status;
 }
 

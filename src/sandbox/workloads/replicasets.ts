@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { POD_TEMPLATE_HASH_LABEL } from '../../constants';
+import { availableCondition } from '../store/deployment-status';
 import type { KubeObject } from '../store/object';
 import { StatusError } from '../store/status';
 import type { ObjectStore } from '../store/store';
@@ -89,21 +90,7 @@ export function reconcileDeployment(tools: WorkloadTools, deployment: KubeObject
       readyReplicas: ready,
       availableReplicas: ready,
       ...(available ? {} : { unavailableReplicas: replicas - ready }),
-      conditions: [
-        available
-          ? {
-              type: 'Available',
-              status: 'True',
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-            }
-          : {
-              type: 'Available',
-              status: 'False',
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-            },
-      ],
+      conditions: [availableCondition(available)],
     };
   });
 }
