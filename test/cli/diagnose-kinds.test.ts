@@ -3,22 +3,12 @@
  * defineBindingKind shows in its help and its flag reaches the diagnosis' target (checked names).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { defineBindingKind, forgetBindingKind } from '../../src/binding-kinds';
+import { describe, it } from 'node:test';
 import { runCli } from '../cli-helpers';
+import { withRackKind } from '../fake-binding-kind';
 
 describe('diagnose flags from the binding kinds table', () => {
-  before(() => {
-    defineBindingKind({
-      kind: 'rack',
-      targetKind: 'Rack',
-      group: 'example.io',
-      version: 'v1',
-      resource: 'racks',
-      mark: { on: 'label', key: 'example.io/nodegroup' },
-    });
-  });
-  after(() => forgetBindingKind('rack'));
+  withRackKind();
 
   it('lists every kind of the table, the defined one too', async () => {
     const run = await runCli(['diagnose', '--help'], {});

@@ -4,10 +4,10 @@
  * defineBindingKind is read from its KAPI path and its ledger entries.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { defineBindingKind, forgetBindingKind } from '../../src/binding-kinds';
+import { describe, test } from 'node:test';
 import { involvedIn, noneInvolved } from '../../src/report/failure-diagnosis';
 import type { Operation, ScenarioRecord } from '../../src/runbook/evidence';
+import { withRackKind } from '../fake-binding-kind';
 
 const ledger = (change: Record<string, unknown>): Operation =>
   ({
@@ -19,18 +19,7 @@ const scenario = (operations: Operation[]): ScenarioRecord =>
   ({ steps: [{ operations }] }) as unknown as ScenarioRecord;
 
 describe('objects involved in a failure', () => {
-  before(() => {
-    defineBindingKind({
-      kind: 'rack',
-      targetKind: 'Rack',
-      group: 'example.io',
-      version: 'v1',
-      resource: 'racks',
-      kapiSegment: 'racks',
-      mark: { on: 'label', key: 'example.io/nodegroup' },
-    });
-  });
-  after(() => forgetBindingKind('rack'));
+  withRackKind();
 
   test('a patch-object entry names its object by kind, never as a nodegroup', () => {
     const involved = involvedIn(
