@@ -1,10 +1,13 @@
 /**
  * Reading and waiting on Kubernetes objects through @kubernetes/client-node, the way a
  * verification step does: get, list, and wait for a condition driven by a watch with a deadline
- * (never a fixed sleep). client-node is loaded on first use: it costs ~1 s of start-up.
+ * (never a fixed sleep). client-node is loaded on first use (~0.4-1 s of start-up): a watch,
+ * or a read with credentials only its plugins apply; plain reads go straight over node:http(s)
+ * (src/kube/direct.ts), so a run's reads before its first step load no client-node.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CodedError } from '../coded-error';
+import { currentEntries, type DirectAccess, directAccess } from './direct';
 import { KubeApiError, KubeUnreachableError, statusReason } from './errors';
 import { type LoadedKubeconfig, loadKubeconfig, toKubeConfig } from './kubeconfig';
 import { collectionPath, type ResourceRef } from './resources';
@@ -53,12 +56,22 @@ const load = (): ClientNode => {
 export class KubeReader {
   /** One keep-alive agent for every read: client-node makes a new one (a new TLS handshake) per call. */
   private agent: import('node:https').Agent | undefined;
+  private kubeConfig: KubeConfig | undefined;
+  /** Plain GETs without client-node, when the kubeconfig's credentials allow (undefined: they do not). */
+  private readonly direct: DirectAccess | undefined;
 
   private constructor(
-    readonly config: KubeConfig,
     /** The kubeconfig as loaded (files, context, what kubectl is given). */
-    readonly loaded?: LoadedKubeconfig,
-  ) {}
+    readonly loaded: LoadedKubeconfig,
+  ) {
+    this.direct = directAccess(loaded);
+  }
+
+  /** client-node's KubeConfig, built (and client-node loaded) on first use. */
+  get config(): KubeConfig {
+    this.kubeConfig ??= toKubeConfig(this.loaded);
+    return this.kubeConfig;
+  }
 
   /**
    * From a kubeconfig read as kubectl reads it (src/kube/kubeconfig.ts): `path` (one file or a
@@ -74,11 +87,12 @@ export class KubeReader {
       ...(context ? { context } : {}),
       env,
     });
-    return new KubeReader(toKubeConfig(loaded), loaded);
+    return new KubeReader(loaded);
   }
 
   get server(): string {
-    return this.config.getCurrentCluster()?.server ?? '';
+    const server = currentEntries(this.loaded).cluster?.['server'];
+    return typeof server === 'string' ? server : '';
   }
 
   /** GET any API path (discovery documents: `/api/v1`, `/apis`): status and parsed body. */
@@ -90,6 +104,17 @@ export class KubeReader {
     path: string,
     query: Record<string, string | undefined> = {},
   ): Promise<{ status: number; body: unknown }> {
+    if (this.direct) {
+      const url = new URL(path, 'http://x');
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+      try {
+        return await this.direct.get(`${url.pathname}${url.search}`);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (!code) throw err;
+        throw new KubeUnreachableError(this.direct.server, code, err);
+      }
+    }
     const cluster = this.config.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(path, cluster.server);

@@ -55,7 +55,7 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
     'target.kind': target.kind === 'sandbox' ? 'embedded sandbox (one per worker)' : 'live',
     'target.url': target.host,
     'cluster.server': kube.server || 'unknown',
-    'cluster.context': target.context ?? kube.config.getCurrentContext() ?? 'unknown',
+    'cluster.context': target.context ?? kube.loaded.context ?? 'unknown',
     // Who the server says the token is (the live preflight asks), else where the token came from.
     user: target.identity
       ? `${target.identity.user} (${target.identity.source})`
@@ -79,10 +79,10 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
         }),
     ),
     within(
-      (async () => {
-        const { VersionApi } = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
-        return kube.config.makeApiClient(VersionApi).getCode();
-      })(),
+      kube.getPath('/version').then(({ status, body }) => {
+        if (status !== 200) throw new Error(`GET /version: ${status}`);
+        return body as { gitVersion: string };
+      }),
     ),
     within(
       Promise.all(NODEGROUP_DEPLOYMENTS.map((d) => ctx.verifier.get('deployment', d, NODEGROUP_NAMESPACE))),
