@@ -95,6 +95,38 @@ export class KubeReader {
     return typeof server === 'string' ? server : '';
   }
 
+  private readonly observers: ((path: string) => void)[] = [];
+
+  /** Be told the path of every GET this reader sends (discovery included), before it is sent. */
+  observe(fn: (path: string) => void): void {
+    this.observers.push(fn);
+  }
+
+  /** Preferred versions of API groups, read from discovery once per reader (one per run's worker). */
+  private readonly preferred = new Map<string, Promise<string | undefined>>();
+
+  /**
+   * The resource as this server serves it: a ref with `preferredOf` gets the group's preferred
+   * version from discovery (`/apis/{group}`); without a discovery answer it keeps its own.
+   */
+  async resolve(r: ResourceRef): Promise<ResourceRef> {
+    const group = r.preferredOf;
+    if (!group) return r;
+    let version = this.preferred.get(group);
+    if (!version) {
+      version = this.fetchJSON(`/apis/${group}`).then(
+        ({ status, body }) =>
+          status === 200
+            ? (body as { preferredVersion?: { version?: string } } | undefined)?.preferredVersion?.version
+            : undefined,
+        () => undefined,
+      );
+      this.preferred.set(group, version);
+    }
+    const found = await version;
+    return found ? { ...r, apiVersion: `${group}/${found}` } : r;
+  }
+
   /** GET any API path (discovery documents: `/api/v1`, `/apis`): status and parsed body. */
   getPath(path: string): Promise<{ status: number; body: unknown }> {
     return this.fetchJSON(path);
@@ -104,6 +136,7 @@ export class KubeReader {
     path: string,
     query: Record<string, string | undefined> = {},
   ): Promise<{ status: number; body: unknown }> {
+    for (const fn of this.observers) fn(path);
     if (this.direct) {
       const url = new URL(path, 'http://x');
       for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
@@ -141,7 +174,8 @@ export class KubeReader {
   }
 
   /** The object, or undefined when it does not exist. */
-  async get(r: ResourceRef, name: string, namespace?: string): Promise<KubeObject | undefined> {
+  async get(ref: ResourceRef, name: string, namespace?: string): Promise<KubeObject | undefined> {
+    const r = await this.resolve(ref);
     const path = `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`;
     const { status, body } = await this.fetchJSON(path);
     if (status === 404) return undefined;
@@ -151,9 +185,10 @@ export class KubeReader {
   }
 
   async list(
-    r: ResourceRef,
+    ref: ResourceRef,
     options: ListOptions = {},
   ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const r = await this.resolve(ref);
     const path = collectionPath(r, options.namespace);
     const { status, body } = await this.fetchJSON(path, {
       labelSelector: options.labelSelector,
@@ -169,10 +204,11 @@ export class KubeReader {
    * reading once and then following a watch on the collection from that read's version.
    */
   async waitForList(
-    r: ResourceRef,
+    ref: ResourceRef,
     holds: (items: KubeObject[]) => boolean,
     options: ListOptions & { timeoutMs?: number; description?: string } = {},
   ): Promise<KubeObject[]> {
+    const r = await this.resolve(ref);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const description = options.description ?? `${r.plural} matching the condition`;
     const first = await this.list(r, options);
@@ -208,11 +244,12 @@ export class KubeReader {
    * and then following a watch from that read's version, so no change is missed between them.
    */
   async waitFor(
-    r: ResourceRef,
+    ref: ResourceRef,
     name: string,
     holds: (obj: KubeObject | undefined) => boolean,
     options: { namespace?: string; timeoutMs?: number; description?: string; signal?: AbortSignal } = {},
   ): Promise<KubeObject | undefined> {
+    const r = await this.resolve(ref);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const description = options.description ?? `${r.kind} ${name}`;
     const fieldSelector = `metadata.name=${name}`;
