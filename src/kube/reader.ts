@@ -11,6 +11,7 @@ import { currentEntries, type DirectAccess, directAccess } from './direct';
 import { KubeApiError, KubeUnreachableError, statusReason } from './errors';
 import { type LoadedKubeconfig, loadKubeconfig, toKubeConfig } from './kubeconfig';
 import { collectionPath, type ResourceRef } from './resources';
+import { followWatch } from './watch';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -45,13 +46,6 @@ export class WaitTimeoutError extends CodedError<'WAIT_TIMEOUT'> {
     super(`timed out after ${timeoutMs} ms waiting for ${description}`);
   }
 }
-
-type ClientNode = typeof import('@kubernetes/client-node');
-let clientNode: ClientNode | undefined;
-const load = (): ClientNode => {
-  clientNode ??= require('@kubernetes/client-node') as ClientNode;
-  return clientNode;
-};
 
 export class KubeReader {
   /** One keep-alive agent for every read: client-node makes a new one (a new TLS handshake) per call. */
@@ -219,7 +213,7 @@ export class KubeReader {
     const query: Record<string, string | boolean> = { resourceVersion: first.resourceVersion };
     if (options.labelSelector) query['labelSelector'] = options.labelSelector;
     if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
-    return this.followWatch({
+    return followWatch<KubeObject[], KubeObject>(this.config, {
       path: collectionPath(r, options.namespace),
       query,
       timeoutMs,
@@ -256,7 +250,7 @@ export class KubeReader {
     const first = await this.list(r, { namespace: options.namespace, fieldSelector });
     let last = first.items[0];
     if (holds(last)) return last;
-    return this.followWatch({
+    return followWatch<KubeObject | undefined, KubeObject>(this.config, {
       path: collectionPath(r, options.namespace),
       query: { fieldSelector, resourceVersion: first.resourceVersion, allowWatchBookmarks: false },
       timeoutMs,
@@ -272,64 +266,6 @@ export class KubeReader {
         if (holds(last)) return last;
         throw new WaitTimeoutError(`${description} (watch closed early)`, timeoutMs, last);
       },
-    });
-  }
-
-  /**
-   * Follow a watch until `onEvent` returns the awaited value, the deadline passes (`timeout()`),
-   * or the server ends the watch first (then `onClosed` reads again and decides). The watch is
-   * aborted whichever way it ends.
-   */
-  private followWatch<T>(w: {
-    path: string;
-    query: Record<string, string | boolean>;
-    timeoutMs: number;
-    /** Ends the wait early, rejecting with the signal's reason (the caller knows it cannot hold). */
-    signal?: AbortSignal;
-    timeout: () => Error;
-    onEvent: (type: string, obj: KubeObject) => { value: T } | undefined;
-    onClosed: () => Promise<T>;
-  }): Promise<T> {
-    const watch = new (load().Watch)(this.config);
-    return new Promise((resolve, reject) => {
-      let controller: AbortController | undefined;
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        controller?.abort();
-        fn();
-      };
-      const timer = setTimeout(() => finish(() => reject(w.timeout())), w.timeoutMs);
-      const aborted = () => finish(() => reject(w.signal?.reason));
-      if (w.signal?.aborted) aborted();
-      w.signal?.addEventListener('abort', aborted, { once: true });
-      watch
-        .watch(
-          w.path,
-          w.query,
-          (type: string, obj: KubeObject) => {
-            const done = w.onEvent(type, obj);
-            if (done) finish(() => resolve(done.value));
-          },
-          (err: unknown) => {
-            if (settled) return;
-            if (err && (err as { name?: string }).name !== 'AbortError') return finish(() => reject(err));
-            // The server closed the watch before the condition held: read again and re-check.
-            w.onClosed().then(
-              (value) => finish(() => resolve(value)),
-              (e) => finish(() => reject(e)),
-            );
-          },
-        )
-        .then(
-          (c) => {
-            controller = c;
-            if (settled) c.abort();
-          },
-          (err) => finish(() => reject(err)),
-        );
     });
   }
 }
