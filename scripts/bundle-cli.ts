@@ -7,9 +7,10 @@
  * ~17 ms off `nodegroup-api nodegroup list` (bench/cli.bench.ts). Nothing else changes: the bundle
  * is the same code, and what the CLI loads lazily stays a separate file loaded at run time.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { writeFileAtomic } from '../src/atomic-file';
 
 /** A module that `importer` requires at load time but uses only later, if ever. */
 export interface Deferral {
@@ -38,7 +39,7 @@ export const CLI_DEFERRALS: Deferral[] = [
  * Specifiers the CLI requires inside the function that needs them (diagnose, `-o yaml`, undici's
  * full index as a fallback): they stay outside the bundle so other commands never parse them.
  */
-export const CLI_LAZY = ['../diagnose', '../kube/reader', 'yaml', 'undici'];
+export const CLI_LAZY = ['../diagnose', '../kube/reader', '../shell', 'yaml', 'undici'];
 
 /** Packages the bundle may hold; anything else means an eager import pulled a library in. */
 export const CLI_PACKAGES = ['commander', 'undici'];
@@ -149,9 +150,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   const output = result.outputFiles[0]!;
   mkdirSync(outDir, { recursive: true });
   // Written whole, then renamed: a CLI started meanwhile never reads half a bundle.
-  const partial = `${options.outFile}.${process.pid}.tmp`;
-  writeFileSync(partial, output.contents);
-  renameSync(partial, options.outFile);
+  writeFileAtomic(options.outFile, output.contents);
   return { outFile: options.outFile, bytes: output.contents.length, inputs };
 }
 

@@ -4,9 +4,10 @@
  * target. A reader sees the old file or the new one, never half of one; a failure leaves the old
  * file and no temporary one.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** `mode`: the file's permission bits (e.g. 0o600 for a secret), set before any byte is written. */
 export function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
@@ -20,6 +21,8 @@ export function writeFileAtomic(
   try {
     // `wx`: a fresh file of our own (never follows a planted link), with the mode from the start.
     fd = openSync(temp, 'wx', options.mode ?? 0o666);
+    // The mode asked, exactly: open's is narrowed by the umask.
+    if (options.mode !== undefined) fchmodSync(fd, options.mode);
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
     fsyncSync(fd);
     closeSync(fd);

@@ -26,6 +26,11 @@ export interface BindingKindSpec {
   group: string;
   version: string;
   resource: string;
+  /**
+   * The version is the group's preferred one, read from the server's discovery (once per run);
+   * `version` is what a server without discovery of the group is read with.
+   */
+  discoverVersion?: boolean;
   /** KAPI path segment under `/nodegroups/{ng}/`. */
   kapiSegment: string;
   /** The mark a completed binding leaves on the target. */
@@ -96,17 +101,21 @@ export const BINDING_KIND_TABLE = [
     { on: 'label', key: NODE_GROUP_LABEL },
     { groupLabelPrefix: NAMESPACE_LABEL_PREFIX, placement: true, releasedOnDelete: true },
   ),
-  spec(
-    'workspace',
-    'Workspace',
-    { group: 'tenant.kubesphere.io', version: 'v1alpha1', resource: 'workspaces' },
-    { on: 'annotation', key: WORKSPACE_PARENT_ANNOTATION },
-    {
-      mirrors: ['workspacetemplates'],
-      members: { kind: 'namespace', label: WORKSPACE_LABEL },
-      releasedOnDelete: true,
-    },
-  ),
+  {
+    // KubeSphere 4.1 serves v1beta1 (storage) and still v1alpha1; 3.x only v1alpha1.
+    ...spec(
+      'workspace',
+      'Workspace',
+      { group: 'tenant.kubesphere.io', version: 'v1alpha1', resource: 'workspaces' },
+      { on: 'annotation', key: WORKSPACE_PARENT_ANNOTATION },
+      {
+        mirrors: ['workspacetemplates'],
+        members: { kind: 'namespace', label: WORKSPACE_LABEL },
+        releasedOnDelete: true,
+      },
+    ),
+    discoverVersion: true,
+  },
 ] as const satisfies readonly BindingKindSpec[];
 
 export type BindingKind = (typeof BINDING_KIND_TABLE)[number]['kind'];

@@ -19,6 +19,21 @@ describe('writeFileAtomic', () => {
     assert.deepEqual(readdirSync(dir), ['token.json']);
   });
 
+  test('the mode is the one asked whatever the umask, and replaces a looser one', () => {
+    const file = join(dir, 'shared.txt');
+    writeFileSync(file, 'old', { mode: 0o644 });
+    const umask = process.umask(0o077);
+    try {
+      writeFileAtomic(file, 'group may read', { mode: 0o640 });
+    } finally {
+      process.umask(umask);
+    }
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    writeFileAtomic(file, 'secret', { mode: 0o600 });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    rmSync(file);
+  });
+
   test('a failed write keeps the old file and removes its temporary file', () => {
     const target = join(dir, 'a-directory');
     mkdirSync(target);

@@ -1,11 +1,12 @@
 /**
- * `nodegroup-api diagnose NODEGROUP [--node N] [--namespace NS] [--workspace WS]`: the guide's
+ * `nodegroup-api diagnose NODEGROUP [--<kind> NAME]...`: the guide's
  * troubleshooting checklist as findings (table by default, -o json|yaml). Exit 0 when no check
  * fails, 1 when one does. Reads through ks-apiserver with the same host and login as every other
  * command, or through a kubeconfig (--kubeconfig, client-node loaded only then). The diagnosis
  * library is loaded inside the action so other commands start as fast as before.
  */
 import type { Command } from 'commander';
+import { bindingKindSpecs } from '../binding-kinds';
 import { UsageError } from '../kapi/errors';
 import { CliContext, type CliIO, type GlobalOptions } from './context';
 import { examples } from './help';
@@ -19,13 +20,11 @@ export class DiagnosisFailedError extends Error {
   }
 }
 
-interface DiagnoseFlags {
-  node?: string;
-  namespace?: string;
-  workspace?: string;
-  kubeconfig?: string;
-  context?: string;
-}
+/** commander's options: `kubeconfig`, `context` and one per binding kind (its cliFlag, camel-cased). */
+type DiagnoseFlags = { kubeconfig?: string; context?: string } & Record<string, string | undefined>;
+
+/** commander's key of a flag: `--ip-pool` is `ipPool`. */
+const optionKey = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 export async function runDiagnose(ctx: CliContext, group: string, flags: DiagnoseFlags): Promise<void> {
   if (ctx.options.dryRun) {
@@ -41,12 +40,11 @@ export async function runDiagnose(ctx: CliContext, group: string, flags: Diagnos
     );
   }
   const lib = require('../diagnose') as typeof import('../diagnose');
-  const target = {
-    nodegroup: group,
-    ...(flags.node !== undefined ? { node: flags.node } : {}),
-    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
-    ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-  };
+  const target: import('../diagnose').Target = { nodegroup: group };
+  for (const k of bindingKindSpecs()) {
+    const name = flags[optionKey(k.cliFlag)];
+    if (name !== undefined) target[k.kind] = name;
+  }
   lib.checkTarget(target); // bad names are usage errors, before any login
   let source: import('../diagnose').ClusterSource;
   if (flags.kubeconfig !== undefined) {
@@ -77,13 +75,13 @@ export async function runDiagnose(ctx: CliContext, group: string, flags: Diagnos
 
 /** Add the command to the program (the program file calls this once). */
 export function addDiagnoseCommand(program: Command, io: CliIO, contexts: CliContext[]): void {
-  program
+  const kinds = bindingKindSpecs();
+  const command = program
     .command('diagnose <nodegroup>')
     .description("run the guide's troubleshooting checklist on a nodegroup; exit 1 when a check fails")
-    .usage('<nodegroup> [--node <name>] [--namespace <name>] [--workspace <name>] [-o table|json|yaml]')
-    .option('--node <name>', 'a node expected in the group')
-    .option('--namespace <name>', 'a namespace expected in the group')
-    .option('--workspace <name>', 'a workspace expected in the group')
+    .usage(`<nodegroup> ${kinds.map((k) => `[--${k.cliFlag} <name>]`).join(' ')} [-o table|json|yaml]`);
+  for (const k of kinds) command.option(`--${k.cliFlag} <name>`, `a ${k.kind} expected in the group`);
+  command
     .option('--kubeconfig <path>', 'read Kubernetes objects through this kubeconfig instead of ks-apiserver')
     .option('--context <name>', 'kubeconfig context (with --kubeconfig)')
     .addHelpText(

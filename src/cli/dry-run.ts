@@ -4,9 +4,7 @@
  */
 import { REDACTED } from '../kapi/exchange';
 import type { HttpRequest } from '../kapi/transport';
-
-/** Quote for a POSIX shell. */
-export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+import { shellQuote } from '../shell';
 
 /** How curl should trust an https host, as the client would: `-k` or `--cacert FILE`. */
 export interface CurlTls {

@@ -6,23 +6,26 @@
  * annotation on its Workspace and WorkspaceTemplate.
  */
 import type { Repair } from '../actions/types';
-import {
-  NAMESPACE_LABEL_PREFIX,
-  NODE_GROUP_LABEL,
-  NODE_SELECTOR_ANNOTATION,
-  WORKSPACE_LABEL,
-  WORKSPACE_PARENT_ANNOTATION,
-} from '../constants';
+import { bindingKind } from '../binding-kinds';
+import { NODE_SELECTOR_ANNOTATION } from '../constants';
 import {
   DESIRED_NODEGROUP_ANNOTATION,
   IPPOOL_SYNCED_CONDITION,
   ippoolKeyOf,
   ippoolNameOf,
-  REASONS,
 } from './model-names';
 import { annotationOf, byName, conditionOf, eventsAbout, excerpt, finding, labelOf, nameOf } from './objects';
 import { repairs as cmd } from './repairs';
 import type { Evidence, Finding, KubeObject } from './types';
+
+// The marks this check reads, from the binding kinds table (the namespace and workspace entries).
+const NAMESPACE = bindingKind('namespace');
+const WORKSPACE = bindingKind('workspace');
+const NODE_GROUP_LABEL = NAMESPACE.mark.key;
+const NAMESPACE_LABEL_PREFIX = NAMESPACE.binding.groupLabelPrefix ?? '';
+const WORKSPACE_PARENT_ANNOTATION = WORKSPACE.mark.key;
+/** A namespace's label naming its workspace: its members are bound with the workspace. */
+const WORKSPACE_LABEL = WORKSPACE.binding.members?.label ?? '';
 
 interface Problem {
   text: string;
@@ -56,7 +59,7 @@ function namespaceProblems(ev: Evidence, ns: KubeObject, workspaces: string[]): 
   if (pending) return [pending];
   const group = ev.target.nodegroup;
   const name = nameOf(ns);
-  const bindCmd = cmd.bind('namespace', group, name);
+  const bindCmd = cmd.bind(NAMESPACE.kind, group, name);
   const label = labelOf(ns, NODE_GROUP_LABEL);
   if (label !== group) {
     const listed = labelOf(ev.nodegroup, `${NAMESPACE_LABEL_PREFIX}${name}`) === name;
@@ -105,7 +108,7 @@ function workspaceProblems(ev: Evidence, ws: KubeObject): Problem[] {
   if (pending) return [pending];
   const group = ev.target.nodegroup;
   const name = nameOf(ws);
-  const bindCmd = cmd.bind('workspace', group, name);
+  const bindCmd = cmd.bind(WORKSPACE.kind, group, name);
   const parent = annotationOf(ws, WORKSPACE_PARENT_ANNOTATION);
   if (parent !== group) {
     const cause = parent
@@ -142,7 +145,7 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
   for (const name of workspaces) {
     const ws = byName(ev.workspaces, name);
     if (!ws) {
-      findings.push(missing('workspace', name, cmd.listWorkspaces()));
+      findings.push(missing(WORKSPACE.kind, name, cmd.listWorkspaces()));
       continue;
     }
     const [first, ...more] = workspaceProblems(ev, ws);
@@ -155,7 +158,7 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
         `workspace ${name}: ${[first, ...more].map((p) => p.text).join('; ')}`,
         {
           objects: [excerpt('workspace', ws), ...(template ? [excerpt('workspacetemplate', template)] : [])],
-          events: eventsAbout(ev.events, 'Workspace', name).slice(-3),
+          events: eventsAbout(ev.events, WORKSPACE.targetKind, name).slice(-3),
           likelyCause: first.cause,
           repair: first.next,
         },
@@ -163,7 +166,7 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
     );
   }
   if (ev.target.namespace && !byName(ev.namespaces, ev.target.namespace)) {
-    findings.push(missing('namespace', ev.target.namespace, cmd.listNamespaces()));
+    findings.push(missing(NAMESPACE.kind, ev.target.namespace, cmd.listNamespaces()));
   }
   const expected = ev.namespaces.filter((ns) => {
     const workspace = labelOf(ns, WORKSPACE_LABEL);
@@ -177,7 +180,7 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
   for (const ns of expected) {
     const [first, ...more] = namespaceProblems(ev, ns, workspaces);
     if (!first) continue;
-    const reasons = [REASONS.namespaceBound, REASONS.namespaceUnbound, REASONS.namespaceBindFailed];
+    const reasons = Object.values(NAMESPACE.reasons);
     findings.push(
       finding(
         'namespace-workspace',
@@ -185,7 +188,7 @@ export function checkNamespacesAndWorkspaces(ev: Evidence): Finding[] {
         `namespace ${nameOf(ns)}: ${[first, ...more].map((p) => p.text).join('; ')}`,
         {
           objects: [excerpt('namespace', ns), excerpt('nodegroup', ev.nodegroup)],
-          events: eventsAbout(ev.events, 'Namespace', nameOf(ns), reasons).slice(-3),
+          events: eventsAbout(ev.events, NAMESPACE.targetKind, nameOf(ns), reasons).slice(-3),
           likelyCause: first.cause,
           repair: first.next,
         },

@@ -5,9 +5,10 @@
  * rename) with mode 0600. An expired cache is ignored; a corrupt one is reported, never
  * overwritten silently. A token is only ever sent to the host it was issued by (`cacheMatches`).
  */
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file';
 import { TOKEN_CACHE_DEFAULT_TTL_SECONDS, TOKEN_CACHE_FILE } from '../constants';
 import { TokenCacheError } from './errors';
 
@@ -140,17 +141,7 @@ export function writeTokenCache(
     ...(binding ? { host: binding.host } : {}),
     ...(binding?.user ? { user: binding.user } : {}),
   };
-  // node:crypto loaded here only: commands that just read the cache start ~3 ms sooner.
-  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, JSON.stringify(cached), { mode: 0o600, flag: 'wx' });
-    chmodSync(temp, 0o600);
-    renameSync(temp, file);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(file, JSON.stringify(cached), { mode: 0o600 });
   return { file, cached, ...(movedCorruptTo ? { movedCorruptTo } : {}) };
 }
 

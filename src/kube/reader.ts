@@ -1,13 +1,17 @@
 /**
  * Reading and waiting on Kubernetes objects through @kubernetes/client-node, the way a
  * verification step does: get, list, and wait for a condition driven by a watch with a deadline
- * (never a fixed sleep). client-node is loaded on first use: it costs ~1 s of start-up.
+ * (never a fixed sleep). client-node is loaded on first use (~0.4-1 s of start-up): a watch,
+ * or a read with credentials only its plugins apply; plain reads go straight over node:http(s)
+ * (src/kube/direct.ts), so a run's reads before its first step load no client-node.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CodedError } from '../coded-error';
+import { currentEntries, type DirectAccess, directAccess } from './direct';
 import { KubeApiError, KubeUnreachableError, statusReason } from './errors';
 import { type LoadedKubeconfig, loadKubeconfig, toKubeConfig } from './kubeconfig';
 import { collectionPath, type ResourceRef } from './resources';
+import { followWatch } from './watch';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -43,22 +47,25 @@ export class WaitTimeoutError extends CodedError<'WAIT_TIMEOUT'> {
   }
 }
 
-type ClientNode = typeof import('@kubernetes/client-node');
-let clientNode: ClientNode | undefined;
-const load = (): ClientNode => {
-  clientNode ??= require('@kubernetes/client-node') as ClientNode;
-  return clientNode;
-};
-
 export class KubeReader {
   /** One keep-alive agent for every read: client-node makes a new one (a new TLS handshake) per call. */
   private agent: import('node:https').Agent | undefined;
+  private kubeConfig: KubeConfig | undefined;
+  /** Plain GETs without client-node, when the kubeconfig's credentials allow (undefined: they do not). */
+  private readonly direct: DirectAccess | undefined;
 
   private constructor(
-    readonly config: KubeConfig,
     /** The kubeconfig as loaded (files, context, what kubectl is given). */
-    readonly loaded?: LoadedKubeconfig,
-  ) {}
+    readonly loaded: LoadedKubeconfig,
+  ) {
+    this.direct = directAccess(loaded);
+  }
+
+  /** client-node's KubeConfig, built (and client-node loaded) on first use. */
+  get config(): KubeConfig {
+    this.kubeConfig ??= toKubeConfig(this.loaded);
+    return this.kubeConfig;
+  }
 
   /**
    * From a kubeconfig read as kubectl reads it (src/kube/kubeconfig.ts): `path` (one file or a
@@ -74,11 +81,44 @@ export class KubeReader {
       ...(context ? { context } : {}),
       env,
     });
-    return new KubeReader(toKubeConfig(loaded), loaded);
+    return new KubeReader(loaded);
   }
 
   get server(): string {
-    return this.config.getCurrentCluster()?.server ?? '';
+    const server = currentEntries(this.loaded).cluster?.['server'];
+    return typeof server === 'string' ? server : '';
+  }
+
+  private readonly observers: ((path: string) => void)[] = [];
+
+  /** Be told the path of every GET this reader sends (discovery included), before it is sent. */
+  observe(fn: (path: string) => void): void {
+    this.observers.push(fn);
+  }
+
+  /** Preferred versions of API groups, read from discovery once per reader (one per run's worker). */
+  private readonly preferred = new Map<string, Promise<string | undefined>>();
+
+  /**
+   * The resource as this server serves it: a ref with `preferredOf` gets the group's preferred
+   * version from discovery (`/apis/{group}`); without a discovery answer it keeps its own.
+   */
+  async resolve(r: ResourceRef): Promise<ResourceRef> {
+    const group = r.preferredOf;
+    if (!group) return r;
+    let version = this.preferred.get(group);
+    if (!version) {
+      version = this.fetchJSON(`/apis/${group}`).then(
+        ({ status, body }) =>
+          status === 200
+            ? (body as { preferredVersion?: { version?: string } } | undefined)?.preferredVersion?.version
+            : undefined,
+        () => undefined,
+      );
+      this.preferred.set(group, version);
+    }
+    const found = await version;
+    return found ? { ...r, apiVersion: `${group}/${found}` } : r;
   }
 
   /** GET any API path (discovery documents: `/api/v1`, `/apis`): status and parsed body. */
@@ -90,6 +130,18 @@ export class KubeReader {
     path: string,
     query: Record<string, string | undefined> = {},
   ): Promise<{ status: number; body: unknown }> {
+    for (const fn of this.observers) fn(path);
+    if (this.direct) {
+      const url = new URL(path, 'http://x');
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+      try {
+        return await this.direct.get(`${url.pathname}${url.search}`);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (!code) throw err;
+        throw new KubeUnreachableError(this.direct.server, code, err);
+      }
+    }
     const cluster = this.config.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     // A server with a path (`https://host/clusters/member-1`, a cluster behind KubeSphere's
@@ -118,7 +170,8 @@ export class KubeReader {
   }
 
   /** The object, or undefined when it does not exist. */
-  async get(r: ResourceRef, name: string, namespace?: string): Promise<KubeObject | undefined> {
+  async get(ref: ResourceRef, name: string, namespace?: string): Promise<KubeObject | undefined> {
+    const r = await this.resolve(ref);
     const path = `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`;
     const { status, body } = await this.fetchJSON(path);
     if (status === 404) return undefined;
@@ -128,9 +181,10 @@ export class KubeReader {
   }
 
   async list(
-    r: ResourceRef,
+    ref: ResourceRef,
     options: ListOptions = {},
   ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const r = await this.resolve(ref);
     const path = collectionPath(r, options.namespace);
     const { status, body } = await this.fetchJSON(path, {
       labelSelector: options.labelSelector,
@@ -146,10 +200,11 @@ export class KubeReader {
    * reading once and then following a watch on the collection from that read's version.
    */
   async waitForList(
-    r: ResourceRef,
+    ref: ResourceRef,
     holds: (items: KubeObject[]) => boolean,
     options: ListOptions & { timeoutMs?: number; description?: string } = {},
   ): Promise<KubeObject[]> {
+    const r = await this.resolve(ref);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const description = options.description ?? `${r.plural} matching the condition`;
     const first = await this.list(r, options);
@@ -160,7 +215,7 @@ export class KubeReader {
     const query: Record<string, string | boolean> = { resourceVersion: first.resourceVersion };
     if (options.labelSelector) query['labelSelector'] = options.labelSelector;
     if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
-    return this.followWatch({
+    return followWatch<KubeObject[], KubeObject>(this.config, {
       path: collectionPath(r, options.namespace),
       query,
       timeoutMs,
@@ -185,18 +240,19 @@ export class KubeReader {
    * and then following a watch from that read's version, so no change is missed between them.
    */
   async waitFor(
-    r: ResourceRef,
+    ref: ResourceRef,
     name: string,
     holds: (obj: KubeObject | undefined) => boolean,
     options: { namespace?: string; timeoutMs?: number; description?: string; signal?: AbortSignal } = {},
   ): Promise<KubeObject | undefined> {
+    const r = await this.resolve(ref);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const description = options.description ?? `${r.kind} ${name}`;
     const fieldSelector = `metadata.name=${name}`;
     const first = await this.list(r, { namespace: options.namespace, fieldSelector });
     let last = first.items[0];
     if (holds(last)) return last;
-    return this.followWatch({
+    return followWatch<KubeObject | undefined, KubeObject>(this.config, {
       path: collectionPath(r, options.namespace),
       query: { fieldSelector, resourceVersion: first.resourceVersion, allowWatchBookmarks: false },
       timeoutMs,
@@ -212,64 +268,6 @@ export class KubeReader {
         if (holds(last)) return last;
         throw new WaitTimeoutError(`${description} (watch closed early)`, timeoutMs, last);
       },
-    });
-  }
-
-  /**
-   * Follow a watch until `onEvent` returns the awaited value, the deadline passes (`timeout()`),
-   * or the server ends the watch first (then `onClosed` reads again and decides). The watch is
-   * aborted whichever way it ends.
-   */
-  private followWatch<T>(w: {
-    path: string;
-    query: Record<string, string | boolean>;
-    timeoutMs: number;
-    /** Ends the wait early, rejecting with the signal's reason (the caller knows it cannot hold). */
-    signal?: AbortSignal;
-    timeout: () => Error;
-    onEvent: (type: string, obj: KubeObject) => { value: T } | undefined;
-    onClosed: () => Promise<T>;
-  }): Promise<T> {
-    const watch = new (load().Watch)(this.config);
-    return new Promise((resolve, reject) => {
-      let controller: AbortController | undefined;
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        controller?.abort();
-        fn();
-      };
-      const timer = setTimeout(() => finish(() => reject(w.timeout())), w.timeoutMs);
-      const aborted = () => finish(() => reject(w.signal?.reason));
-      if (w.signal?.aborted) aborted();
-      w.signal?.addEventListener('abort', aborted, { once: true });
-      watch
-        .watch(
-          w.path,
-          w.query,
-          (type: string, obj: KubeObject) => {
-            const done = w.onEvent(type, obj);
-            if (done) finish(() => resolve(done.value));
-          },
-          (err: unknown) => {
-            if (settled) return;
-            if (err && (err as { name?: string }).name !== 'AbortError') return finish(() => reject(err));
-            // The server closed the watch before the condition held: read again and re-check.
-            w.onClosed().then(
-              (value) => finish(() => resolve(value)),
-              (e) => finish(() => reject(e)),
-            );
-          },
-        )
-        .then(
-          (c) => {
-            controller = c;
-            if (settled) c.abort();
-          },
-          (err) => finish(() => reject(err)),
-        );
     });
   }
 }

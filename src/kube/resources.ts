@@ -3,6 +3,7 @@ import {
   apiVersionOf,
   BINDING_KIND_TABLE,
   type BindingKind,
+  type BindingKindSpec,
   bindingKind,
   isBindingKind,
 } from '../binding-kinds';
@@ -16,6 +17,11 @@ export interface ResourceRef {
   namespaced: boolean;
   /** A path before `/api` or `/apis`: `/clusters/{member}` reaches a member through the host. */
   pathPrefix?: string;
+  /**
+   * Read with this API group's preferred version from discovery (KubeReader.resolve);
+   * `apiVersion` is the fallback when the server has no discovery document for it.
+   */
+  preferredOf?: string;
 }
 
 const ref = (apiVersion: string, kind: string, plural: string, namespaced = false): ResourceRef => ({
@@ -25,10 +31,17 @@ const ref = (apiVersion: string, kind: string, plural: string, namespaced = fals
   namespaced,
 });
 
-/** The targets of bindings, from the binding kinds table (cluster-scoped). */
-const BINDING_TARGETS = Object.fromEntries(
-  BINDING_KIND_TABLE.map((k) => [k.kind, ref(apiVersionOf(k), k.targetKind, k.resource)]),
-) as Record<BindingKind, ResourceRef>;
+/** A binding kind's target (cluster-scoped); its version from discovery when the table says so. */
+const targetRef = (k: BindingKindSpec): ResourceRef => ({
+  ...ref(apiVersionOf(k), k.targetKind, k.resource),
+  ...(k.discoverVersion && k.group ? { preferredOf: k.group } : {}),
+});
+
+/** The targets of bindings, from the binding kinds table. */
+const BINDING_TARGETS = Object.fromEntries(BINDING_KIND_TABLE.map((k) => [k.kind, targetRef(k)])) as Record<
+  BindingKind,
+  ResourceRef
+>;
 
 export const RESOURCES = {
   ...BINDING_TARGETS,
@@ -47,10 +60,7 @@ export type ResourceName = keyof typeof RESOURCES;
 export function resourceRef(name: ResourceName | string): ResourceRef {
   const known = (RESOURCES as Record<string, ResourceRef>)[name];
   if (known) return known;
-  if (isBindingKind(name)) {
-    const k = bindingKind(name);
-    return ref(apiVersionOf(k), k.targetKind, k.resource);
-  }
+  if (isBindingKind(name)) return targetRef(bindingKind(name));
   throw new TypeError(`unknown resource "${name}"`);
 }
 

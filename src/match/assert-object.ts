@@ -4,9 +4,10 @@
  * no longer does. A failure names the object, the first mismatches (path, expected, actual) and
  * the kubectl command that shows it. The object may live on a member cluster (through the host).
  */
-import { parse, YAMLParseError } from 'yaml';
+
 import { type KubeObject, type KubeReader, WaitTimeoutError } from '../kube/reader';
 import type { ResourceRef } from '../kube/resources';
+import { yaml } from '../lazy-yaml';
 import { ConfigError, VerifyError } from '../runbook/errors';
 import type { Operation } from '../runbook/evidence';
 import { KindResolver } from './kinds';
@@ -35,9 +36,10 @@ interface Resolved {
 export function parseExpected(text: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = yaml().parse(text);
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    const where =
+      err instanceof yaml().YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
     throw new ConfigError(
       `the expected document is not YAML${where}: ${(err as Error).message.split('\n')[0]}`,
     );

@@ -4,7 +4,7 @@
  * command with its output, the waits and the ledger. The evidence is already redacted
  * (src/runbook/redact.ts), so rendering only formats it.
  */
-import { stringify } from 'yaml';
+import { yaml as yamlLib } from '../lazy-yaml';
 import type { HttpOperation, KubectlOperation, Operation } from '../runbook/evidence';
 import { objectDiff, reviewView, toYaml } from './yaml-diff';
 
@@ -18,7 +18,7 @@ export interface Attachment {
 /** Longest body text kept per exchange: list answers can be large, the review needs the start. */
 const MAX_BODY_CHARS = 16_000;
 
-const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
+const yaml = (value: unknown) => yamlLib().stringify(value, { lineWidth: 0 });
 const ms = (n: number) => `${Math.round(n)} ms`;
 const text = (name: string, body: string): Attachment => ({ name, mediaType: 'text/plain', body });
 

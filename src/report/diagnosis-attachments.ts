@@ -2,10 +2,11 @@
  * The failure diagnostics as attachments: the diagnosis findings (as `nodegroup-api diagnose`
  * prints them), the objects involved, recent events, the nodegroup pods and the config.
  */
-import { stringify } from 'yaml';
+
 import { renderDiagnosis } from '../diagnose';
 import { eventLine } from '../diagnose/objects';
 import type { KubeObject } from '../diagnose/types';
+import { yaml } from '../lazy-yaml';
 import type { Attachment } from './attachments';
 import type { FailureDiagnostics } from './failure-diagnosis';
 
@@ -69,7 +70,7 @@ export function diagnosisAttachments(d: FailureDiagnostics): Attachment[] {
     out.push(
       text(
         'objects involved.yaml',
-        d.objects.map((o) => stringify(trimmed(o), { lineWidth: 0 })).join('---\n'),
+        d.objects.map((o) => yaml().stringify(trimmed(o), { lineWidth: 0 })).join('---\n'),
       ),
     );
   out.push(

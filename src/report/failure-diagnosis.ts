@@ -5,6 +5,9 @@
  * the objects, recent events, the nodegroup pods and the config come with it. Bounded by a
  * deadline and never throwing: a diagnosis must not hide or replace the failure it explains.
  */
+
+import type { Action } from '../actions/types';
+import { bindingKindSpecs } from '../binding-kinds';
 import {
   NODEGROUP_CONFIG_KEY,
   NODEGROUP_CONFIGMAP,
@@ -13,49 +16,71 @@ import {
 } from '../constants';
 import { type Diagnosis, gatherEvidence, runChecks } from '../diagnose';
 import { chronological } from '../diagnose/objects';
-import type { ClusterSource, KubeObject } from '../diagnose/types';
-import { RESOURCES } from '../kube/resources';
+import { type ClusterSource, type KubeObject, type Target, targetsOf } from '../diagnose/types';
+import { RESOURCES, resourceRef } from '../kube/resources';
 import type { Operation, ScenarioRecord } from '../runbook/evidence';
 
-export interface Involved {
-  nodegroups: string[];
-  nodes: string[];
-  namespaces: string[];
-  workspaces: string[];
+/**
+ * The objects a scenario touched: its nodegroups and, per binding kind, the targets (keyed by the
+ * kind's diagnoseField: `nodes`, `namespaces`, ...; a kind added to the table shows here too).
+ */
+export type Involved = { nodegroups: string[] } & Record<string, string[]>;
+
+type Field = string;
+
+/** The field of an object named by a resource word (`nodegroup`, a binding kind's word), if any. */
+function fieldOf(resource: string | undefined): Field | undefined {
+  if (resource === 'nodegroup') return 'nodegroups';
+  return bindingKindSpecs().find((k) => k.kind === resource)?.diagnoseField;
 }
 
-type Kind = keyof Involved;
-const KIND_OF: Record<string, Kind> = {
-  nodegroup: 'nodegroups',
-  node: 'nodes',
-  namespace: 'namespaces',
-  workspace: 'workspaces',
-};
-const GROUP_PATH = /\/nodegroups\/([^/?#]+)(?:\/(nodes|namespaces|workspaces)\/([^/?#]+))?/;
+/** The field of a KAPI path segment under `/nodegroups/{ng}/` (`nodes`), if it is a kind's. */
+const fieldOfSegment = (segment: string): Field | undefined =>
+  bindingKindSpecs().find((k) => k.kapiSegment === segment)?.diagnoseField;
 
-function objectsOf(op: Operation): [Kind, string][] {
+const GROUP_PATH = /\/nodegroups\/([^/?#]+)(?:\/([^/?#]+)\/([^/?#]+))?/;
+
+/** The groups an action names: binds and nodegroup writes; a kubectl patch's object is its own kind. */
+function ofAction(change: Action): [Field, string][] {
+  switch (change.op) {
+    case 'bind':
+    case 'unbind': {
+      const field = fieldOf(change.kind);
+      return [['nodegroups', change.group], ...(field ? [[field, change.target] as [Field, string]] : [])];
+    }
+    case 'create-nodegroup':
+    case 'patch-nodegroup':
+    case 'delete-nodegroup':
+      return [['nodegroups', change.name]];
+    case 'patch-object': {
+      const field = fieldOf(change.resource);
+      return field ? [[field, change.name]] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+function objectsOf(op: Operation): [Field, string][] {
   switch (op.kind) {
-    case 'snapshot':
-      return KIND_OF[op.resource] ? [[KIND_OF[op.resource]!, op.name]] : [];
-    case 'wait':
-      return op.resource && op.name && KIND_OF[op.resource] ? [[KIND_OF[op.resource]!, op.name]] : [];
+    case 'snapshot': {
+      const field = fieldOf(op.resource);
+      return field ? [[field, op.name]] : [];
+    }
+    case 'wait': {
+      const field = fieldOf(op.resource);
+      return field && op.name ? [[field, op.name]] : [];
+    }
     case 'ledger': {
-      const change = (op.entry as { change?: Record<string, string> } | undefined)?.change;
-      if (!change) return [];
-      if (change['op'] === 'bind' || change['op'] === 'unbind') {
-        const kind = KIND_OF[change['kind'] ?? ''];
-        return [
-          ['nodegroups', change['group']!],
-          ...(kind ? [[kind, change['target']!] as [Kind, string]] : []),
-        ];
-      }
-      return change['name'] ? [['nodegroups', change['name']]] : [];
+      const change = (op.entry as { change?: Action } | undefined)?.change;
+      return change?.op ? ofAction(change) : [];
     }
     case 'http': {
       const m = GROUP_PATH.exec(op.request.url);
       if (!m) return [];
-      const found: [Kind, string][] = [['nodegroups', decodeURIComponent(m[1]!)]];
-      if (m[2] && m[3]) found.push([m[2] as Kind, decodeURIComponent(m[3])]);
+      const found: [Field, string][] = [['nodegroups', decodeURIComponent(m[1]!)]];
+      const field = m[2] ? fieldOfSegment(m[2]) : undefined;
+      if (field && m[3]) found.push([field, decodeURIComponent(m[3])]);
       return found;
     }
     default:
@@ -63,14 +88,25 @@ function objectsOf(op: Operation): [Kind, string][] {
   }
 }
 
+/** An empty Involved: no nodegroup and no target of any kind. */
+export function noneInvolved(): Involved {
+  const involved: Involved = { nodegroups: [] };
+  for (const k of bindingKindSpecs()) involved[k.diagnoseField] = [];
+  return involved;
+}
+
 /** The objects a scenario touched, the failing step's first (most likely the ones to look at). */
 export function involvedIn(scenario: ScenarioRecord | undefined): Involved {
-  const involved: Involved = { nodegroups: [], nodes: [], namespaces: [], workspaces: [] };
+  const involved = noneInvolved();
   if (!scenario) return involved;
   const steps = [...scenario.steps].reverse();
   for (const step of steps)
     for (const op of step.operations)
-      for (const [kind, name] of objectsOf(op)) if (!involved[kind].includes(name)) involved[kind].push(name);
+      for (const [field, name] of objectsOf(op)) {
+        const names = involved[field] ?? [];
+        involved[field] = names;
+        if (!names.includes(name)) names.push(name);
+      }
   return involved;
 }
 
@@ -97,17 +133,16 @@ async function readAll(source: ClusterSource, involved: Involved, out: FailureDi
   };
   const events = new Map<string, KubeObject>();
   for (const group of involved.nodegroups.slice(0, MAX_GROUPS)) {
-    const target = {
-      nodegroup: group,
-      ...(involved.nodes[0] ? { node: involved.nodes[0] } : {}),
-      ...(involved.namespaces[0] ? { namespace: involved.namespaces[0] } : {}),
-      ...(involved.workspaces[0] ? { workspace: involved.workspaces[0] } : {}),
-    };
+    const target: Target = { nodegroup: group };
+    for (const k of bindingKindSpecs()) {
+      const first = involved[k.diagnoseField]?.[0];
+      if (first) target[k.kind] = first;
+    }
     try {
       const evidence = await gatherEvidence(source, target);
       out.diagnoses.push(runChecks(evidence));
       keep(evidence.nodegroup);
-      for (const obj of [...evidence.nodes, ...evidence.namespaces, ...evidence.workspaces]) keep(obj);
+      for (const k of bindingKindSpecs()) for (const obj of targetsOf(evidence, k.diagnoseField)) keep(obj);
       for (const e of evidence.events) events.set(e.metadata.name ?? '', e);
       out.pods = evidence.pods;
       out.config = {
@@ -135,17 +170,13 @@ async function readAll(source: ClusterSource, involved: Involved, out: FailureDi
             error: `ConfigMap ${NODEGROUP_NAMESPACE}/${NODEGROUP_CONFIGMAP} or its key ${NODEGROUP_CONFIG_KEY} is missing`,
           };
   }
-  const named: [keyof typeof RESOURCES, string[]][] = [
-    ['node', involved.nodes],
-    ['namespace', involved.namespaces],
-    ['workspace', involved.workspaces],
-  ];
-  const missing = named.flatMap(([r, names]) =>
-    names
-      .filter((n) => ![...seen.values()].some((o) => o.kind === RESOURCES[r].kind && o.metadata.name === n))
-      .map((n) => [r, n] as const),
-  );
-  for (const obj of await Promise.all(missing.map(([r, n]) => source.get(RESOURCES[r], n)))) keep(obj);
+  const missing = bindingKindSpecs().flatMap((k) => {
+    const r = resourceRef(k.kind);
+    return (involved[k.diagnoseField] ?? [])
+      .filter((n) => ![...seen.values()].some((o) => o.kind === r.kind && o.metadata.name === n))
+      .map((n) => [r, n] as const);
+  });
+  for (const obj of await Promise.all(missing.map(([r, n]) => source.get(r, n)))) keep(obj);
   if (!out.diagnoses.length) {
     const wanted = new Set([...seen.values()].map((o) => `${o.kind}/${o.metadata.name}`));
     const all = [...(await source.events('default')), ...(await source.events(NODEGROUP_NAMESPACE))];

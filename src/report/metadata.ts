@@ -5,8 +5,9 @@
  * as a fragment beside the run's evidence, then merges all fragments present into the results;
  * merging is idempotent and the files are replaced atomically, so the last worker leaves them whole.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file';
 import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../constants';
 import { runsDir } from '../runbook/config';
 import type { RunContext } from '../runbook/context';
@@ -54,7 +55,7 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
     'target.kind': target.kind === 'sandbox' ? 'embedded sandbox (one per worker)' : 'live',
     'target.url': target.host,
     'cluster.server': kube.server || 'unknown',
-    'cluster.context': target.context ?? kube.config.getCurrentContext() ?? 'unknown',
+    'cluster.context': target.context ?? kube.loaded.context ?? 'unknown',
     // Who the server says the token is (the live preflight asks), else where the token came from.
     user: target.identity
       ? `${target.identity.user} (${target.identity.source})`
@@ -78,10 +79,10 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
         }),
     ),
     within(
-      (async () => {
-        const { VersionApi } = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
-        return kube.config.makeApiClient(VersionApi).getCode();
-      })(),
+      kube.getPath('/version').then(({ status, body }) => {
+        if (status !== 200) throw new Error(`GET /version: ${status}`);
+        return body as { gitVersion: string };
+      }),
     ),
     within(
       Promise.all(NODEGROUP_DEPLOYMENTS.map((d) => ctx.verifier.get('deployment', d, NODEGROUP_NAMESPACE))),
@@ -104,13 +105,7 @@ export async function describeEnvironment(ctx: RunContext): Promise<EnvironmentF
 export function writeEnvironmentFragment(ctx: RunContext, facts: EnvironmentFacts): void {
   const dir = runsDir(ctx.config.reportsDir, ctx.runId);
   mkdirSync(dir, { recursive: true });
-  writeAtomically(join(dir, `environment-worker-${ctx.worker}.json`), JSON.stringify(facts, null, 1));
-}
-
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  writeFileAtomic(join(dir, `environment-worker-${ctx.worker}.json`), JSON.stringify(facts, null, 1));
 }
 
 /** Java properties: escape what the format treats specially (and keep it one line per key). */
@@ -180,7 +175,7 @@ export function writeRunMetadata(resultsDir: string, reportsDir: string, runId: 
     : [];
   mkdirSync(resultsDir, { recursive: true });
   if (fragments.length)
-    writeAtomically(join(resultsDir, 'environment.properties'), renderProperties(mergeFacts(fragments)));
-  writeAtomically(join(resultsDir, 'executor.json'), JSON.stringify(executorInfo(runId), null, 1));
-  writeAtomically(join(resultsDir, 'categories.json'), JSON.stringify(CATEGORIES, null, 1));
+    writeFileAtomic(join(resultsDir, 'environment.properties'), renderProperties(mergeFacts(fragments)));
+  writeFileAtomic(join(resultsDir, 'executor.json'), JSON.stringify(executorInfo(runId), null, 1));
+  writeFileAtomic(join(resultsDir, 'categories.json'), JSON.stringify(CATEGORIES, null, 1));
 }

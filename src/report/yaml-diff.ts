@@ -4,7 +4,7 @@
  * by line with `-`/`+` markers and the whole object as context (objects are short).
  */
 import { diffLines as jsdiffLines } from 'diff';
-import { stringify } from 'yaml';
+import { yaml } from '../lazy-yaml';
 
 /** The fields of an object a runbook operation changes or checks; undefined = absent. */
 export function reviewView(resource: string, obj: unknown): Record<string, unknown> | undefined {
@@ -24,7 +24,9 @@ export function reviewView(resource: string, obj: unknown): Record<string, unkno
 }
 
 export const toYaml = (value: unknown): string =>
-  value === undefined ? '(does not exist)\n' : stringify(value, { sortMapEntries: true, lineWidth: 0 });
+  value === undefined
+    ? '(does not exist)\n'
+    : yaml().stringify(value, { sortMapEntries: true, lineWidth: 0 });
 
 interface LineDiff {
   /** Lines prefixed `  ` (same), `- ` (before only), `+ ` (after only). */

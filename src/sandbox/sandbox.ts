@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-file';
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER } from '../constants';
 import { NodegroupController } from './controller/controller';
 import { watchRollouts } from './controller/rollout';
@@ -20,11 +21,12 @@ import { envFileText, kubeconfigYaml } from './server/client-files';
 import { loadFixture } from './server/fixture';
 import { type Listeners, startListeners } from './server/server';
 import { createCertificates } from './server/tls';
-import { writeFileAtomic } from './server/write-file';
 import { ObjectStore, type StoreDump } from './store/store';
 import { workloadAdmission } from './workloads/admission';
 import { WorkloadController } from './workloads/workload-controller';
 
+/** The files the sandbox writes hold tokens and passwords: readable by their owner only. */
+const SECRET = { mode: 0o600 };
 export interface SandboxOptions {
   /** ks-apiserver port (http); 0 or absent lets the OS choose. */
   port?: number;
@@ -177,6 +179,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         token: auth.issueToken(DEFAULT_ADMIN_USER),
         user: DEFAULT_ADMIN_USER,
       }),
+      SECRET,
     );
     if (envFile)
       writeFileAtomic(
@@ -186,10 +189,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           KUBESPHERE_VIEWER_USERNAME: viewer.username,
           KUBESPHERE_VIEWER_PASSWORD: viewer.password,
         }),
+        SECRET,
       );
   } catch (err) {
     // Without its files the sandbox is of no use: stop it rather than serve on (the command would hang).
     controller.stop();
+    members.stop();
     workloads.stop();
     stopRestartWatch();
     await listeners.close();
@@ -219,7 +224,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       workloads.stop();
       stopRestartWatch();
       await listeners.close();
-      if (options.statePath) writeFileAtomic(options.statePath, JSON.stringify(store.dump()));
+      if (options.statePath) writeFileAtomic(options.statePath, JSON.stringify(store.dump()), SECRET);
       if (!envFile) rmSync(filesDir, { recursive: true, force: true });
     },
   };

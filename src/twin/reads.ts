@@ -8,7 +8,7 @@ import { NODEGROUP_CONFIGMAP, NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from 
 import { HttpError } from '../kapi/errors';
 import { listNodeGroups } from '../kapi/nodegroups';
 import { KubeApiError, statusMessage } from '../kube/errors';
-import { collectionPath, RESOURCES, type ResourceRef } from '../kube/resources';
+import { RESOURCES, type ResourceRef } from '../kube/resources';
 import { contentHash, sanitize, type TwinObject } from './sanitize';
 import type { TwinSource } from './target';
 
@@ -128,14 +128,12 @@ async function readOne(source: TwinSource, spec: ReadSpec): Promise<Outcome> {
       const items: TwinObject[] = [];
       const absent: string[] = [];
       for (const name of spec.names) {
-        source.logKube(`${collectionPath(spec.ref, spec.namespace)}/${name}`);
         const obj = await source.kube.get(spec.ref, name, spec.namespace);
         if (obj) items.push(obj as TwinObject);
         else absent.push(name);
       }
       return { ok: true, items, absent };
     }
-    source.logKube(collectionPath(spec.ref, spec.namespace));
     const list = await source.kube.list(spec.ref, spec.namespace ? { namespace: spec.namespace } : {});
     const items = (list.items as TwinObject[]).filter((o) => !spec.keep || spec.keep(o));
     return { ok: true, items, absent: [], listVersion: list.resourceVersion };

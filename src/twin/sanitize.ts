@@ -9,20 +9,10 @@
  *   stays, the value becomes NOT_COPIED (references such as valueFrom stay: they name, not hold).
  */
 import { createHash } from 'node:crypto';
+import type { KubeObject } from '../kube/reader';
 
-export interface TwinObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name?: string;
-    namespace?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+/** An object as the twin copies it: a Kubernetes object as read, its times as the JSON strings they are. */
+export type TwinObject = KubeObject & { metadata: { deletionTimestamp?: string } };
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 /** What an env variable's literal value becomes in the twin. */

@@ -61,8 +61,6 @@ export interface TwinSource {
   readonly kubeServer: string;
   /** Every request sent so far, in order (the login's POST /oauth/token included). */
   readonly requests: SentRequest[];
-  /** Log a Kubernetes API read (the reader has no hook; each of its calls is one GET). */
-  logKube(path: string): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +81,7 @@ export function openTwinSource(target: TwinTarget): TwinSource {
     ...(target.caFile ? { caFile: target.caFile } : {}),
   });
   const requests: SentRequest[] = [];
+  kube.observe((path) => requests.push({ via: 'kube', method: 'GET', path }));
   kapi.transport.observe((exchange) => {
     const path = exchange.request.path.split('?')[0] ?? exchange.request.path;
     requests.push({ via: 'kapi', method: exchange.request.method, path });
@@ -93,7 +92,6 @@ export function openTwinSource(target: TwinTarget): TwinSource {
     host: target.host,
     kubeServer: kube.server,
     requests,
-    logKube: (path) => requests.push({ via: 'kube', method: 'GET', path }),
     close: () => kapi.close(),
   };
 }

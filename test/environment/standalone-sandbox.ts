@@ -2,13 +2,10 @@
  * A standalone sandbox as a user starts one (`nodegroup-sandbox --env-file`), read back through
  * the env file it writes, and the environment file a user would write for it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'nodegroup-sandbox.js');
+import { startSandboxProcess } from '../standalone-sandbox-process';
 
 export interface Standalone {
   url: string;
@@ -17,45 +14,10 @@ export interface Standalone {
   stop(): Promise<void>;
 }
 
-/** `export K='v'` lines (single quotes, `'\''` inside) back to values. */
-function parseExports(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
-    if (m) out[m[1]!] = m[2]!.replace(/^'|'$/g, '').replace(/'\\''/g, "'");
-  }
-  return out;
-}
-
 export async function startStandalone(dir: string): Promise<Standalone> {
   mkdirSync(dir, { recursive: true });
-  const envFile = join(dir, 'sandbox.env');
-  // As npx runs it: via the shebang (`node --`, or Node would take --env-file as its own option).
-  const child: ChildProcess = spawn(BIN, ['--env-file', envFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = once(child, 'exit');
-  const url = await new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const m = /^sandbox ready at (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', check);
-    exited.then(() => reject(new Error(`the sandbox exited early: ${err}`)));
-  });
-  return {
-    url,
-    exports: parseExports(readFileSync(envFile, 'utf8')),
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const sandbox = await startSandboxProcess(join(dir, 'sandbox.env'));
+  return { url: sandbox.url, exports: sandbox.exports, stop: () => sandbox.stop() };
 }
 
 /** environments/<name>.yaml for a sandbox, credentials named (never inline). */

@@ -3,16 +3,13 @@
  * store, reached only over HTTP), and a recording proxy in front of it that every request of the
  * import passes (KAPI and Kubernetes API alike), which can also refuse chosen paths.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { TwinTarget } from '../../src/twin/target';
-
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'nodegroup-sandbox.js');
+import { startSandboxProcess } from '../standalone-sandbox-process';
 
 export interface Standalone {
   url: string;
@@ -22,50 +19,17 @@ export interface Standalone {
   stop(): Promise<void>;
 }
 
-function readEnvFile(path: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const match = /^export ([A-Z_]+)=(.*)$/.exec(line);
-    if (match) env[match[1]!] = match[2]!.replace(/^'|'$/g, '').replaceAll(`'\\''`, `'`);
-  }
-  return env;
-}
-
-/** Start `nodegroup-sandbox --env-file DIR/env` and wait for its ready line (or its early exit). */
+/** Start `nodegroup-sandbox --env-file DIR/sandbox.env` and wait for its ready line (or its early exit). */
 export async function startStandalone(dir: string, args: string[] = []): Promise<Standalone> {
-  const child: ChildProcess = spawn(BIN, ['--env-file', join(dir, 'sandbox.env'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = once(child, 'exit');
-  const url = await new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const match = /^sandbox ready at (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on('data', check);
-    exited.then(() => reject(new Error(`the sandbox exited before it was ready: ${err}`)));
-  });
-  const env = readEnvFile(join(dir, 'sandbox.env'));
-  const kubeconfig = parse(readFileSync(env['KUBECONFIG']!, 'utf8')) as {
+  const sandbox = await startSandboxProcess(join(dir, 'sandbox.env'), args);
+  const kubeconfig = parse(readFileSync(sandbox.exports['KUBECONFIG']!, 'utf8')) as {
     users: { user: { token: string } }[];
   };
   return {
-    url,
-    env,
+    url: sandbox.url,
+    env: sandbox.exports,
     token: kubeconfig.users[0]!.user.token,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => sandbox.stop(),
   };
 }
 

@@ -3,7 +3,7 @@
  * kubectl, a binding request the controller never applies; and the symptoms awaited. Every change
  * is an action ledgered before it is made, so the After hook puts the target back.
  */
-import { parse, stringify } from 'yaml';
+
 import type { ObjectEdit } from '../../actions/types';
 import type { BindingKind } from '../../binding-kinds';
 import {
@@ -17,6 +17,7 @@ import {
 import { DESIRED_NODEGROUP_ANNOTATION } from '../../diagnose/model-names';
 import { conditionOf } from '../../diagnose/objects';
 import type { ResourceName } from '../../kube/resources';
+import { yaml } from '../../lazy-yaml';
 import { ConfigError, VerifyError } from '../errors';
 import type { Flow } from '../flow/flow';
 import { inspectTarget } from '../operations/binding';
@@ -73,13 +74,13 @@ export async function disableConfigSection(flow: Flow, section: ConfigSection): 
     throw new VerifyError(
       `ConfigMap ${NODEGROUP_NAMESPACE}/${NODEGROUP_CONFIGMAP} has no ${NODEGROUP_CONFIG_KEY} to edit`,
     );
-  const doc = (parse(text) ?? {}) as Record<string, unknown>;
+  const doc = (yaml().parse(text) ?? {}) as Record<string, unknown>;
   const old = doc[section];
   doc[section] = { ...(typeof old === 'object' && old !== null ? old : {}), enabled: false };
   await editByHand(
     flow,
     { resource: 'configmap', name: NODEGROUP_CONFIGMAP, namespace: NODEGROUP_NAMESPACE },
-    { type: 'merge-patch', patch: { data: { [NODEGROUP_CONFIG_KEY]: stringify(doc) } } },
+    { type: 'merge-patch', patch: { data: { [NODEGROUP_CONFIG_KEY]: yaml().stringify(doc) } } },
   );
 }
 

@@ -88,6 +88,13 @@ const AGE = col(
   'CreationTimestamp is a timestamp representing the server time when this object was created.',
   (o, now) => ageOf(o.metadata.creationTimestamp, now),
 );
+/** A Workspace's and its WorkspaceTemplate's group: their parent annotation. */
+const WORKSPACE_NODEGROUP = col(
+  'Nodegroup',
+  'Node group the workspace is bound to.',
+  (o) => str(o.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION]),
+  { priority: 1 },
+);
 
 function nodeStatus(node: KubeObject): string {
   const ready = list(field(node, 'status', 'conditions')).find((c) => c.type === 'Ready');
@@ -327,26 +334,8 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
     col('State', 'State of the node group.', (o) => str(field(o, 'status', 'state'))),
     AGE,
   ],
-  workspaces: [
-    NAME,
-    AGE,
-    col(
-      'Nodegroup',
-      'Node group the workspace is bound to.',
-      (o) => str(o.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION]),
-      { priority: 1 },
-    ),
-  ],
-  workspacetemplates: [
-    NAME,
-    AGE,
-    col(
-      'Nodegroup',
-      'Node group the workspace is bound to.',
-      (o) => str(o.metadata.annotations?.[WORKSPACE_PARENT_ANNOTATION]),
-      { priority: 1 },
-    ),
-  ],
+  workspaces: [NAME, AGE, WORKSPACE_NODEGROUP],
+  workspacetemplates: [NAME, AGE, WORKSPACE_NODEGROUP],
   ippools: [NAME, AGE],
 };
 
