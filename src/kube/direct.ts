@@ -99,7 +99,8 @@ export function directAccess(loaded: LoadedKubeconfig): DirectAccess | undefined
   return {
     server,
     get(path) {
-      const url = new URL(path, server);
+      // A server with a path (a member behind KubeSphere's dispatcher: `.../clusters/m`) keeps it.
+      const url = new URL(`${server.replace(/\/+$/, '')}${path}`);
       const auth = authorization();
       const lib = (secure ? require('node:https') : require('node:http')) as typeof import('node:https');
       return new Promise((resolve, reject) => {
