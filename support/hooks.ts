@@ -44,6 +44,8 @@ BeforeAll(async function (this: { parameters: Record<string, unknown> }) {
     // Loaded here: the coordinator of --parallel and live runs never start a sandbox (~150 ms).
     const { startSandbox } = require('../src/sandbox/sandbox') as typeof import('../src/sandbox/sandbox');
     const sandbox = await startSandbox();
+    // A remote cluster's round trips, on every route of this worker's sandbox (a bench's setting).
+    if (config.sandboxLatencyMs) sandbox.faults.set('latency', { pattern: '/', ms: config.sandboxLatencyMs });
     const ctx = openRunContext({ config, runId, worker, target: sandboxAccess(sandbox) });
     setProcessState({ ctx, sandbox, baseline: await snapshotState(ctx.verifier.kube) });
     return;

@@ -61,6 +61,11 @@ export interface RunConfig {
   reportsDir: string;
   /** Deadline of each wait on a condition. */
   waitTimeoutMs: number;
+  /**
+   * Embedded sandbox only: every route answers this many ms late (the `latency` fault), so a run
+   * on the sandbox is latency-bound as against a remote cluster (bench/fleet.bench.ts).
+   */
+  sandboxLatencyMs?: number;
 }
 
 const KNOWN = [
@@ -72,6 +77,7 @@ const KNOWN = [
   'vars',
   'reportsDir',
   'waitTimeoutMs',
+  'sandboxLatencyMs',
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -138,6 +144,18 @@ export function parseRunConfig(
   const wait = params['waitTimeoutMs'] ?? DEFAULT_WAIT_TIMEOUT_MS;
   if (typeof wait !== 'number' || !Number.isInteger(wait) || wait < 100 || wait > 600_000)
     throw new ConfigError(`world parameter "waitTimeoutMs" must be an integer from 100 to 600000`);
+  const latency = params['sandboxLatencyMs'];
+  if (
+    latency !== undefined &&
+    (typeof latency !== 'number' || !Number.isInteger(latency) || latency < 0 || latency > 60_000)
+  )
+    throw new ConfigError(
+      `world parameter "sandboxLatencyMs" must be an integer from 0 to 60000 (milliseconds)`,
+    );
+  if (latency !== undefined && target !== 'sandbox')
+    throw new ConfigError(
+      `world parameter "sandboxLatencyMs" applies to the embedded sandbox only; a live target has its own latency`,
+    );
 
   const config: RunConfig = {
     target,
@@ -147,6 +165,7 @@ export function parseRunConfig(
     vars: { ...environment.vars, ...runbookVars(env), ...(vars as Record<string, string>) },
     reportsDir: optionalString(params, 'reportsDir') ?? reportsDirIn(env),
     waitTimeoutMs: wait,
+    ...(typeof latency === 'number' && latency > 0 ? { sandboxLatencyMs: latency } : {}),
   };
   const context = optionalString(params, 'context') ?? env[CONTEXT_ENV] ?? environment.context;
   if (context) config.context = context;

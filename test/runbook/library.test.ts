@@ -85,6 +85,16 @@ describe('run configuration', () => {
     assert.throws(() => parseRunConfig({ hots: 'x' }, {}), /world parameter "hots" is not known/);
     assert.throws(() => parseRunConfig({ vars: { NODE: 3 } }, {}), /"vars.NODE" must be a string/);
     assert.throws(() => parseRunConfig({ target: 'prod' }, {}), ConfigError);
+    assert.throws(() => parseRunConfig({ sandboxLatencyMs: -1 }, {}), /"sandboxLatencyMs" must be an integer/);
+    assert.throws(() => parseRunConfig({ sandboxLatencyMs: '20' }, {}), /"sandboxLatencyMs" must be an integer/);
+    assert.throws(
+      () => parseRunConfig({ target: 'live', host: 'http://h', sandboxLatencyMs: 20 }, {}),
+      /applies to the embedded sandbox only/,
+    );
+  });
+  test('a sandbox latency is a run setting of the embedded sandbox', () => {
+    assert.equal(parseRunConfig({ sandboxLatencyMs: 20 }, {}).sandboxLatencyMs, 20);
+    assert.equal(parseRunConfig({}, {}).sandboxLatencyMs, undefined);
   });
   test('destructive operations are allowed by the parameter or the environment variable', () => {
     assert.equal(parseRunConfig({ allowDestructive: true }, {}).allowDestructive, true);
