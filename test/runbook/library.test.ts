@@ -85,8 +85,14 @@ describe('run configuration', () => {
     assert.throws(() => parseRunConfig({ hots: 'x' }, {}), /world parameter "hots" is not known/);
     assert.throws(() => parseRunConfig({ vars: { NODE: 3 } }, {}), /"vars.NODE" must be a string/);
     assert.throws(() => parseRunConfig({ target: 'prod' }, {}), ConfigError);
-    assert.throws(() => parseRunConfig({ sandboxLatencyMs: -1 }, {}), /"sandboxLatencyMs" must be an integer/);
-    assert.throws(() => parseRunConfig({ sandboxLatencyMs: '20' }, {}), /"sandboxLatencyMs" must be an integer/);
+    assert.throws(
+      () => parseRunConfig({ sandboxLatencyMs: -1 }, {}),
+      /"sandboxLatencyMs" must be an integer/,
+    );
+    assert.throws(
+      () => parseRunConfig({ sandboxLatencyMs: '20' }, {}),
+      /"sandboxLatencyMs" must be an integer/,
+    );
     assert.throws(
       () => parseRunConfig({ target: 'live', host: 'http://h', sandboxLatencyMs: 20 }, {}),
       /applies to the embedded sandbox only/,
