@@ -9,6 +9,7 @@ import { bindingKindSpecs, groupOfTarget } from '../../binding-kinds';
 import { ippoolKeyOf, NODEGROUP_CONFIGMAP, NODEGROUP_NAMESPACE, REASONS } from '../../constants';
 import { DISABLED_CONFIG, type NodegroupConfig } from '../../nodegroup-config';
 import type { Faults } from '../faults/registry';
+import { KeyQueue } from '../store/key-queue';
 import { readNodegroupConfig } from '../store/read-config';
 import type { ObjectStore, WatchEvent } from '../store/store';
 import { EventRecorder } from './events';
@@ -19,7 +20,7 @@ export class NodegroupController {
   private readonly store: ObjectStore;
   private readonly faults?: Faults;
   private readonly events: EventRecorder;
-  private readonly queue = new Set<string>();
+  private readonly queue = new KeyQueue(() => this.drain());
   private readonly stops: (() => void)[] = [];
   /** Membership label of each member target last seen (`namespace/<n>` -> workspace). */
   private readonly membership = new Map<string, string | undefined>();
@@ -27,8 +28,6 @@ export class NodegroupController {
   private readonly joined = new Set<string>();
   private readonly deletingGroups = new Set<string>();
   private config: NodegroupConfig = { ...DISABLED_CONFIG };
-  private scheduled = false;
-  private running = false;
 
   constructor(deps: { store: ObjectStore; faults?: Faults }) {
     this.store = deps.store;
@@ -37,8 +36,7 @@ export class NodegroupController {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (!this.queue.start()) return;
     const watch = (resource: string, onEvent: (e: WatchEvent) => void, options = {}) =>
       this.stops.push(this.store.watch(resource, options, onEvent));
     for (const spec of bindingKindSpecs()) watch(spec.resource, (e) => this.onTarget(spec.kind, e));
@@ -65,13 +63,12 @@ export class NodegroupController {
    * While paused, queued keys wait and the controller is still settled.
    */
   get settled(): boolean {
-    return !this.scheduled;
+    return this.queue.idle;
   }
 
   stop(): void {
-    this.running = false;
+    this.queue.stop();
     for (const stop of this.stops.splice(0)) stop();
-    this.queue.clear();
   }
 
   /** Re-read the config and queue every group and every object with a pending binding. */
@@ -119,17 +116,11 @@ export class NodegroupController {
   }
 
   private enqueue(key: string): void {
-    if (!this.running) return;
     this.queue.add(key);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
   }
 
   private drain(): void {
-    this.scheduled = false;
-    if (!this.running || this.faults?.blocks({ step: 'reconcile' })) return; // keys wait for the unpause
+    if (this.faults?.blocks({ step: 'reconcile' })) return; // keys wait for the unpause
     const context: ReconcileContext = {
       store: this.store,
       events: this.events,
@@ -138,10 +129,10 @@ export class NodegroupController {
       enqueue: (key) => this.enqueue(key),
     };
     // Config first: groups queued with it must see the new config.
-    if (this.queue.delete('config')) this.reloadConfig(context);
-    for (const key of [...this.queue]) {
+    if (this.queue.keys.delete('config')) this.reloadConfig(context);
+    for (const key of [...this.queue.keys]) {
       if (this.faults?.blocks({ step: 'reconcile' })) return;
-      this.queue.delete(key);
+      this.queue.keys.delete(key);
       this.reconcile(context, key);
     }
   }
@@ -162,7 +153,8 @@ export class NodegroupController {
     if (JSON.stringify(read.config) === JSON.stringify(this.config)) return;
     this.config = read.config;
     context.config = read.config;
-    for (const ng of this.store.list('nodegroups').items) this.queue.add(`nodegroup/${ng.metadata.name}`);
+    for (const ng of this.store.list('nodegroups').items)
+      this.queue.keys.add(`nodegroup/${ng.metadata.name}`);
   }
 
   private reconcile(context: ReconcileContext, key: string): void {

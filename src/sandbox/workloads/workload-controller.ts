@@ -8,6 +8,7 @@
  * it: that fault hangs the nodegroup controller, not kube-controller-manager.
  */
 import { NODEGROUP_DEPLOYMENTS, NODEGROUP_NAMESPACE } from '../../constants';
+import { KeyQueue } from '../store/key-queue';
 import type { KubeObject } from '../store/object';
 import type { ObjectStore, WatchEvent } from '../store/store';
 import { workloadAdmission } from './admission';
@@ -38,18 +39,15 @@ const modelledElsewhere = (o: KubeObject) =>
 
 export class WorkloadController {
   private readonly tools: WorkloadTools;
-  private readonly queue = new Set<string>();
+  private readonly queue = new KeyQueue(() => this.drain());
   private readonly stops: (() => void)[] = [];
-  private scheduled = false;
-  private running = false;
 
   constructor(private readonly store: ObjectStore) {
     this.tools = { store, events: new ComponentEvents(store), admit: workloadAdmission(store) };
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (!this.queue.start()) return;
     const watch = (resource: string, onEvent: (e: WatchEvent) => void) =>
       this.stops.push(this.store.watch(resource, {}, onEvent));
     watch('deployments', (e) => this.onObject('deployments', e));
@@ -63,9 +61,8 @@ export class WorkloadController {
   }
 
   stop(): void {
-    this.running = false;
+    this.queue.stop();
     for (const stop of this.stops.splice(0)) stop();
-    this.queue.clear();
   }
 
   /** Queue every workload and every pod waiting for a node (after a reset or a state load). */
@@ -94,19 +91,12 @@ export class WorkloadController {
   }
 
   private enqueue(key: string): void {
-    if (!this.running) return;
     this.queue.add(key);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
   }
 
   private drain(): void {
-    this.scheduled = false;
-    if (!this.running) return;
-    for (const key of [...this.queue]) {
-      this.queue.delete(key);
+    for (const key of [...this.queue.keys]) {
+      this.queue.keys.delete(key);
       try {
         this.reconcile(key);
       } catch (err) {
